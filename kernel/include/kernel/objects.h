@@ -1,0 +1,116 @@
+/* Kernel objects made from untyped memory. One .c file per object in object/. */
+#ifndef KERNEL_OBJECTS_H
+#define KERNEL_OBJECTS_H
+
+#include <kernel/cap.h>
+#include <kernel/types.h>
+#include <arch/context.h>
+
+struct tcb;
+
+/* Objects whose slots must be emptied when they die share this header. */
+struct dying_link {
+	struct dying_link *next;
+	uint8_t kind;		/* DYING_CNODE or DYING_TCB */
+	uint8_t queued;
+};
+enum { DYING_CNODE = 1, DYING_TCB };
+
+/* A CNode's slot 0 is never a capability: its 64 bytes hold this header. */
+struct cnode_header {
+	struct dying_link dying;
+	uint64_t radix;
+	uint64_t cursor;	/* while dying: next slot to empty */
+	uint64_t reserved[4];
+};
+_Static_assert(sizeof(struct cnode_header) == sizeof(struct slot), "header fills slot 0");
+
+struct thread_queue {
+	struct tcb *head, *tail;
+};
+
+struct endpoint {
+	struct thread_queue queue;
+	uint32_t state;		/* EP_IDLE, EP_SENDERS or EP_RECEIVERS: whom queue holds */
+};
+enum { EP_IDLE, EP_SENDERS, EP_RECEIVERS };
+
+struct notification {
+	struct thread_queue waiters;
+	word_t word;
+	struct tcb *bound;
+};
+
+struct domain {
+	uint32_t domid;		/* TS_DOMID_INVALID until set */
+	uint32_t nr_threads;
+};
+
+enum thread_state {
+	THREAD_INACTIVE,
+	THREAD_RUNNABLE,
+	THREAD_BLOCKED_SEND,	/* on an endpoint, message in its registers (or fault) */
+	THREAD_BLOCKED_RECV,	/* on an endpoint */
+	THREAD_BLOCKED_REPLY,	/* waiting for the reply to its call */
+	THREAD_BLOCKED_NOTIFICATION,
+};
+
+/* The slots a TCB owns; copies installed by TCB_CONFIGURE. */
+enum tcb_slot { TCB_CSPACE, TCB_VSPACE, TCB_FAULT_EP, TCB_IPC_BUFFER, TCB_DOMAIN, TCB_SLOT_COUNT };
+
+struct tcb {
+	struct user_context ctx;	/* first: entry.S saves into it */
+	struct fpu_state fpu;
+	struct slot slots[TCB_SLOT_COUNT];
+	struct dying_link dying;
+
+	uint8_t state;
+	uint8_t priority;
+	uint8_t mcp;
+	uint8_t cpu;			/* affinity: the only CPU it runs on */
+	uint8_t on_ready_queue;
+	uint8_t running;		/* is some CPU's current thread */
+	uint8_t fault_pending;		/* blocked send carries a fault message */
+	uint8_t send_is_call;
+	uint8_t send_can_grant;
+	uint32_t timeslice;		/* ticks left */
+
+	struct tcb *sched_next, *sched_prev;	/* ready queue */
+	struct tcb *ipc_next, *ipc_prev;	/* endpoint / notification queue */
+	void *blocked_on;			/* endpoint or notification */
+	word_t send_badge;			/* badge of the cap it sends through */
+
+	struct tcb *caller;		/* thread waiting for our reply */
+	struct tcb *callee;		/* thread that owes us a reply */
+	struct notification *bound_notification;
+
+	vaddr_t ipc_buffer_vaddr;
+	word_t tls_base;		/* FS base of the thread */
+	word_t fault_type, fault_mr[4];	/* pending fault message */
+};
+
+_Static_assert(sizeof(struct tcb) <= (1u << TS_TCB_BITS), "TCB too big");
+
+static inline struct tcb *cap_tcb(const struct cap *c) { return (struct tcb *)c->obj; }
+static inline struct endpoint *cap_endpoint(const struct cap *c) { return (struct endpoint *)c->obj; }
+static inline struct notification *cap_notification(const struct cap *c) { return (struct notification *)c->obj; }
+static inline struct domain *cap_domain(const struct cap *c) { return (struct domain *)c->obj; }
+static inline struct slot *cap_cnode_slots(const struct cap *c) { return (struct slot *)c->obj; }
+static inline struct cnode_header *cap_cnode_header(const struct cap *c) { return (struct cnode_header *)c->obj; }
+
+/* Object-specific finalisation when the last capability goes away. */
+void endpoint_cancel_all(struct endpoint *ep);
+void notification_cancel_all(struct notification *n);
+void tcb_finalise(struct tcb *t);
+void domain_finalise(struct domain *d);
+void cnode_finalise(struct cnode_header *h);
+void vspace_finalise(const struct cap *c);
+void irq_release(unsigned irq);
+void dying_push(struct dying_link *link);
+
+/* Size in bytes of an object of the given type, or 0 if type/size_bits are invalid. */
+uint64_t object_size(word_t type, word_t size_bits);
+/* Initialise freshly zeroed memory as an object and describe it in *cap. */
+void object_create(word_t type, word_t size_bits, void *mem, struct cap *cap);
+
+#endif

@@ -1,0 +1,131 @@
+/* Kernel object types, their sizes, and the methods each one understands. */
+#ifndef TESSERA_OBJECT_H
+#define TESSERA_OBJECT_H
+
+enum ts_object_type {
+	TS_OBJ_NULL = 0,
+	TS_OBJ_UNTYPED,		/* size_bits: 4..47 */
+	TS_OBJ_CNODE,		/* size_bits: radix, 2..20; 2^radix slots of 64 bytes */
+	TS_OBJ_TCB,
+	TS_OBJ_ENDPOINT,
+	TS_OBJ_NOTIFICATION,
+	TS_OBJ_FRAME_4K,
+	TS_OBJ_FRAME_2M,
+	TS_OBJ_VSPACE,		/* x86_64 PML4: the root of an address space */
+	TS_OBJ_PDPT,
+	TS_OBJ_PAGE_DIRECTORY,
+	TS_OBJ_PAGE_TABLE,
+	TS_OBJ_DOMAIN,		/* carries a Xen domid (later: event channels, grants) */
+	TS_OBJ_TYPE_COUNT,
+	/* Capabilities to hardware or kernel services, not made from Untyped: */
+	TS_CAP_IRQ_CONTROL = 64,
+	TS_CAP_IRQ_HANDLER,
+	TS_CAP_IOPORT_CONTROL,
+	TS_CAP_IOPORT,
+	TS_CAP_CONSOLE,
+	TS_CAP_DEBUG,
+};
+
+/* log2 of the object size in bytes, for fixed-size objects. */
+#define TS_TCB_BITS		11
+#define TS_ENDPOINT_BITS	6
+#define TS_NOTIFICATION_BITS	6
+#define TS_PAGING_BITS		12	/* VSpace, PDPT, page directory, page table */
+#define TS_DOMAIN_BITS		8
+#define TS_SLOT_BITS		6	/* one CNode slot */
+#define TS_UNTYPED_MIN_BITS	4
+#define TS_UNTYPED_MAX_BITS	47
+#define TS_CNODE_MIN_RADIX	2
+#define TS_CNODE_MAX_RADIX	20
+
+/*
+ * Method labels. Arguments are message registers MR0.. in the order given;
+ * "cptr" arguments are resolved in the caller's CSpace. Results come back in
+ * the reply's MRs. Every method checks all of its arguments before it
+ * changes anything.
+ */
+enum ts_method {
+	/* Untyped */
+	TS_UNTYPED_RETYPE = 1,	/* type, size_bits, dest_cnode cptr, dest_index, count */
+
+	/* CNode: the invoked CNode is the destination */
+	TS_CNODE_COPY = 16,	/* dest_index, src_cnode cptr, src_index, rights */
+	TS_CNODE_MINT,		/* dest_index, src_cnode cptr, src_index, rights, badge */
+	TS_CNODE_MOVE,		/* dest_index, src_cnode cptr, src_index */
+	TS_CNODE_DELETE,	/* index */
+	TS_CNODE_REVOKE,	/* index */
+	TS_CNODE_IS_EMPTY,	/* index -> MR0 = 1 if the slot is empty */
+
+	/* Thread control block */
+	TS_TCB_CONFIGURE = 32,	/* fault_ep cptr (0 = none), cspace cptr, vspace cptr,
+				   ipc_buffer_vaddr, ipc_buffer frame cptr */
+	TS_TCB_SET_PRIORITY,	/* priority 0..255, <= caller's MCP */
+	TS_TCB_SET_MCP,		/* max controlled priority, <= caller's MCP */
+	TS_TCB_SET_AFFINITY,	/* cpu index */
+	TS_TCB_READ_REGISTERS,	/* -> MRs: the registers in enum ts_reg order */
+	TS_TCB_WRITE_REGISTERS,	/* resume (0/1), then TS_REG_COUNT values in ts_reg order */
+	TS_TCB_RESUME,
+	TS_TCB_SUSPEND,
+	TS_TCB_BIND_NOTIFICATION,	/* notification cptr */
+	TS_TCB_UNBIND_NOTIFICATION,
+	TS_TCB_SET_DOMAIN,	/* domain cptr */
+	TS_TCB_SET_TLS_BASE,	/* fs base address */
+
+	/* Paging structures and frames */
+	TS_FRAME_MAP = 48,	/* vspace cptr, vaddr, rights (R/W), attributes (TS_MAP_*) */
+	TS_FRAME_UNMAP,
+	TS_FRAME_GET_ADDRESS,	/* -> MR0 = physical address */
+	TS_PAGING_MAP,		/* PDPT / page directory / page table: vspace cptr, vaddr */
+	TS_PAGING_UNMAP,
+
+	/* IRQs and I/O ports */
+	TS_IRQ_CONTROL_GET = 64,	/* irq (ISA/GSI number), dest_cnode cptr, dest_index */
+	TS_IRQ_SET_NOTIFICATION,	/* notification cptr (0 = clear) */
+	TS_IRQ_ACK,			/* unmask the line after handling */
+	TS_IOPORT_CONTROL_ISSUE,	/* first, last, dest_cnode cptr, dest_index */
+	TS_IOPORT_IN,			/* port, width (1, 2, 4) -> MR0 = value */
+	TS_IOPORT_OUT,			/* port, width (1, 2, 4), value */
+
+	/* Domain */
+	TS_DOMAIN_SET_ID = 80,	/* Xen domid, unique among live domains, < 0x7ff0 */
+	TS_DOMAIN_GET_INFO,	/* -> MR0 = domid (or ~0 if unset), MR1 = threads bound */
+
+	/* Console (kernel log) */
+	TS_CONSOLE_WRITE = 96,	/* length (<= 8 * (TS_MSG_MAX_LENGTH - 1)), bytes packed in MR1.. */
+	TS_CONSOLE_READ_LOG,	/* offset -> MR0 = next offset, MR1 = byte count, bytes in MR2.. */
+
+	/* Debug (held by the root task only) */
+	TS_DEBUG_CHECK_INVARIANTS = 112,	/* -> MR0 = number of violations found */
+	TS_DEBUG_CAP_IDENTIFY,		/* cptr -> MR0 = enum ts_object_type or 0 */
+	TS_DEBUG_UNTYPED_FREE,		/* untyped cptr -> MR0 = free bytes */
+};
+
+/* TS_FRAME_MAP attributes. */
+#define TS_MAP_EXECUTE		1u	/* leave the page executable (default: NX) */
+#define TS_MAP_UNCACHED		2u
+
+/* Register order for TCB_READ/WRITE_REGISTERS. */
+enum ts_reg {
+	TS_REG_RIP, TS_REG_RSP, TS_REG_RFLAGS,
+	TS_REG_RAX, TS_REG_RBX, TS_REG_RCX, TS_REG_RDX, TS_REG_RSI, TS_REG_RDI,
+	TS_REG_RBP, TS_REG_R8, TS_REG_R9, TS_REG_R10, TS_REG_R11, TS_REG_R12,
+	TS_REG_R13, TS_REG_R14, TS_REG_R15, TS_REG_FS_BASE,
+	TS_REG_COUNT
+};
+
+/*
+ * Fault messages sent to a thread's fault endpoint (as a Call: the faulting
+ * thread waits for the reply). Label = fault type; MRs below. Replying with
+ * label 0 resumes the thread at its (possibly rewritten) RIP; any other
+ * label leaves it suspended.
+ */
+enum ts_fault {
+	TS_FAULT_VM = 1,	/* MR0 rip, MR1 address, MR2 error code (x86 #PF bits) */
+	TS_FAULT_EXCEPTION,	/* MR0 rip, MR1 vector, MR2 error code, MR3 rsp */
+};
+
+#define TS_MAX_PRIORITY	255
+#define TS_DOMID_INVALID	0xffffu
+#define TS_DOMID_FIRST_RESERVED	0x7ff0u
+
+#endif

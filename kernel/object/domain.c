@@ -1,0 +1,41 @@
+/*
+ * Domain: the kernel's notion of a Xen domain. It names the domid every
+ * Xen-facing mechanism (event channels, grant tables) will key on; a
+ * domid belongs to at most one live Domain object.
+ */
+#include <kernel/invoke.h>
+
+static struct domain *domid_owner[TS_DOMID_FIRST_RESERVED];
+
+void domain_finalise(struct domain *d)
+{
+	if (d->domid < TS_DOMID_FIRST_RESERVED && domid_owner[d->domid] == d)
+		domid_owner[d->domid] = NULL;
+	d->domid = TS_DOMID_INVALID;
+}
+
+int domain_invoke(struct invocation *inv)
+{
+	struct domain *d = cap_domain(&inv->slot->cap);
+	word_t domid;
+
+	switch (inv->label) {
+	case TS_DOMAIN_SET_ID:
+		if (!inv_has_args(inv, 1))
+			return TS_ERR_TRUNCATED_MESSAGE;
+		domid = inv_arg(inv, 0);
+		if (domid >= TS_DOMID_FIRST_RESERVED)
+			return TS_ERR_RANGE;
+		if (d->domid != TS_DOMID_INVALID || domid_owner[domid])
+			return TS_ERR_DELETE_FIRST;
+		domid_owner[domid] = d;
+		d->domid = domid;
+		return TS_OK;
+	case TS_DOMAIN_GET_INFO:
+		inv_set_result(inv, 0, d->domid == TS_DOMID_INVALID ? ~(word_t)0 : d->domid);
+		inv_set_result(inv, 1, d->nr_threads);
+		return TS_OK;
+	default:
+		return TS_ERR_ILLEGAL_OPERATION;
+	}
+}
