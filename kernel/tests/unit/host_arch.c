@@ -1,0 +1,154 @@
+/*
+ * The architecture layer for host unit tests: memory is ordinary memory
+ * (physical == virtual), one CPU, and a page-table model that records
+ * entries per table object the way the x86_64 tables nest, so tests can
+ * see which mappings exist after revoke and delete.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <kernel/arch.h>
+#include <kernel/printk.h>
+#include "host_arch.h"
+
+struct cpu cpus[MAX_CPUS];
+unsigned nr_cpus = 1;
+struct host_counters host;
+
+void *phys_to_virt(paddr_t p) { return (void *)p; }
+paddr_t virt_to_phys(const void *v) { return (paddr_t)v; }
+struct cpu *this_cpu(void) { return &cpus[0]; }
+
+void arch_thread_init(struct tcb *t) { t->ctx.rflags = 0x202; }
+void arch_thread_set_tls_base(struct tcb *t, word_t base) { t->tls_base = base; }
+word_t arch_thread_get_tls_base(const struct tcb *t) { return t->tls_base; }
+bool arch_user_address_ok(vaddr_t va, uint64_t size)
+{
+	return size && va <= TS_USER_TOP && size - 1 <= TS_USER_TOP - va;
+}
+word_t arch_user_rflags(word_t requested) { return (requested & 0xcd5) | 0x202; }
+void arch_send_reschedule(unsigned cpu) { (void)cpu; host.reschedules++; }
+void arch_remote_request(unsigned cpu, uint32_t request) { (void)cpu; (void)request; host.remote_requests++; }
+
+/* Page-table model: one record per present entry, keyed by the table holding it. */
+#define MAX_ENTRIES 65536
+static struct pt_entry {
+	void *table;
+	unsigned level;
+	unsigned index;
+	paddr_t pa;
+	bool is_table;
+	bool present;
+} entries[MAX_ENTRIES];
+
+static unsigned index_of(vaddr_t va, unsigned level) { return (va >> (12 + 9 * (level - 1))) & 511; }
+
+static struct pt_entry *find(void *table, unsigned level, unsigned index)
+{
+	for (unsigned i = 0; i < MAX_ENTRIES; i++)
+		if (entries[i].present && entries[i].table == table && entries[i].level == level &&
+		    entries[i].index == index)
+			return &entries[i];
+	return NULL;
+}
+
+static void *walk(void *pml4, vaddr_t va, unsigned level, word_t *missing, bool *blocked)
+{
+	void *table = pml4;
+
+	for (unsigned l = 4; l > level; l--) {
+		struct pt_entry *e = find(table, l, index_of(va, l));
+		if (!e) {
+			*missing = l - 1;
+			return NULL;
+		}
+		if (!e->is_table) {
+			*blocked = true;
+			return NULL;
+		}
+		table = (void *)e->pa;
+	}
+	return table;
+}
+
+void arch_vspace_init(void *pml4) { (void)pml4; }
+void arch_vspace_release(void *pml4) { (void)pml4; host.vspace_releases++; }
+
+int arch_map_check(void *pml4, vaddr_t va, unsigned level, word_t *missing)
+{
+	bool blocked = false;
+	void *table = walk(pml4, va, level, missing, &blocked);
+
+	if (blocked)
+		return TS_ERR_DELETE_FIRST;
+	if (!table)
+		return TS_ERR_FAILED_LOOKUP;
+	return find(table, level, index_of(va, level)) ? TS_ERR_DELETE_FIRST : TS_OK;
+}
+
+void arch_map_entry(void *pml4, vaddr_t va, unsigned level, paddr_t pa, bool is_table,
+		    unsigned rights, unsigned attrs)
+{
+	word_t missing;
+	bool blocked = false;
+	void *table = walk(pml4, va, level, &missing, &blocked);
+
+	(void)rights;
+	(void)attrs;
+	for (unsigned i = 0; i < MAX_ENTRIES; i++) {
+		if (!entries[i].present) {
+			entries[i] = (struct pt_entry){ table, level, index_of(va, level), pa, is_table, true };
+			return;
+		}
+	}
+	abort();
+}
+
+void arch_unmap_entry(void *pml4, vaddr_t va, unsigned level, paddr_t pa)
+{
+	word_t missing;
+	bool blocked = false;
+	void *table = walk(pml4, va, level, &missing, &blocked);
+	struct pt_entry *e = table ? find(table, level, index_of(va, level)) : NULL;
+
+	if (e && e->pa == pa) {
+		e->present = false;
+		host.unmaps++;
+	}
+}
+
+paddr_t host_translate(void *pml4, vaddr_t va)
+{
+	word_t missing;
+	bool blocked = false;
+	void *table = walk(pml4, va, 1, &missing, &blocked);
+	struct pt_entry *e = table ? find(table, 1, index_of(va, 1)) : NULL;
+
+	return e ? e->pa + (va & 0xfff) : 0;
+}
+
+uint32_t arch_port_in(uint16_t port, unsigned width) { (void)width; return port; }
+void arch_port_out(uint16_t port, unsigned width, uint32_t value) { (void)port; (void)width; host.last_port_value = value; }
+bool arch_irq_valid(unsigned irq) { return irq < 24 && irq != 2; }
+void arch_irq_mask(unsigned irq) { host.irq_masked |= 1u << irq; }
+void arch_irq_unmask(unsigned irq) { host.irq_masked &= ~(1u << irq); }
+
+void arch_console_write(const char *s, size_t n)
+{
+	size_t room = sizeof(host.console) - 1 - host.console_len;
+	size_t k = n < room ? n : room;
+
+	memcpy(host.console + host.console_len, s, k);
+	host.console_len += k;
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "kernel panic: ");
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	abort();
+}

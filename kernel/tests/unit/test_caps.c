@@ -1,0 +1,340 @@
+/*
+ * Host unit tests of the capability system, run under ASan and UBSan:
+ * untyped retype and object layout, the derivation tree, delete and
+ * revoke (with their effect on threads and mappings), CSpace lookup, and
+ * the IPC paths, all driven through the real system-call entry point.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <kernel/arch.h>
+#include <kernel/cspace.h>
+#include <kernel/ipc.h>
+#include <kernel/invariants.h>
+#include <kernel/syscall.h>
+#include <kernel/vspace.h>
+#include <tessera/bootinfo.h>
+#include "host_arch.h"
+
+#define UNTYPED_BITS	24
+#define ROOT_RADIX	15
+#define SLOT_UNTYPED	3
+
+static unsigned tests, failures;
+static struct slot *root;	/* the root CNode's slots */
+static struct tcb *me;
+static void *untyped_mem;
+
+static void check(bool ok, const char *what)
+{
+	tests++;
+	if (!ok)
+		failures++;
+	printf("%s %u - %s\n", ok ? "ok" : "not ok", tests, what);
+}
+
+static void *zalloc(size_t size)
+{
+	void *p = aligned_alloc(size < 4096 ? 4096 : size, size < 4096 ? 4096 : size);
+	memset(p, 0, size < 4096 ? 4096 : size);
+	return p;
+}
+
+/* Issue a system call as thread t; returns the reply label. */
+static word_t syscall_as(struct tcb *t, word_t nr, word_t cptr, word_t label, unsigned n, const word_t *mr)
+{
+	word_t *regs[4] = { &t->ctx.rdx, &t->ctx.r10, &t->ctx.r8, &t->ctx.r9 };
+	struct ts_ipc_buffer *buf = thread_ipc_buffer(t);
+
+	t->ctx.rax = nr;
+	t->ctx.rdi = cptr;
+	t->ctx.rsi = ts_msginfo_new(label, 0, n);
+	for (unsigned i = 0; i < n; i++) {
+		if (i < 4)
+			*regs[i] = mr[i];
+		else if (buf)
+			buf->msg[i] = mr[i];
+	}
+	handle_syscall(t);
+	return ts_msginfo_label(t->ctx.rsi);
+}
+
+#define INVOKE(cptr, label, ...) \
+	syscall_as(me, TS_SYS_CALL, cptr, label, sizeof((word_t[]){ __VA_ARGS__ }) / sizeof(word_t), (word_t[]){ __VA_ARGS__ })
+#define INVOKE0(cptr, label) syscall_as(me, TS_SYS_CALL, cptr, label, 0, NULL)
+
+static word_t retype(word_t type, word_t bits, word_t slot, word_t count)
+{
+	return INVOKE(SLOT_UNTYPED, TS_UNTYPED_RETYPE, type, bits, TS_ROOT_CNODE, slot, count);
+}
+
+static word_t untyped_free(void)
+{
+	INVOKE(TS_ROOT_DEBUG, TS_DEBUG_UNTYPED_FREE, SLOT_UNTYPED);
+	return me->ctx.rdx;
+}
+
+static void setup(void)
+{
+	struct cap c;
+	void *tcb_mem;
+
+	root = zalloc(BIT(ROOT_RADIX + TS_SLOT_BITS));
+	object_create(TS_OBJ_CNODE, ROOT_RADIX, root, &c);
+	c.guard_size = 64 - ROOT_RADIX;
+	cdt_insert_child(&cdt_root, &root[TS_ROOT_CNODE], &c);
+
+	untyped_mem = zalloc(BIT(UNTYPED_BITS));
+	cdt_insert_child(&cdt_root, &root[SLOT_UNTYPED],
+			 &(struct cap){ .type = TS_OBJ_UNTYPED, .rights = TS_RIGHTS_ALL,
+					.size_bits = UNTYPED_BITS, .obj = (word_t)untyped_mem });
+	cdt_insert_child(&cdt_root, &root[TS_ROOT_DEBUG],
+			 &(struct cap){ .type = TS_CAP_DEBUG, .rights = TS_RIGHTS_ALL });
+
+	tcb_mem = zalloc(BIT(TS_TCB_BITS));
+	object_create(TS_OBJ_TCB, 0, tcb_mem, &c);
+	me = tcb_mem;
+	cap_derive(&root[TS_ROOT_CNODE].cap, &c);
+	cdt_insert_child(&root[TS_ROOT_CNODE], &me->slots[TCB_CSPACE], &c);
+	me->state = THREAD_RUNNABLE;
+	me->running = 1;
+	me->mcp = 255;
+	cpus[0].current = me;
+	cpus[0].self = &cpus[0];
+
+	/* An IPC buffer for the test thread, from outside the untyped (as at boot). */
+	cdt_insert_child(&cdt_root, &root[9],
+			 &(struct cap){ .type = TS_OBJ_FRAME_4K, .rights = TS_RIGHTS_ALL,
+					.size_bits = TS_PAGE_BITS, .obj = (word_t)zalloc(4096) });
+	cap_derive(&root[9].cap, &c);
+	cdt_insert_child(&root[9], &me->slots[TCB_IPC_BUFFER], &c);
+}
+
+static void test_layout(void)
+{
+	check(sizeof(struct slot) == BIT(TS_SLOT_BITS), "layout: a slot is 2^TS_SLOT_BITS bytes");
+	check(sizeof(struct tcb) <= BIT(TS_TCB_BITS), "layout: the TCB fits its object size");
+	check(sizeof(struct endpoint) <= BIT(TS_ENDPOINT_BITS) &&
+	      sizeof(struct notification) <= BIT(TS_NOTIFICATION_BITS) &&
+	      sizeof(struct domain) <= BIT(TS_DOMAIN_BITS), "layout: endpoint, notification, domain fit");
+	check(object_size(TS_OBJ_CNODE, 4) == 16 * 64 && object_size(TS_OBJ_FRAME_2M, 0) == BIT(21) &&
+	      object_size(TS_OBJ_UNTYPED, 3) == 0 && object_size(TS_OBJ_CNODE, 21) == 0 &&
+	      object_size(TS_OBJ_TYPE_COUNT, 0) == 0, "layout: object sizes and limits");
+}
+
+static void test_retype(void)
+{
+	word_t before = untyped_free();
+
+	check(retype(TS_OBJ_ENDPOINT, 0, 10, 1) == TS_OK && root[10].cap.type == TS_OBJ_ENDPOINT,
+	      "retype: endpoint");
+	check(root[10].parent == &root[SLOT_UNTYPED], "retype: object is a child of its untyped");
+	check(retype(TS_OBJ_FRAME_4K, 0, 11, 1) == TS_OK && root[11].cap.obj % 4096 == 0,
+	      "retype: frames are aligned to their size");
+	check(retype(TS_OBJ_CNODE, 8, 12, 1) == TS_OK && root[12].cap.size_bits == 8 &&
+	      root[12].cap.obj % BIT(8 + 6) == 0, "retype: CNode radix and alignment");
+	check(untyped_free() < before, "retype: watermark advances");
+	word_t mid = untyped_free();
+	check(retype(TS_OBJ_UNTYPED, UNTYPED_BITS, 13, 1) == TS_ERR_NOT_ENOUGH_MEMORY &&
+	      untyped_free() == mid && slot_empty(&root[13]), "retype: too big fails and changes nothing");
+	check(retype(TS_OBJ_ENDPOINT, 0, 10, 1) == TS_ERR_DELETE_FIRST, "retype: occupied slot");
+	check(retype(TS_OBJ_ENDPOINT, 0, 0, 1) == TS_ERR_RANGE, "retype: slot 0 is never a destination");
+	check(retype(99, 0, 14, 1) == TS_ERR_INVALID_ARGUMENT, "retype: unknown type");
+	INVOKE(10, TS_UNTYPED_RETYPE, 1);
+	check(me->state == THREAD_BLOCKED_SEND, "retype: calling an endpoint is IPC (blocks), not an invocation");
+	ipc_cancel(me);
+	me->state = THREAD_RUNNABLE;
+	check(INVOKE(SLOT_UNTYPED, TS_UNTYPED_RETYPE, 1, 2) == TS_ERR_TRUNCATED_MESSAGE, "retype: truncated");
+	check(INVOKE(TS_ROOT_CNODE, TS_CNODE_COPY, 20, TS_ROOT_CNODE, SLOT_UNTYPED, 7) == TS_ERR_ILLEGAL_OPERATION,
+	      "untyped caps cannot be copied");
+	check(invariants_check() == 0, "retype: invariants hold");
+}
+
+static void test_derivation(void)
+{
+	check(INVOKE(TS_ROOT_CNODE, TS_CNODE_COPY, 20, TS_ROOT_CNODE, 10, TS_RIGHTS_ALL) == TS_OK &&
+	      root[20].parent == &root[10], "copy: the copy is a child of its source");
+	check(INVOKE(TS_ROOT_CNODE, TS_CNODE_MINT, 21, TS_ROOT_CNODE, 20, TS_RIGHT_WRITE, 77) == TS_OK &&
+	      root[21].cap.data == 77 && root[21].cap.rights == TS_RIGHT_WRITE && root[21].parent == &root[20],
+	      "mint: badge and reduced rights, child of its source");
+	check(INVOKE(TS_ROOT_CNODE, TS_CNODE_MINT, 22, TS_ROOT_CNODE, 21, TS_RIGHTS_ALL, 5) == TS_ERR_ILLEGAL_OPERATION,
+	      "mint: a badged cap cannot be rebadged");
+	check(INVOKE(TS_ROOT_CNODE, TS_CNODE_MINT, 22, TS_ROOT_CNODE, 21, TS_RIGHTS_ALL, 0) == TS_OK &&
+	      root[22].cap.rights == TS_RIGHT_WRITE, "mint: rights never grow");
+	check(INVOKE(TS_ROOT_CNODE, TS_CNODE_COPY, 23, TS_ROOT_CNODE, 22, 8) == TS_ERR_INVALID_ARGUMENT,
+	      "copy: unknown rights bits");
+	check(INVOKE(TS_ROOT_CNODE, TS_CNODE_COPY, 23, TS_ROOT_CNODE, 400, 7) == TS_ERR_INVALID_CAPABILITY,
+	      "copy: empty source");
+	check(INVOKE(TS_ROOT_CNODE, TS_CNODE_MOVE, 30, TS_ROOT_CNODE, 22) == TS_OK && slot_empty(&root[22]) &&
+	      root[30].parent == &root[21], "move: keeps the place in the tree");
+	/* Delete a cap with children: they move up to its parent. */
+	check(INVOKE(TS_ROOT_CNODE, TS_CNODE_DELETE, 21) == TS_OK && root[30].parent == &root[20],
+	      "delete: children are adopted by the parent");
+	check(root[10].cap.type == TS_OBJ_ENDPOINT, "delete: a copy's deletion leaves the object");
+	check(INVOKE(TS_ROOT_CNODE, TS_CNODE_REVOKE, 10) == TS_OK && slot_empty(&root[20]) &&
+	      slot_empty(&root[30]) && !slot_empty(&root[10]), "revoke: removes all descendants, keeps the cap");
+	check(invariants_check() == 0, "derivation: invariants hold");
+}
+
+static struct tcb *make_thread(word_t slot)
+{
+	retype(TS_OBJ_TCB, 0, slot, 1);
+	retype(TS_OBJ_FRAME_4K, 0, slot + 1, 1);
+	retype(TS_OBJ_VSPACE, 0, slot + 2, 1);
+	INVOKE(slot, TS_TCB_CONFIGURE, 0, TS_ROOT_CNODE, slot + 2, 0x10000, slot + 1);
+	return cap_tcb(&root[slot].cap);
+}
+
+static void test_ipc(void)
+{
+	struct tcb *server = make_thread(40);
+	word_t mr[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+
+	check(server->slots[TCB_CSPACE].cap.type == TS_OBJ_CNODE &&
+	      server->slots[TCB_IPC_BUFFER].cap.type == TS_OBJ_FRAME_4K, "tcb: configure installs copies");
+	INVOKE(TS_ROOT_CNODE, TS_CNODE_MINT, 44, TS_ROOT_CNODE, 10, TS_RIGHTS_ALL, 9);
+	syscall_as(server, TS_SYS_RECV, 10, 0, 0, NULL);
+	check(server->state == THREAD_BLOCKED_RECV, "ipc: receiver blocks on an idle endpoint");
+	syscall_as(me, TS_SYS_CALL, 44, 33, 8, mr);
+	check(me->state == THREAD_BLOCKED_REPLY && server->state == THREAD_RUNNABLE,
+	      "ipc: call delivers and waits for the reply");
+	check(ts_msginfo_label(server->ctx.rsi) == 33 && ts_msginfo_length(server->ctx.rsi) == 8 &&
+	      server->ctx.rdi == 9 && server->ctx.r9 == 4 &&
+	      thread_ipc_buffer(server)->msg[7] == 8, "ipc: label, length, badge, registers and buffer arrive");
+	word_t reply[2] = { 100, 200 };
+	syscall_as(server, TS_SYS_REPLY, 0, 5, 2, reply);
+	check(me->state == THREAD_RUNNABLE && ts_msginfo_label(me->ctx.rsi) == 5 && me->ctx.r10 == 200,
+	      "ipc: reply wakes the caller with the reply message");
+
+	/* A waiter on an endpoint whose last cap goes away wakes with an error. */
+	syscall_as(server, TS_SYS_RECV, 10, 0, 0, NULL);
+	INVOKE(TS_ROOT_CNODE, TS_CNODE_REVOKE, 10);
+	INVOKE(TS_ROOT_CNODE, TS_CNODE_DELETE, 10);
+	check(server->state == THREAD_RUNNABLE &&
+	      ts_msginfo_label(server->ctx.rsi) == TS_ERR_INVALID_CAPABILITY,
+	      "delete: last endpoint cap cancels its waiters");
+	server->state = THREAD_INACTIVE;
+	sched_unready(server);
+
+	check(syscall_as(me, TS_SYS_RECV, 400, 0, 0, NULL) == TS_ERR_INVALID_CAPABILITY,
+	      "recv: empty slot is an invalid capability");
+	retype(TS_OBJ_NOTIFICATION, 0, 45, 1);
+	INVOKE(TS_ROOT_CNODE, TS_CNODE_MINT, 46, TS_ROOT_CNODE, 45, TS_RIGHT_WRITE, 0x10);
+	check(syscall_as(me, TS_SYS_RECV, 46, 0, 0, NULL) == TS_ERR_INSUFFICIENT_RIGHTS,
+	      "recv: without the read right");
+	syscall_as(me, TS_SYS_SEND, 46, 0, 0, NULL);
+	syscall_as(me, TS_SYS_NBRECV, 45, 0, 0, NULL);
+	check(me->ctx.rdi == 0x10, "notification: signal then poll returns the badge");
+	check(invariants_check() == 0, "ipc: invariants hold");
+}
+
+static void test_mappings(void)
+{
+	void *pml4;
+
+	retype(TS_OBJ_VSPACE, 0, 60, 1);
+	retype(TS_OBJ_PDPT, 0, 61, 1);
+	retype(TS_OBJ_PAGE_DIRECTORY, 0, 62, 1);
+	retype(TS_OBJ_PAGE_TABLE, 0, 63, 1);
+	retype(TS_OBJ_FRAME_4K, 0, 64, 1);
+	pml4 = (void *)root[60].cap.obj;
+	check(INVOKE(64, TS_FRAME_MAP, 60, 0x400000, TS_RIGHT_READ, 0) == TS_ERR_FAILED_LOOKUP &&
+	      me->ctx.rdx == 3, "map: missing PDPT is reported");
+	check(INVOKE(61, TS_PAGING_MAP, 60, 0x400000) == TS_OK && INVOKE(62, TS_PAGING_MAP, 60, 0x400000) == TS_OK &&
+	      INVOKE(63, TS_PAGING_MAP, 60, 0x400000) == TS_OK, "map: paging structures");
+	check(INVOKE(64, TS_FRAME_MAP, 60, 0x400001, TS_RIGHT_READ, 0) == TS_ERR_ALIGNMENT, "map: alignment");
+	check(INVOKE(64, TS_FRAME_MAP, 60, 0x800000000000ull, TS_RIGHT_READ, 0) == TS_ERR_RANGE, "map: kernel half refused");
+	check(INVOKE(64, TS_FRAME_MAP, 60, 0x400000, TS_RIGHT_READ | TS_RIGHT_WRITE, 0) == TS_OK &&
+	      host_translate(pml4, 0x400123) == root[64].cap.obj + 0x123, "map: frame mapped");
+	check(INVOKE(64, TS_FRAME_MAP, 60, 0x401000, TS_RIGHT_READ, 0) == TS_ERR_ILLEGAL_OPERATION,
+	      "map: a cap maps once");
+	INVOKE(TS_ROOT_CNODE, TS_CNODE_COPY, 65, TS_ROOT_CNODE, 64, TS_RIGHT_READ);
+	check(INVOKE(65, TS_FRAME_MAP, 60, 0x400000, TS_RIGHT_READ, 0) == TS_ERR_DELETE_FIRST, "map: slot taken");
+	check(INVOKE(65, TS_FRAME_MAP, 60, 0x401000, TS_RIGHT_READ, 0) == TS_OK &&
+	      host_translate(pml4, 0x401000) == root[64].cap.obj, "map: a copy maps the frame again");
+	INVOKE(TS_ROOT_CNODE, TS_CNODE_REVOKE, 64);
+	check(slot_empty(&root[65]) && host_translate(pml4, 0x401000) == 0 &&
+	      host_translate(pml4, 0x400000) != 0, "revoke: derived cap and its mapping are gone, the original stays");
+	INVOKE(TS_ROOT_CNODE, TS_CNODE_DELETE, 64);
+	check(host_translate(pml4, 0x400000) == 0, "delete: a mapped frame cap unmaps");
+	/* A page table removed from under a mapping takes the translation with it. */
+	retype(TS_OBJ_FRAME_4K, 0, 66, 1);
+	INVOKE(66, TS_FRAME_MAP, 60, 0x403000, TS_RIGHT_READ, 0);
+	INVOKE(TS_ROOT_CNODE, TS_CNODE_DELETE, 63);
+	check(host_translate(pml4, 0x403000) == 0, "delete: page table unmapped with its frames");
+	unsigned before = host.unmaps;
+	INVOKE(TS_ROOT_CNODE, TS_CNODE_DELETE, 60);
+	check(INVOKE(66, TS_FRAME_UNMAP, 0) == TS_OK && host.unmaps == before && root[66].cap.map == 0,
+	      "vspace deleted: stale mappings are recognised and ignored");
+	check(invariants_check() == 0, "mappings: invariants hold");
+}
+
+static void test_cspace(void)
+{
+	word_t node = 70;
+
+	retype(TS_OBJ_CNODE, 4, node, 1);
+	/* Guard 0 of 8 bits, radix 4: a two-level CPtr = root index << 49 | 0 << 41... */
+	check(INVOKE(TS_ROOT_CNODE, TS_CNODE_MINT, 71, TS_ROOT_CNODE, node,
+		     TS_RIGHTS_ALL, (word_t)(64 - ROOT_RADIX - 4) << CNODE_GUARD_SIZE_SHIFT) == TS_OK,
+	      "cspace: mint a CNode cap with a guard");
+	INVOKE(TS_ROOT_CNODE, TS_CNODE_DELETE, 72);
+	retype(TS_OBJ_ENDPOINT, 0, 72, 1);
+	check(INVOKE(node, TS_CNODE_COPY, 5, TS_ROOT_CNODE, 72, TS_RIGHTS_ALL) == TS_OK, "cspace: copy into the child CNode");
+	/* Root guard (49 bits) then root index; the minted CNode consumes the rest. */
+	struct cap saved = root[TS_ROOT_CNODE].cap;
+	me->slots[TCB_CSPACE].cap.guard_size = 0;
+	me->slots[TCB_CSPACE].cap.data = 0;
+	word_t cptr = (word_t)71 << (64 - ROOT_RADIX) | 5;
+	struct slot *s = cspace_lookup(me, cptr);
+	check(s && s->cap.type == TS_OBJ_ENDPOINT, "cspace: two-level lookup through a guarded CNode");
+	check(cspace_lookup(me, cptr | (1ull << 10)) == NULL, "cspace: guard mismatch fails");
+	me->slots[TCB_CSPACE].cap = saved;
+	me->slots[TCB_CSPACE].cap.guard_size = 64 - ROOT_RADIX;
+	check(cspace_lookup(me, 0) == NULL, "cspace: CPtr 0 is null");
+	check(cspace_lookup(me, 1ull << 63) == NULL, "cspace: nonzero guard bits fail");
+}
+
+static void test_cycles_and_chains(void)
+{
+	const word_t chain = 20000;
+	word_t base = 100;
+
+	/* A CNode holding a capability to itself survives deletion of its outside cap. */
+	retype(TS_OBJ_CNODE, 2, base, 1);
+	INVOKE(base, TS_CNODE_COPY, 1, TS_ROOT_CNODE, base, TS_RIGHTS_ALL);
+	INVOKE(TS_ROOT_CNODE, TS_CNODE_DELETE, base);
+	check(invariants_check() == 0, "cycle: self-referencing CNode is consistent");
+
+	/* A chain of CNodes, each holding the only cap to the next, dies without recursion. */
+	for (word_t i = 0; i < chain; i++)
+		if (retype(TS_OBJ_CNODE, 2, base + 1 + i % 2, 1) != TS_OK)
+			break;
+		else if (i)
+			INVOKE(base + 1 + i % 2, TS_CNODE_MOVE, 1, TS_ROOT_CNODE, base + 1 + (i + 1) % 2);
+	check(invariants_check() == 0, "chain: 20000 nested CNodes built");
+	INVOKE(TS_ROOT_CNODE, TS_CNODE_DELETE, base + 1 + (chain - 1) % 2);
+	check(invariants_check() == 0, "chain: deleting the outermost cap empties them all");
+
+	/* Revoking the untyped removes everything made from it and frees all memory. */
+	INVOKE(TS_ROOT_CNODE, TS_CNODE_REVOKE, SLOT_UNTYPED);
+	check(root[SLOT_UNTYPED].first_child == NULL && untyped_free() == BIT(UNTYPED_BITS),
+	      "revoke untyped: every object is gone and all memory is free");
+	check(retype(TS_OBJ_FRAME_4K, 0, 8, 1) == TS_OK && root[8].cap.obj == (word_t)untyped_mem,
+	      "revoke untyped: memory is reused from the start");
+	check(invariants_check() == 0, "revoke untyped: invariants hold");
+}
+
+int main(void)
+{
+	setup();
+	test_layout();
+	test_retype();
+	test_derivation();
+	test_ipc();
+	test_mappings();
+	test_cspace();
+	test_cycles_and_chains();
+	printf("1..%u\n", tests);
+	return failures != 0;
+}
