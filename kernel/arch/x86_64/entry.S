@@ -43,6 +43,13 @@
 	popq %rax
 .endm
 
+/* Kernel code runs with known flags: no AC (SMAP stays in force), no DF, IF off. */
+.macro CLEAN_FLAGS
+	pushq $2
+	popfq
+	xorl %ebp, %ebp
+.endm
+
 	.text
 	.globl syscall_entry
 syscall_entry:
@@ -58,7 +65,7 @@ syscall_entry:
 	pushq $VEC_SYSCALL
 	PUSH_GPRS
 	movq %gs:CPU_KSTACK_TOP, %rsp
-	xorl %ebp, %ebp
+	CLEAN_FLAGS
 	call kernel_enter_syscall
 	ud2
 
@@ -112,7 +119,7 @@ trap_common:
 	swapgs
 	PUSH_GPRS
 	movq %gs:CPU_KSTACK_TOP, %rsp
-	xorl %ebp, %ebp
+	CLEAN_FLAGS
 	call kernel_enter_trap
 	ud2
 1:	/* From ring 0: the idle loop, or a kernel fault. */
