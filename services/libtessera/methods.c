@@ -104,11 +104,13 @@ int ts_tcb_read_registers(uint64_t tcb, uint64_t regs[TS_REG_COUNT])
 
 int ts_tcb_write_registers(uint64_t tcb, int resume, const uint64_t regs[TS_REG_COUNT])
 {
-	uint64_t args[1 + TS_REG_COUNT];
+	uint64_t args[2 + TS_REG_COUNT];
 
+	/* The kernel takes resume, a register count, then the registers (docs/abi.md). */
 	args[0] = resume != 0;
-	memcpy(&args[1], regs, TS_REG_COUNT * sizeof(uint64_t));
-	return ts_invoke(tcb, TS_TCB_WRITE_REGISTERS, 1 + TS_REG_COUNT, args, 0, 0);
+	args[1] = TS_REG_COUNT;
+	memcpy(&args[2], regs, TS_REG_COUNT * sizeof(uint64_t));
+	return ts_invoke(tcb, TS_TCB_WRITE_REGISTERS, 2 + TS_REG_COUNT, args, 0, 0);
 }
 
 int ts_tcb_resume(uint64_t tcb)

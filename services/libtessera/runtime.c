@@ -7,6 +7,22 @@
 
 static struct ts_tls root_tls;
 
+/* The first 1 GiB boundary above what the kernel mapped for the root task. */
+static uint64_t above_boot_mappings(const struct ts_bootinfo *bi)
+{
+	uint64_t end = bi->bootinfo_vaddr + TS_BOOTINFO_SIZE;
+
+	if (bi->ipc_buffer_vaddr + TS_PAGE_SIZE > end)
+		end = bi->ipc_buffer_vaddr + TS_PAGE_SIZE;
+	for (uint64_t i = 0; i < bi->nr_modules && i < TS_BOOT_MAX_MODULES; i++) {
+		if (bi->modules[i].vaddr + bi->modules[i].size > end)
+			end = bi->modules[i].vaddr + bi->modules[i].size;
+	}
+	if (end < TS_THREAD_IPC_VADDR)
+		end = TS_THREAD_IPC_VADDR;
+	return (end + (1ull << 30) - 1) & ~((1ull << 30) - 1);
+}
+
 int ts_root_init(const struct ts_bootinfo *bi)
 {
 	if (bi->magic != TS_BOOTINFO_MAGIC)
@@ -18,7 +34,7 @@ int ts_root_init(const struct ts_bootinfo *bi)
 	ts_self.cnode = TS_ROOT_CNODE;
 	ts_self.vspace = TS_ROOT_VSPACE;
 	ts_self.tcb = TS_ROOT_TCB;
-	ts_self.next_ipc_vaddr = TS_THREAD_IPC_VADDR;
+	ts_self.next_ipc_vaddr = above_boot_mappings(bi);
 	ts_alloc_init_boot(bi);
 	return 0;
 }

@@ -15,7 +15,8 @@
 #define TS_CHILD_INFO_VADDR	0x200000ull	/* struct ts_child_info, read-only */
 #define TS_CHILD_IPC_VADDR	0x201000ull	/* the first thread's IPC buffer */
 #define TS_IMAGE_VADDR		0x400000ull	/* user.ld links images here */
-#define TS_THREAD_IPC_VADDR	0x40000000ull	/* IPC buffers of further threads */
+#define TS_THREAD_IPC_VADDR	0x40000000ull	/* IPC buffers of further threads (the root
+						   task's start above its boot mappings) */
 
 /* Fixed slots of a child domain's CNode (CPtr = slot index). */
 enum ts_child_slot {
