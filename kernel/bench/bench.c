@@ -1,0 +1,239 @@
+/*
+ * Kernel benchmarks, run as the root task under QEMU -icount shift=0 where
+ * one TSC tick is one guest instruction: each figure is the median number
+ * of instructions (user and kernel) an operation takes, over many runs.
+ */
+#include <tessera/bootinfo.h>
+#include <ts/alloc.h>
+#include <ts/methods.h>
+#include <ts/print.h>
+#include <ts/runtime.h>
+#include <ts/syscall.h>
+#include <ts/thread.h>
+
+#define SAMPLES		2001
+#define DOMAIN_SAMPLES	201
+#define PRIO		100
+#define MAP_VADDR	0x10000000000ull	/* 1 TiB, unused by anything else */
+#define DEBUG_EXIT_PORT	0xf4
+#define SEL4_CALL_REPLY	(375 + 382)	/* seL4 fastpath call + reply, cycles on Skylake */
+
+static const struct ts_bootinfo *bi;
+static uint64_t samples[SAMPLES];
+static uint8_t stacks[2][16384] __attribute__((aligned(16)));
+
+struct result {
+	uint64_t median, min, max;
+};
+
+/* Sorts samples[0..n) (insertion sort: n is small) and summarises them. */
+static struct result summarise(unsigned n)
+{
+	for (unsigned i = 1; i < n; i++) {
+		uint64_t v = samples[i];
+		unsigned j = i;
+
+		for (; j > 0 && samples[j - 1] > v; j--)
+			samples[j] = samples[j - 1];
+		samples[j] = v;
+	}
+	return (struct result){ samples[n / 2], samples[0], samples[n - 1] };
+}
+
+static void row(const char *name, struct result r, unsigned n)
+{
+	ts_printf("| %-52s | %8lu | %8lu | %8lu | %5u |\n", name, r.median, r.min, r.max, n);
+}
+
+static uint64_t must(int err, const char *what)
+{
+	if (err != TS_OK)
+		ts_printf("bench: %s failed: %s\n", what, ts_error_name(err));
+	return err == TS_OK;
+}
+
+static uint64_t object(enum ts_object_type type, unsigned bits)
+{
+	uint64_t slot = 0;
+
+	must(ts_object_alloc(type, bits, &slot), "retype");
+	return slot;
+}
+
+/* IPC: a server replying to every call with a registers-only message. */
+static void reply_server(void *arg)
+{
+	uint64_t ep = (uint64_t)arg;
+	struct ts_msg m = { 0 };
+
+	ts_recv(ep, &m);
+	for (;;) {
+		m.info = ts_msginfo_new(0, 0, 1);
+		ts_reply_recv(ep, &m);
+	}
+}
+
+static struct result bench_ipc(void)
+{
+	static struct ts_thread server;
+	uint64_t ep = object(TS_OBJ_ENDPOINT, 0);
+
+	must(ts_thread_start(&server, reply_server, (void *)ep, stacks[0], sizeof(stacks[0]), PRIO, 0, 0),
+	     "start the server");
+	for (unsigned i = 0; i < SAMPLES + 100; i++) {
+		struct ts_msg m = { .info = ts_msginfo_new(1, 0, 1), .mr = { i } };
+		uint64_t t0 = ts_rdtsc();
+
+		ts_call(ep, &m);
+		if (i >= 100)	/* warm-up */
+			samples[i - 100] = ts_rdtsc() - t0;
+	}
+	ts_tcb_suspend(server.tcb);
+	return summarise(SAMPLES);
+}
+
+/* Notification: a higher-priority waiter records when it wakes. */
+struct waker {
+	uint64_t ntfn;
+	volatile uint64_t woke_at;
+};
+
+static void wait_loop(void *arg)
+{
+	struct waker *w = arg;
+
+	for (;;) {
+		ts_wait(w->ntfn);
+		w->woke_at = ts_rdtsc();
+	}
+}
+
+static struct result bench_signal(void)
+{
+	static struct ts_thread waiter;
+	static struct waker w;
+	uint64_t n = object(TS_OBJ_NOTIFICATION, 0), badged = ts_slot_alloc();
+
+	must(ts_cnode_mint(TS_ROOT_CNODE, badged, TS_ROOT_CNODE, n, TS_RIGHT_WRITE, 1), "mint");
+	w.ntfn = n;
+	must(ts_thread_start(&waiter, wait_loop, &w, stacks[1], sizeof(stacks[1]), PRIO + 1, 0, 0),
+	     "start the waiter");
+	for (unsigned i = 0; i < SAMPLES + 100; i++) {
+		uint64_t t0 = ts_rdtsc();
+
+		ts_signal(badged);	/* the waiter runs at once, records, waits again */
+		if (i >= 100)
+			samples[i - 100] = w.woke_at - t0;
+	}
+	ts_tcb_suspend(waiter.tcb);
+	return summarise(SAMPLES);
+}
+
+static struct result bench_map(void)
+{
+	uint64_t frame = object(TS_OBJ_FRAME_4K, 0);
+
+	/* the first map creates the page tables; they stay */
+	must(ts_map_frame(frame, TS_ROOT_VSPACE, MAP_VADDR, TS_RIGHT_READ | TS_RIGHT_WRITE, 0), "map");
+	must(ts_frame_unmap(frame), "unmap");
+	for (unsigned i = 0; i < SAMPLES; i++) {
+		uint64_t t0 = ts_rdtsc();
+
+		ts_frame_map(frame, TS_ROOT_VSPACE, MAP_VADDR, TS_RIGHT_READ | TS_RIGHT_WRITE, 0);
+		ts_frame_unmap(frame);
+		samples[i] = ts_rdtsc() - t0;
+	}
+	return summarise(SAMPLES);
+}
+
+/*
+ * A domain with one thread, from an untyped arena: CNode, VSpace, PDPT,
+ * page directory, page table, IPC-buffer and code frames, Domain, TCB;
+ * mapped, configured and started (at a lower priority, so it does not run
+ * before the arena is revoked for the next round).
+ */
+static int make_domain(uint64_t arena, uint64_t first)
+{
+	enum { CNODE, VSPACE, PDPT, PD, PT, IPC, CODE, DOMAIN, TCB, COUNT };
+	static const struct { enum ts_object_type type; unsigned bits; } objs[COUNT] = {
+		[CNODE] = { TS_OBJ_CNODE, 6 }, [VSPACE] = { TS_OBJ_VSPACE, 0 }, [PDPT] = { TS_OBJ_PDPT, 0 },
+		[PD] = { TS_OBJ_PAGE_DIRECTORY, 0 }, [PT] = { TS_OBJ_PAGE_TABLE, 0 },
+		[IPC] = { TS_OBJ_FRAME_4K, 0 }, [CODE] = { TS_OBJ_FRAME_4K, 0 },
+		[DOMAIN] = { TS_OBJ_DOMAIN, 0 }, [TCB] = { TS_OBJ_TCB, 0 },
+	};
+	uint64_t regs[TS_REG_COUNT] = { 0 }, code = TS_IMAGE_VADDR;
+	uint64_t ipc = code + TS_PAGE_SIZE;	/* under the same page table */
+	int err = TS_OK;
+
+	for (unsigned i = 0; i < COUNT && err == TS_OK; i++)
+		err = ts_untyped_retype(arena, objs[i].type, objs[i].bits, TS_ROOT_CNODE, first + i, 1);
+	if (err == TS_OK)
+		err = ts_paging_map(first + PDPT, first + VSPACE, code);
+	if (err == TS_OK)
+		err = ts_paging_map(first + PD, first + VSPACE, code);
+	if (err == TS_OK)
+		err = ts_paging_map(first + PT, first + VSPACE, code);
+	if (err == TS_OK)
+		err = ts_frame_map(first + CODE, first + VSPACE, code, TS_RIGHT_READ, TS_MAP_EXECUTE);
+	if (err == TS_OK)
+		err = ts_frame_map(first + IPC, first + VSPACE, ipc, TS_RIGHT_READ | TS_RIGHT_WRITE, 0);
+	if (err == TS_OK)
+		err = ts_tcb_configure(first + TCB, 0, first + CNODE, first + VSPACE, ipc, first + IPC);
+	if (err == TS_OK)
+		err = ts_tcb_set_domain(first + TCB, first + DOMAIN);
+	if (err == TS_OK)
+		err = ts_tcb_set_priority(first + TCB, 1);
+	regs[TS_REG_RIP] = code;
+	regs[TS_REG_RFLAGS] = 0x202;
+	if (err == TS_OK)
+		err = ts_tcb_write_registers(first + TCB, 1, regs);
+	return err;
+}
+
+static struct result bench_domain(void)
+{
+	uint64_t arena = object(TS_OBJ_UNTYPED, 18), first = ts_alloc.next_slot;
+
+	for (int i = 0; i < 9; i++)
+		ts_slot_alloc();
+	for (unsigned i = 0; i < DOMAIN_SAMPLES; i++) {
+		uint64_t t0 = ts_rdtsc();
+
+		if (!must(make_domain(arena, first), "make a domain"))
+			return (struct result){ 0 };
+		samples[i] = ts_rdtsc() - t0;
+		ts_cnode_revoke(TS_ROOT_CNODE, arena);
+	}
+	return summarise(DOMAIN_SAMPLES);
+}
+
+int main(void *start_arg)
+{
+	struct result ipc, sig, map, dom;
+	uint64_t port;
+
+	bi = start_arg;
+	if (ts_root_init(bi) != 0)
+		return 1;
+	ts_printf("tessera-bench: %lu CPU(s); figures are guest instructions (QEMU -icount shift=0)\n",
+		  bi->nr_cpus);
+	ipc = bench_ipc();
+	sig = bench_signal();
+	map = bench_map();
+	dom = bench_domain();
+	ts_printf("\n| %-52s | %8s | %8s | %8s | %5s |\n", "operation", "median", "min", "max", "runs");
+	ts_printf("|------------------------------------------------------|----------|----------|----------|-------|\n");
+	row("IPC call + reply round trip (same CPU, 1 MR)", ipc, SAMPLES);
+	row("notification signal -> wake (same CPU)", sig, SAMPLES);
+	row("map + unmap of a 4 KiB frame", map, SAMPLES);
+	row("domain with one thread (9 retypes, 5 maps, start)", dom, DOMAIN_SAMPLES);
+	ts_printf("\nseL4 fastpath call + reply: %u cycles on Skylake; Tessera's round trip: %lu instructions"
+		  " (%lu.%02lu x)\n", SEL4_CALL_REPLY, ipc.median, ipc.median / SEL4_CALL_REPLY,
+		  ipc.median * 100 / SEL4_CALL_REPLY % 100);
+	ts_printf("tessera-bench: done\n");
+	port = ts_slot_alloc();
+	if (ts_ioport_control_issue(TS_ROOT_IOPORT_CONTROL, DEBUG_EXIT_PORT, DEBUG_EXIT_PORT,
+				    TS_ROOT_CNODE, port) == TS_OK)
+		ts_ioport_out(port, DEBUG_EXIT_PORT, 1, 0);
+	return 0;
+}
