@@ -57,6 +57,7 @@ int run_guarded(void (*fn)(void *), void *arg, struct ts_msg *fault, uint64_t ms
 void test_untyped(void);
 void test_cnode(void);
 void test_ipc(void);
+void test_syscalls(void);
 void test_notification(void);
 void test_tcb(void);
 void test_domain(void);

@@ -26,10 +26,12 @@ int main(void *start_arg)
 	bi = start_arg;
 	if (ts_root_init(bi) != 0)
 		return 1;
-	ts_printf("tessera-tests: start, %lu CPUs, %lu modules\n", bi->nr_cpus, bi->nr_modules);
+	ts_printf("tessera-tests: start, %lu CPUs, TSC %lu kHz, %lu modules\n", bi->nr_cpus, bi->tsc_khz,
+		  bi->nr_modules);
 	test_untyped();
 	test_cnode();
 	test_ipc();
+	test_syscalls();
 	test_notification();
 	test_tcb();
 	test_domain();
