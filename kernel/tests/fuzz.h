@@ -32,6 +32,8 @@ struct fuzz_status {
 	volatile uint64_t finished;
 	uint64_t by_error[TS_ERR_COUNT + 1];	/* reply labels seen; the last counts the others */
 	uint64_t by_syscall[TS_SYS_COUNT + 1];	/* syscall numbers used; the last counts invalid ones */
+	volatile uint64_t last_syscall;		/* the syscall being made and its label */
+	volatile uint64_t last_label;		/* (why a stalled fuzzer stalled) */
 };
 
 #endif

@@ -42,6 +42,9 @@ static uint64_t pick_cptr(void)
 {
 	uint64_t r = rnd() % 100;
 
+	/* mostly the low slots, where its caps and the objects it retypes are */
+	if (r < 45)
+		return rnd() % 16;
 	if (r < 70)
 		return rnd() % SLOTS;
 	if (r < 85)
@@ -144,6 +147,8 @@ int main(void *start_arg)
 			m.mr[i] = pick_word();
 		scramble_ipc_buffer(ipc);
 		st->by_syscall[nr < TS_SYS_COUNT ? nr : TS_SYS_COUNT]++;
+		st->last_syscall = nr;
+		st->last_label = ts_msginfo_label(m.info);
 		st->done++;
 		ts_syscall((enum ts_syscall)nr, cptr, &m);
 		err = ts_msginfo_label(m.info);

@@ -12,7 +12,7 @@
 
 #define ARENA_BITS	20
 #define FAULT_BADGE	0xf2
-#define STALL_MS	30
+#define STALL_MS	10
 #define STATUS_VADDR	0x20000000000ull	/* the status page in the root's VSpace */
 
 static struct ts_domain fuzzer;
@@ -109,10 +109,18 @@ static void print_histogram(const struct fuzz_status *st)
 	ts_printf("%s (the last: invalid numbers)\n", line);
 }
 
+static void call_once(void *arg)
+{
+	struct ts_msg m = { .info = ts_msginfo_new(0x21, 0, 1), .mr = { 0x4242 } };
+
+	ts_call((uint64_t)arg, &m);
+}
+
 /* After the arena was revoked: its memory makes working objects again. */
 static void reuse_arena(uint64_t arena)
 {
-	uint64_t frame = new_slot(), ntfn = new_slot(), badged = new_slot(), value = 0;
+	uint64_t frame = new_slot(), ntfn = new_slot(), badged = new_slot(), ep = new_slot(), value = 0;
+	struct ts_msg m = { 0 };
 
 	check_err(ts_untyped_retype(arena, TS_OBJ_FRAME_4K, 0, TS_ROOT_CNODE, frame, 1), TS_OK,
 		  "fuzz: the reclaimed memory makes a frame");
@@ -126,6 +134,13 @@ static void reuse_arena(uint64_t arena)
 	ts_cnode_mint(TS_ROOT_CNODE, badged, TS_ROOT_CNODE, ntfn, TS_RIGHT_WRITE, 0x33);
 	ts_signal(badged);
 	check(ts_poll(ntfn) == 0x33, "fuzz: which signals");
+	check_err(ts_untyped_retype(arena, TS_OBJ_ENDPOINT, 0, TS_ROOT_CNODE, ep, 1), TS_OK,
+		  "fuzz: the reclaimed memory makes an endpoint");
+	if (spawn(call_once, (void *)ep, ROOT_PRIO, bi->nr_cpus > 1 ? 1 : 0, 0))
+		ts_recv(ep, &m);
+	check(ts_msginfo_label(m.info) == 0x21 && m.mr[0] == 0x4242, "fuzz: which carries a call from another thread");
+	m = (struct ts_msg){ 0 };
+	ts_reply(&m);
 	ts_frame_unmap(frame);
 	ts_cnode_revoke(TS_ROOT_CNODE, arena);
 }
@@ -140,6 +155,8 @@ void test_fuzz(void)
 	static struct helper h;
 	struct ts_thread *helper;
 	uint64_t start, last_change, last_done = 0, distinct = 0;
+	uint64_t next_checkpoint, checkpoints = 0, bad_checkpoints = 0;
+	uint64_t stalls[TS_SYS_COUNT + 1] = { 0 }, stalled_suspend = 0;
 	char value[24] = "";
 	const char *p = value;
 	struct ts_domain_config cfg;
@@ -172,6 +189,7 @@ void test_fuzz(void)
 		p = value;
 		st->seed = ts_parse_u64(&p);
 	}
+	next_checkpoint = st->target / 10;
 	ts_printf("# fuzz: %lu syscalls, seed 0x%lx (rerun with seed=0x%lx on the fuzzer's module line)\n",
 		  st->target, st->seed, st->seed);
 	helper = spawn(unblock_forever, &h, ROOT_PRIO, 0, 0);
@@ -182,6 +200,16 @@ void test_fuzz(void)
 	while (!st->finished && ts_rdtsc() - start < ms_ticks(300000)) {
 		struct ts_msg m = { 0 };
 
+		if (st->done >= next_checkpoint) {
+			/* check the kernel's invariants with the fuzzer stopped mid-run */
+			ts_tcb_suspend(fuzzer.tcb);
+			violations = ~0ull;
+			ts_debug_check_invariants(TS_ROOT_DEBUG, &violations);
+			bad_checkpoints += violations != 0;
+			checkpoints++;
+			next_checkpoint += st->target / 10;
+			ts_tcb_resume(fuzzer.tcb);
+		}
 		ts_nbrecv(fault_ep, &m);
 		if (m.badge == FAULT_BADGE) {
 			faults++;
@@ -192,6 +220,8 @@ void test_fuzz(void)
 			last_done = st->done;
 			last_change = ts_rdtsc();
 		} else if (ts_rdtsc() - last_change > ms_ticks(STALL_MS)) {
+			stalls[st->last_syscall < TS_SYS_COUNT ? st->last_syscall : TS_SYS_COUNT]++;
+			stalled_suspend += st->last_syscall == TS_SYS_CALL && st->last_label == TS_TCB_SUSPEND;
 			restarts++;
 			restart(cpu);
 			last_change = ts_rdtsc();
@@ -203,7 +233,13 @@ void test_fuzz(void)
 	ts_printf("# fuzz: %lu syscalls in %lu ms, %lu restarts (%lu after faults)\n", st->done,
 		  (ts_rdtsc() - start) / ms_ticks(1), restarts, faults);
 	print_histogram((const struct fuzz_status *)st);
+	ts_printf("# fuzz: stalls by syscall: call %lu (%lu of them TCB_SUSPEND), send %lu, recv %lu, reply_recv %lu,"
+		  " other %lu\n", stalls[TS_SYS_CALL], stalled_suspend, stalls[TS_SYS_SEND], stalls[TS_SYS_RECV],
+		  stalls[TS_SYS_REPLY_RECV], restarts - faults - stalls[TS_SYS_CALL] - stalls[TS_SYS_SEND] -
+		  stalls[TS_SYS_RECV] - stalls[TS_SYS_REPLY_RECV]);
 	check(st->finished && st->done >= st->target, "fuzz: the fuzzer issued all %lu random syscalls", st->target);
+	check(checkpoints > 0 && bad_checkpoints == 0,
+	      "fuzz: no invariant violation at any of %lu checkpoints during the run", checkpoints);
 	for (int i = 0; i < TS_ERR_COUNT; i++)
 		distinct += st->by_error[i] != 0;
 	check(st->by_error[TS_OK] > 0 && distinct >= 8,
