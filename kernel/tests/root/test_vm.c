@@ -60,12 +60,13 @@ void test_vm(void)
 	uint64_t f = new_object(TS_OBJ_FRAME_4K, 0), f2 = new_slot(), f3 = new_object(TS_OBJ_FRAME_4K, 0);
 	uint64_t f4 = new_object(TS_OBJ_FRAME_4K, 0), f5 = new_object(TS_OBJ_FRAME_4K, 0);
 	uint64_t ro = new_object(TS_OBJ_FRAME_4K, 0), ep = new_object(TS_OBJ_ENDPOINT, 0);
+	uint64_t f6 = new_object(TS_OBJ_FRAME_4K, 0), wonly = new_slot(), ronly = new_slot();
 	uint64_t pdpt = new_object(TS_OBJ_PDPT, 0), pd = new_object(TS_OBJ_PAGE_DIRECTORY, 0);
 	uint64_t pt = new_object(TS_OBJ_PAGE_TABLE, 0), pt2 = new_object(TS_OBJ_PAGE_TABLE, 0);
 	uint64_t level = 0, paddr = 0, big;
 	volatile uint64_t *p = (volatile uint64_t *)BASE, *alias = (volatile uint64_t *)(BASE + 4096);
 
-	if (!f || !f3 || !f4 || !f5 || !ro || !ep || !pdpt || !pd || !pt || !pt2)
+	if (!f || !f3 || !f4 || !f5 || !f6 || !ro || !ep || !pdpt || !pd || !pt || !pt2)
 		return;
 	check(map_raw(f, BASE, &level) == TS_ERR_FAILED_LOOKUP && level == 3,
 	      "vm: map with no PDPT -> failed lookup, level 3");
@@ -107,6 +108,19 @@ void test_vm(void)
 	check_err(ts_frame_map(ro, TS_ROOT_VSPACE, BASE + 3 * 4096, TS_RIGHT_READ, 0), TS_OK, "vm: map read-only");
 	check(readable(BASE + 3 * 4096) == 1, "vm: a read-only page can be read");
 	check(writable(BASE + 3 * 4096) == 0, "vm: writing a read-only page faults at that address");
+
+	check_err(ts_cnode_mint(TS_ROOT_CNODE, wonly, TS_ROOT_CNODE, f6, TS_RIGHT_WRITE, 0), TS_OK,
+		  "vm: mint a write-only frame cap");
+	check_err(ts_frame_map(wonly, TS_ROOT_VSPACE, BASE + 6 * 4096, RW, 0), TS_ERR_INSUFFICIENT_RIGHTS,
+		  "vm: map through a frame cap without READ -> insufficient rights");
+	ts_cnode_mint(TS_ROOT_CNODE, ronly, TS_ROOT_CNODE, f6, TS_RIGHT_READ, 0);
+	check_err(ts_frame_map(ronly, TS_ROOT_VSPACE, BASE + 6 * 4096, 8 | RW, 0), TS_ERR_INVALID_ARGUMENT,
+		  "vm: unknown rights bits -> invalid argument");
+	check_err(ts_frame_map(ronly, TS_ROOT_VSPACE, BASE + 6 * 4096, RW, 4), TS_ERR_INVALID_ARGUMENT,
+		  "vm: unknown attribute bits -> invalid argument");
+	check_err(ts_frame_map(ronly, TS_ROOT_VSPACE, BASE + 6 * 4096, RW, 0), TS_OK,
+		  "vm: map read-write through a read-only frame cap");
+	check(writable(BASE + 6 * 4096) == 0, "vm: the mapping is read-only (rights ANDed with the cap's)");
 
 	/* unmap, delete, paging unmap */
 	check_err(ts_frame_unmap(f2), TS_OK, "vm: unmap the copy");
