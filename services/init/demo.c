@@ -3,6 +3,7 @@
  * endpoint, does some work, and with fault=1 on its command line touches
  * memory it was not given, which init reports as a page fault.
  */
+#include <ts/cmdline.h>
 #include <ts/methods.h>
 #include <ts/print.h>
 #include <ts/runtime.h>

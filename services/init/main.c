@@ -5,6 +5,7 @@
  * serves their requests and reports their faults.
  */
 #include <tessera/bootinfo.h>
+#include <ts/cmdline.h>
 #include <ts/alloc.h>
 #include <ts/domain.h>
 #include <ts/methods.h>

@@ -1,5 +1,6 @@
 /* TAP output, object helpers and threads for the test root task. */
 #include <stdarg.h>
+#include <ts/cmdline.h>
 #include <ts/string.h>
 #include "harness.h"
 

@@ -5,6 +5,7 @@
  * faults or stalls, then checks the kernel's invariants, revokes the arena
  * and checks the reclaimed memory serves new objects.
  */
+#include <ts/cmdline.h>
 #include <ts/domain.h>
 #include <ts/string.h>
 #include "../fuzz.h"
