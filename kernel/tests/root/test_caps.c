@@ -23,6 +23,16 @@ static const struct { enum ts_object_type type; unsigned size_bits; const char *
 	{ TS_OBJ_DOMAIN, 0, "domain" },
 };
 
+/* Retype arguments out of their domain. */
+static const struct { enum ts_object_type type; unsigned size_bits; const char *name; } bad_sizes[] = {
+	{ TS_OBJ_TYPE_COUNT, 0, "unknown object type" },
+	{ TS_OBJ_NULL, 0, "object type NULL" },
+	{ TS_OBJ_UNTYPED, TS_UNTYPED_MIN_BITS - 1, "untyped of 2^3 bytes" },
+	{ TS_OBJ_UNTYPED, TS_UNTYPED_MAX_BITS + 1, "untyped of 2^48 bytes" },
+	{ TS_OBJ_CNODE, TS_CNODE_MAX_RADIX + 1, "CNode of radix 21" },
+	{ TS_OBJ_CNODE, TS_CNODE_MIN_RADIX - 1, "CNode of radix 1" },
+};
+
 void test_untyped(void)
 {
 	uint64_t arena = new_object(TS_OBJ_UNTYPED, 16), small = new_object(TS_OBJ_UNTYPED, 12);
@@ -64,18 +74,9 @@ void test_untyped(void)
 		  "untyped: dest_cnode that is empty -> invalid capability");
 	check_err(ts_untyped_retype(TS_ROOT_IPC_BUFFER, TS_OBJ_ENDPOINT, 0, TS_ROOT_CNODE, dest, 1),
 		  TS_ERR_ILLEGAL_OPERATION, "untyped: retype invoked on a frame -> illegal operation");
-	check_range_err(ts_untyped_retype(arena, TS_OBJ_TYPE_COUNT, 0, TS_ROOT_CNODE, dest, 1),
-			"untyped: unknown object type -> range/invalid argument");
-	check_range_err(ts_untyped_retype(arena, TS_OBJ_NULL, 0, TS_ROOT_CNODE, dest, 1),
-			"untyped: object type NULL -> range/invalid argument");
-	check_range_err(ts_untyped_retype(arena, TS_OBJ_UNTYPED, TS_UNTYPED_MIN_BITS - 1, TS_ROOT_CNODE, dest, 1),
-			"untyped: untyped of 2^3 bytes -> range/invalid argument");
-	check_range_err(ts_untyped_retype(arena, TS_OBJ_UNTYPED, TS_UNTYPED_MAX_BITS + 1, TS_ROOT_CNODE, dest, 1),
-			"untyped: untyped of 2^48 bytes -> range/invalid argument");
-	check_range_err(ts_untyped_retype(arena, TS_OBJ_CNODE, TS_CNODE_MAX_RADIX + 1, TS_ROOT_CNODE, dest, 1),
-			"untyped: CNode of radix 21 -> range/invalid argument");
-	check_range_err(ts_untyped_retype(arena, TS_OBJ_CNODE, TS_CNODE_MIN_RADIX - 1, TS_ROOT_CNODE, dest, 1),
-			"untyped: CNode of radix 1 -> range/invalid argument");
+	for (unsigned i = 0; i < sizeof(bad_sizes) / sizeof(bad_sizes[0]); i++)
+		check_err(ts_untyped_retype(arena, bad_sizes[i].type, bad_sizes[i].size_bits, TS_ROOT_CNODE, dest, 1),
+			  TS_ERR_INVALID_ARGUMENT, "untyped: %s -> invalid argument", bad_sizes[i].name);
 	check_err(ts_untyped_retype(arena, TS_OBJ_ENDPOINT, 0, TS_ROOT_CNODE, 0, 1), TS_ERR_RANGE,
 		  "untyped: destination slot 0 -> range");
 	check_err(ts_untyped_retype(arena, TS_OBJ_ENDPOINT, 0, TS_ROOT_CNODE, 1ull << bi->root_cnode_radix, 1),

@@ -103,10 +103,10 @@ void test_tcb(void)
 	ts_tcb_suspend(tcb);
 
 	/* argument errors */
-	check_range_err(ts_tcb_set_priority(tcb, TS_MAX_PRIORITY + 1), "tcb: priority 256 -> range/invalid argument");
-	check_range_err(ts_tcb_set_mcp(tcb, TS_MAX_PRIORITY + 1), "tcb: MCP 256 -> range/invalid argument");
-	check_range_err(ts_tcb_set_affinity(tcb, bi->nr_cpus), "tcb: affinity to CPU %lu (absent) -> range/invalid argument",
-			bi->nr_cpus);
+	check_err(ts_tcb_set_priority(tcb, TS_MAX_PRIORITY + 1), TS_ERR_RANGE, "tcb: priority 256 -> range");
+	check_err(ts_tcb_set_mcp(tcb, TS_MAX_PRIORITY + 1), TS_ERR_RANGE, "tcb: MCP 256 -> range");
+	check_err(ts_tcb_set_affinity(tcb, bi->nr_cpus), TS_ERR_RANGE, "tcb: affinity to CPU %lu (absent) -> range",
+		  bi->nr_cpus);
 	check_err(ts_tcb_configure(tcb, 0, ep, TS_ROOT_VSPACE, ts_self.next_ipc_vaddr, frame),
 		  TS_ERR_INVALID_CAPABILITY, "tcb: configure with an endpoint as CSpace -> invalid capability");
 	check_err(ts_tcb_configure(tcb, 0, TS_ROOT_CNODE, ep, ts_self.next_ipc_vaddr, frame),
@@ -134,7 +134,7 @@ void test_tcb(void)
 	t = spawn(try_set_priority, &p, ROOT_PRIO, 0, 0);
 	if (t) {
 		wait_flag(&p.done, 1000);
-		check_range_err(p.err, "tcb: a thread with MCP 0 cannot give priority 60 -> range/invalid argument");
+		check_err(p.err, TS_ERR_RANGE, "tcb: a thread with MCP 0 cannot give priority 60 -> range");
 	}
 	p = (struct prio_try){ .target = tcb, .prio = 60 };
 	t = spawn(try_set_priority, &p, ROOT_PRIO, 0, 0);

@@ -12,6 +12,7 @@
 #include <kernel/ipc.h>
 #include <kernel/invariants.h>
 #include <kernel/syscall.h>
+#include <kernel/timer.h>
 #include <kernel/vspace.h>
 #include <tessera/bootinfo.h>
 #include "host_arch.h"
@@ -228,6 +229,32 @@ static void test_ipc(void)
 	check(invariants_check() == 0, "ipc: invariants hold");
 }
 
+static void test_timeouts(void)
+{
+	struct tcb *sleeper = make_thread(50);
+
+	retype(TS_OBJ_NOTIFICATION, 0, 54, 1);
+	INVOKE(TS_ROOT_CNODE, TS_CNODE_MINT, 55, TS_ROOT_CNODE, 54, TS_RIGHTS_ALL, 0x4);
+	check(INVOKE(50, TS_TCB_SET_TIMEOUT, 54) == TS_ERR_TRUNCATED_MESSAGE &&
+	      INVOKE(50, TS_TCB_SET_TIMEOUT, 10, 100) == TS_ERR_INVALID_CAPABILITY,
+	      "timeout: arguments are checked");
+	check(INVOKE(50, TS_TCB_SET_TIMEOUT, 55, 1000) == TS_OK && INVOKE(40, TS_TCB_SET_TIMEOUT, 55, 500) == TS_OK,
+	      "timeout: two threads armed");
+	syscall_as(sleeper, TS_SYS_RECV, 54, 0, 0, NULL);
+	timer_expire(999);
+	check(sleeper->state == THREAD_BLOCKED_NOTIFICATION, "timeout: nothing fires before the deadline");
+	timer_expire(1000);
+	check(sleeper->state == THREAD_RUNNABLE && sleeper->ctx.rdi == 0x4,
+	      "timeout: the deadline signals the notification with its badge");
+	INVOKE(40, TS_TCB_SET_TIMEOUT, 0, 0);
+	INVOKE(50, TS_TCB_SET_TIMEOUT, 55, 2000);
+	INVOKE(TS_ROOT_CNODE, TS_CNODE_DELETE, 50);
+	timer_expire(5000);
+	check(slot_empty(&sleeper->slots[TCB_TIMER]) && !sleeper->timer_armed,
+	      "timeout: cancelled, and gone with a deleted thread");
+	check(invariants_check() == 0, "timeout: invariants hold");
+}
+
 static void test_mappings(void)
 {
 	void *pml4;
@@ -332,6 +359,7 @@ int main(void)
 	test_retype();
 	test_derivation();
 	test_ipc();
+	test_timeouts();
 	test_mappings();
 	test_cspace();
 	test_cycles_and_chains();
