@@ -4,6 +4,7 @@
 #include <kernel/invoke.h>
 #include <kernel/ipc.h>
 #include <kernel/sched.h>
+#include <kernel/timer.h>
 
 static void unbind_notification(struct tcb *t)
 {
@@ -32,6 +33,7 @@ void tcb_finalise(struct tcb *t)
 	struct domain *d = thread_domain(t);
 
 	thread_suspend(t);
+	timer_cancel(t);
 	if (t->caller) {
 		struct tcb *caller = t->caller;
 		caller->callee = NULL;
@@ -265,6 +267,35 @@ static int set_domain(struct invocation *inv, struct tcb *t)
 	return TS_OK;
 }
 
+static int set_timeout(struct invocation *inv, struct tcb *t)
+{
+	struct slot *n = NULL;
+	struct cap copy;
+
+	if (!inv_has_args(inv, 2))
+		return TS_ERR_TRUNCATED_MESSAGE;
+	if (inv_arg(inv, 0)) {
+		n = cspace_lookup_type(inv->thread, inv_arg(inv, 0), TS_OBJ_NOTIFICATION);
+		if (!n)
+			return TS_ERR_INVALID_CAPABILITY;
+		if (!(n->cap.rights & TS_RIGHT_WRITE))
+			return TS_ERR_INSUFFICIENT_RIGHTS;
+	}
+	timer_cancel(t);
+	if (!n) {
+		cap_delete(&t->slots[TCB_TIMER]);
+		return TS_OK;
+	}
+	/* Copy the notification in before deleting the old one: it may be its last cap. */
+	struct slot staged = {0};
+	cap_derive(&n->cap, &copy);
+	cdt_insert_child(n, &staged, &copy);
+	cap_delete(&t->slots[TCB_TIMER]);
+	cdt_move(&t->slots[TCB_TIMER], &staged);
+	timer_arm(t, inv_arg(inv, 1));
+	return TS_OK;
+}
+
 int tcb_invoke(struct invocation *inv)
 {
 	struct tcb *t = cap_tcb(&inv->slot->cap);
@@ -307,6 +338,8 @@ int tcb_invoke(struct invocation *inv)
 			return TS_ERR_INVALID_ARGUMENT;
 		arch_thread_set_tls_base(t, inv_arg(inv, 0));
 		return TS_OK;
+	case TS_TCB_SET_TIMEOUT:
+		return set_timeout(inv, t);
 	default:
 		return TS_ERR_ILLEGAL_OPERATION;
 	}

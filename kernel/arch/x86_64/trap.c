@@ -8,6 +8,7 @@
 #include <kernel/lock.h>
 #include <kernel/printk.h>
 #include <kernel/syscall.h>
+#include <kernel/timer.h>
 #include "x86.h"
 
 void tss_set_rsp0(unsigned id, uint64_t rsp0);
@@ -80,6 +81,7 @@ static void handle_pending_interrupts(struct cpu *c)
 	if (c->timer_pending) {
 		c->timer_pending = false;
 		sched_tick();
+		timer_expire(rdtsc());
 	}
 	c->wakeup = false;
 	for (unsigned gsi = 0; irqs; gsi++, irqs >>= 1)

@@ -56,7 +56,8 @@ enum thread_state {
 };
 
 /* The slots a TCB owns; copies installed by TCB_CONFIGURE. */
-enum tcb_slot { TCB_CSPACE, TCB_VSPACE, TCB_FAULT_EP, TCB_IPC_BUFFER, TCB_DOMAIN, TCB_SLOT_COUNT };
+enum tcb_slot { TCB_CSPACE, TCB_VSPACE, TCB_FAULT_EP, TCB_IPC_BUFFER, TCB_DOMAIN, TCB_TIMER,
+		TCB_SLOT_COUNT };
 
 struct tcb {
 	struct user_context ctx;	/* first: entry.S saves into it */
@@ -87,6 +88,10 @@ struct tcb {
 	vaddr_t ipc_buffer_vaddr;
 	word_t tls_base;		/* FS base of the thread */
 	word_t fault_type, fault_mr[4];	/* pending fault message */
+
+	uint64_t timer_deadline;	/* TSC value; TCB_TIMER holds the notification */
+	struct tcb *timer_next, *timer_prev;
+	bool timer_armed;
 };
 
 _Static_assert(sizeof(struct tcb) <= (1u << TS_TCB_BITS), "TCB too big");

@@ -70,6 +70,8 @@ enum ts_method {
 	TS_TCB_UNBIND_NOTIFICATION,
 	TS_TCB_SET_DOMAIN,	/* domain cptr */
 	TS_TCB_SET_TLS_BASE,	/* fs base address */
+	TS_TCB_SET_TIMEOUT,	/* notification cptr (0 = cancel), deadline (TSC value):
+				   the kernel signals it once when the TSC passes the deadline */
 
 	/* Paging structures and frames */
 	TS_FRAME_MAP = 48,	/* vspace cptr, vaddr, rights (R/W), attributes (TS_MAP_*) */
