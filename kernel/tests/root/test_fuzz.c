@@ -1,9 +1,12 @@
 /*
- * Supervises the syscall fuzzer (fuzzer.c): builds its domain from memory
- * of one untyped "arena", lets it run its syscalls while a helper thread
- * unblocks it from its endpoint and notification, restarts it when it
- * faults or stalls, then checks the kernel's invariants, revokes the arena
- * and checks the reclaimed memory serves new objects.
+ * Supervises the syscall fuzzer (fuzzer.c). Two fuzzer domains run at
+ * once, one per CPU (each issues the full count), built from memory of
+ * one untyped "arena"; they share an endpoint and a notification, so their
+ * IPC meets across CPUs. A helper thread unblocks them from those two
+ * objects, the supervisor restarts a fuzzer that faults or stalls and
+ * checks the kernel's invariants at checkpoints with both stopped. At the
+ * end it revokes the arena and checks the reclaimed memory serves new
+ * objects.
  */
 #include <ts/cmdline.h>
 #include <ts/domain.h>
@@ -11,15 +14,25 @@
 #include "../fuzz.h"
 #include "harness.h"
 
+#define INSTANCES	2
 #define ARENA_BITS	20
-#define FAULT_BADGE	0xf2
+#define FAULT_BADGE	0xf2	/* + instance */
 #define STALL_MS	10
-#define STATUS_VADDR	0x20000000000ull	/* the status page in the root's VSpace */
+#define STATUS_VADDR	0x20000000000ull	/* status pages in the root's VSpace */
+#define SCRATCH_VADDR	(STATUS_VADDR + 16 * TS_PAGE_SIZE)
 
-static struct ts_domain fuzzer;
+struct instance {
+	struct ts_domain d;
+	unsigned cpu;
+	volatile struct fuzz_status *st;
+	uint64_t last_done, last_change;
+	uint64_t restarts, faults, stalls[TS_SYS_COUNT + 1], stalled_suspend;
+};
+
+static struct instance fuzzers[INSTANCES];
 static uint64_t fault_ep;
 
-/* The helper: answers calls and receives on the fuzzer's endpoint and notification. */
+/* The helper: answers calls and receives on the shared endpoint and notification. */
 struct helper {
 	uint64_t ep, ntfn;
 };
@@ -44,70 +57,155 @@ static void unblock_forever(void *arg)
 	}
 }
 
-/* Puts the fuzzer back at its entry point with its original configuration. */
-static int restart(unsigned cpu)
+/* Puts a fuzzer back at its entry point with its original configuration. */
+static int restart(struct instance *f)
 {
 	uint64_t regs[TS_REG_COUNT] = { 0 };
 	int err;
 
-	ts_tcb_suspend(fuzzer.tcb);
-	ts_tcb_unbind_notification(fuzzer.tcb);
-	err = ts_tcb_configure(fuzzer.tcb, fuzzer.fault_ep, fuzzer.cnode, fuzzer.vspace, TS_CHILD_IPC_VADDR,
-			       fuzzer.ipc_frame);
+	ts_tcb_suspend(f->d.tcb);
+	ts_tcb_unbind_notification(f->d.tcb);
+	err = ts_tcb_configure(f->d.tcb, f->d.fault_ep, f->d.cnode, f->d.vspace, TS_CHILD_IPC_VADDR, f->d.ipc_frame);
 	if (err == TS_OK)
-		err = ts_tcb_set_priority(fuzzer.tcb, ROOT_PRIO);
+		err = ts_tcb_set_priority(f->d.tcb, ROOT_PRIO);
 	if (err == TS_OK)
-		err = ts_tcb_set_affinity(fuzzer.tcb, cpu);
-	regs[TS_REG_RIP] = fuzzer.entry;
+		err = ts_tcb_set_affinity(f->d.tcb, f->cpu);
+	regs[TS_REG_RIP] = f->d.entry;
 	regs[TS_REG_RFLAGS] = 0x202;
 	regs[TS_REG_RDI] = TS_CHILD_INFO_VADDR;
 	regs[TS_REG_FS_BASE] = TS_CHILD_INFO_VADDR;
 	if (err == TS_OK)
-		err = ts_tcb_write_registers(fuzzer.tcb, 1, regs);
+		err = ts_tcb_write_registers(f->d.tcb, 1, regs);
+	f->restarts++;
+	f->last_change = ts_rdtsc();
 	return err;
 }
 
-/* The caps of enum fuzz_cap, made from the arena and given to the fuzzer. */
-static int give_caps(uint64_t arena, struct helper *h)
+/* Makes one object from the arena in a fresh root slot. */
+static int from_arena(uint64_t arena, enum ts_object_type type, unsigned bits, uint64_t *slot)
 {
-	static const struct { enum ts_object_type type; unsigned bits; } objs[FUZZ_NR_CAPS] = {
+	*slot = new_slot();
+	return *slot ? ts_untyped_retype(arena, type, bits, TS_ROOT_CNODE, *slot, 1) : TS_ERR_RANGE;
+}
+
+/* The caps of enum fuzz_cap: its own untyped, CNode and frames, the shared endpoint and notification. */
+static int give_caps(struct instance *f, uint64_t arena, const struct helper *shared)
+{
+	static const struct { enum ts_object_type type; unsigned bits; } own[FUZZ_NR_CAPS] = {
 		[FUZZ_UNTYPED_BIG] = { TS_OBJ_UNTYPED, 16 }, [FUZZ_UNTYPED_SMALL] = { TS_OBJ_UNTYPED, 12 },
-		[FUZZ_ENDPOINT] = { TS_OBJ_ENDPOINT, 0 }, [FUZZ_NOTIFICATION] = { TS_OBJ_NOTIFICATION, 0 },
 		[FUZZ_CNODE] = { TS_OBJ_CNODE, 4 }, [FUZZ_FRAME0] = { TS_OBJ_FRAME_4K, 0 },
 		[FUZZ_FRAME1] = { TS_OBJ_FRAME_4K, 0 }, [FUZZ_FRAME2] = { TS_OBJ_FRAME_4K, 0 },
 	};
 	int err = TS_OK;
 
 	for (unsigned i = 0; i < FUZZ_NR_CAPS && err == TS_OK; i++) {
-		uint64_t slot = new_slot();
+		uint64_t slot;
 
-		err = ts_untyped_retype(arena, objs[i].type, objs[i].bits, TS_ROOT_CNODE, slot, 1);
-		if (err != TS_OK)
-			break;
-		if (i == FUZZ_ENDPOINT)
-			h->ep = slot;
-		if (i == FUZZ_NOTIFICATION && (h->ntfn = new_slot()))
-			err = ts_cnode_mint(TS_ROOT_CNODE, h->ntfn, TS_ROOT_CNODE, slot, TS_RIGHT_WRITE, 0x1);
+		if (i == FUZZ_ENDPOINT || i == FUZZ_NOTIFICATION) {
+			err = ts_domain_give(&f->d, i == FUZZ_ENDPOINT ? shared->ep : shared->ntfn, TS_RIGHTS_ALL, 0, 0);
+			continue;
+		}
+		err = from_arena(arena, own[i].type, own[i].bits, &slot);
 		if (err == TS_OK)
-			err = objs[i].type == TS_OBJ_UNTYPED ? ts_domain_give_move(&fuzzer, slot, 0)
-							     : ts_domain_give(&fuzzer, slot, TS_RIGHTS_ALL, 0, 0);
+			err = own[i].type == TS_OBJ_UNTYPED ? ts_domain_give_move(&f->d, slot, 0)
+							    : ts_domain_give(&f->d, slot, TS_RIGHTS_ALL, 0, 0);
 	}
 	return err;
 }
 
-static void print_histogram(const struct fuzz_status *st)
+/* Builds fuzzer i with its status page; the status page's frame is in the root's own untyped. */
+static int build(unsigned i, const struct ts_boot_module *mod, uint64_t arena, const struct helper *shared)
 {
-	char line[600];
-	int n = ts_snprintf(line, sizeof(line), "# fuzz: reply labels:");
+	struct instance *f = &fuzzers[i];
+	struct ts_domain_config cfg = {
+		.image = (const void *)mod->vaddr, .image_size = mod->size, .cmdline = mod->cmdline,
+		.cnode_radix = 6, .fault_ep = fault_ep, .fault_badge = FAULT_BADGE + i,
+		.priority = ROOT_PRIO, .cpu = (1 + i) % bi->nr_cpus, .domid = TS_DOMID_INVALID,
+	};
+	uint64_t status = new_object(TS_OBJ_FRAME_4K, 0), copy = new_slot();
+	int err = status && copy ? ts_domain_create(&cfg, &f->d) : TS_ERR_NOT_ENOUGH_MEMORY;
 
-	for (int i = 0; i <= TS_ERR_COUNT && n < (int)sizeof(line); i++)
+	f->cpu = cfg.cpu;
+	f->st = (volatile struct fuzz_status *)(STATUS_VADDR + i * TS_PAGE_SIZE);
+	if (err == TS_OK)
+		err = give_caps(f, arena, shared);
+	if (err == TS_OK)
+		err = ts_map_frame(status, TS_ROOT_VSPACE, (uint64_t)f->st, TS_RIGHT_READ | TS_RIGHT_WRITE, 0);
+	if (err == TS_OK)
+		err = ts_cnode_copy(TS_ROOT_CNODE, copy, TS_ROOT_CNODE, status, TS_RIGHTS_ALL);
+	if (err == TS_OK)
+		err = ts_map_frame(copy, f->d.vspace, FUZZ_STATUS_VADDR, TS_RIGHT_READ | TS_RIGHT_WRITE, 0);
+	return err;
+}
+
+static void print_instance(unsigned i)
+{
+	const struct instance *f = &fuzzers[i];
+	const volatile struct fuzz_status *st = f->st;
+	char line[600];
+	int n = ts_snprintf(line, sizeof(line), "# fuzz[%u]: reply labels:", i);
+
+	for (int e = 0; e <= TS_ERR_COUNT && n < (int)sizeof(line); e++)
 		n += ts_snprintf(line + n, sizeof(line) - n, " %s=%lu",
-				 i < TS_ERR_COUNT ? ts_error_name(i) : "other", st->by_error[i]);
+				 e < TS_ERR_COUNT ? ts_error_name(e) : "other", st->by_error[e]);
 	ts_printf("%s\n", line);
-	n = ts_snprintf(line, sizeof(line), "# fuzz: syscalls:");
-	for (int i = 0; i <= TS_SYS_COUNT && n < (int)sizeof(line); i++)
-		n += ts_snprintf(line + n, sizeof(line) - n, " %d=%lu", i, st->by_syscall[i]);
+	n = ts_snprintf(line, sizeof(line), "# fuzz[%u]: syscalls:", i);
+	for (int s = 0; s <= TS_SYS_COUNT && n < (int)sizeof(line); s++)
+		n += ts_snprintf(line + n, sizeof(line) - n, " %d=%lu", s, st->by_syscall[s]);
 	ts_printf("%s (the last: invalid numbers)\n", line);
+	ts_printf("# fuzz[%u]: CPU %u, %lu syscalls, %lu restarts: %lu after faults; stalls in call %lu"
+		  " (%lu TCB_SUSPEND), send %lu, recv %lu, reply_recv %lu\n", i, f->cpu, st->done, f->restarts,
+		  f->faults, f->stalls[TS_SYS_CALL], f->stalled_suspend, f->stalls[TS_SYS_SEND],
+		  f->stalls[TS_SYS_RECV], f->stalls[TS_SYS_REPLY_RECV]);
+}
+
+static void check_results(unsigned i)
+{
+	const volatile struct fuzz_status *st = fuzzers[i].st;
+	uint64_t distinct = 0;
+
+	check(st->finished && st->done >= st->target, "fuzz[%u]: the fuzzer issued all %lu random syscalls", i,
+	      st->target);
+	for (int e = 0; e < TS_ERR_COUNT; e++)
+		distinct += st->by_error[e] != 0;
+	check(st->by_error[TS_OK] > 0 && distinct >= 8,
+	      "fuzz[%u]: its calls succeeded and failed in many ways (%lu distinct results)", i, distinct);
+}
+
+/* Restarts fuzzer f if it made no progress for STALL_MS. */
+static void supervise(struct instance *f)
+{
+	if (f->st->finished)
+		return;
+	if (f->st->done != f->last_done) {
+		f->last_done = f->st->done;
+		f->last_change = ts_rdtsc();
+	} else if (ts_rdtsc() - f->last_change > ms_ticks(STALL_MS)) {
+		uint64_t nr = f->st->last_syscall;
+
+		f->stalls[nr < TS_SYS_COUNT ? nr : TS_SYS_COUNT]++;
+		f->stalled_suspend += nr == TS_SYS_CALL && f->st->last_label == TS_TCB_SUSPEND;
+		restart(f);
+	}
+}
+
+static int all_finished(void)
+{
+	for (unsigned i = 0; i < INSTANCES; i++) {
+		if (!fuzzers[i].st->finished)
+			return 0;
+	}
+	return 1;
+}
+
+static void set_running(int run)
+{
+	for (unsigned i = 0; i < INSTANCES; i++) {
+		if (run && !fuzzers[i].st->finished)
+			ts_tcb_resume(fuzzers[i].d.tcb);
+		else if (!run)
+			ts_tcb_suspend(fuzzers[i].d.tcb);
+	}
 }
 
 static void call_once(void *arg)
@@ -120,23 +218,21 @@ static void call_once(void *arg)
 /* After the arena was revoked: its memory makes working objects again. */
 static void reuse_arena(uint64_t arena)
 {
-	uint64_t frame = new_slot(), ntfn = new_slot(), badged = new_slot(), ep = new_slot(), value = 0;
+	uint64_t frame, ntfn, ep, badged = new_slot(), value = 0;
 	struct ts_msg m = { 0 };
 
-	check_err(ts_untyped_retype(arena, TS_OBJ_FRAME_4K, 0, TS_ROOT_CNODE, frame, 1), TS_OK,
-		  "fuzz: the reclaimed memory makes a frame");
-	check_err(ts_map_frame(frame, TS_ROOT_VSPACE, STATUS_VADDR + 16 * TS_PAGE_SIZE,
-			       TS_RIGHT_READ | TS_RIGHT_WRITE, 0), TS_OK, "fuzz: which maps");
-	*(volatile uint64_t *)(STATUS_VADDR + 16 * TS_PAGE_SIZE) = 0x600d;
-	value = *(volatile uint64_t *)(STATUS_VADDR + 16 * TS_PAGE_SIZE);
+	check_err(from_arena(arena, TS_OBJ_FRAME_4K, 0, &frame), TS_OK, "fuzz: the reclaimed memory makes a frame");
+	check_err(ts_map_frame(frame, TS_ROOT_VSPACE, SCRATCH_VADDR, TS_RIGHT_READ | TS_RIGHT_WRITE, 0), TS_OK,
+		  "fuzz: which maps");
+	*(volatile uint64_t *)SCRATCH_VADDR = 0x600d;
+	value = *(volatile uint64_t *)SCRATCH_VADDR;
 	check(value == 0x600d, "fuzz: and holds data");
-	check_err(ts_untyped_retype(arena, TS_OBJ_NOTIFICATION, 0, TS_ROOT_CNODE, ntfn, 1), TS_OK,
+	check_err(from_arena(arena, TS_OBJ_NOTIFICATION, 0, &ntfn), TS_OK,
 		  "fuzz: the reclaimed memory makes a notification");
 	ts_cnode_mint(TS_ROOT_CNODE, badged, TS_ROOT_CNODE, ntfn, TS_RIGHT_WRITE, 0x33);
 	ts_signal(badged);
 	check(ts_poll(ntfn) == 0x33, "fuzz: which signals");
-	check_err(ts_untyped_retype(arena, TS_OBJ_ENDPOINT, 0, TS_ROOT_CNODE, ep, 1), TS_OK,
-		  "fuzz: the reclaimed memory makes an endpoint");
+	check_err(from_arena(arena, TS_OBJ_ENDPOINT, 0, &ep), TS_OK, "fuzz: the reclaimed memory makes an endpoint");
 	if (spawn(call_once, (void *)ep, ROOT_PRIO, bi->nr_cpus > 1 ? 1 : 0, 0))
 		ts_recv(ep, &m);
 	check(ts_msginfo_label(m.info) == 0x21 && m.mr[0] == 0x4242, "fuzz: which carries a call from another thread");
@@ -149,107 +245,90 @@ static void reuse_arena(uint64_t arena)
 void test_fuzz(void)
 {
 	const struct ts_boot_module *mod = find_module("fuzzer");
-	uint64_t arena = new_object(TS_OBJ_UNTYPED, ARENA_BITS), status = new_object(TS_OBJ_FRAME_4K, 0);
-	uint64_t status_copy = new_slot(), violations = ~0ull, free_bytes = 0, restarts = 0, faults = 0;
-	unsigned cpu = bi->nr_cpus > 1 ? 1 : 0;
-	volatile struct fuzz_status *st = (volatile struct fuzz_status *)STATUS_VADDR;
-	static struct helper h;
+	uint64_t arena = new_object(TS_OBJ_UNTYPED, ARENA_BITS), target = 1000000, seed = ts_rdtsc() ^ 0x7e55e7a5eedull;
+	uint64_t violations = ~0ull, free_bytes = 0, start, next_checkpoint, checkpoints = 0, bad_checkpoints = 0;
+	uint64_t ntfn;
+	static struct helper shared;
 	struct ts_thread *helper;
-	uint64_t start, last_change, last_done = 0, distinct = 0;
-	uint64_t next_checkpoint, checkpoints = 0, bad_checkpoints = 0;
-	uint64_t stalls[TS_SYS_COUNT + 1] = { 0 }, stalled_suspend = 0;
 	char value[24] = "";
-	const char *p = value;
-	struct ts_domain_config cfg;
+	const char *p;
 
 	if (!mod) {
 		ts_printf("# fuzz: no fuzzer module in this image, skipped\n");
 		return;
 	}
 	fault_ep = new_object(TS_OBJ_ENDPOINT, 0);
-	if (!arena || !status || !fault_ep)
+	if (!arena || !fault_ep)
 		return;
-	cfg = (struct ts_domain_config){
-		.image = (const void *)mod->vaddr, .image_size = mod->size, .cmdline = mod->cmdline,
-		.cnode_radix = 6, .fault_ep = fault_ep, .fault_badge = FAULT_BADGE,
-		.priority = ROOT_PRIO, .cpu = cpu, .domid = TS_DOMID_INVALID,
-	};
-	if (!check_err(ts_domain_create(&cfg, &fuzzer), TS_OK, "fuzz: build the fuzzer domain") ||
-	    !check_err(give_caps(arena, &h), TS_OK, "fuzz: give it untyped, endpoint, notification, CNode, frames"))
+	if (ts_cmdline_get(mod->cmdline, "count", value, sizeof(value)) && (p = value))
+		target = ts_parse_u64(&p);
+	if (ts_cmdline_get(mod->cmdline, "seed", value, sizeof(value)) && (p = value))
+		seed = ts_parse_u64(&p);
+	/* the shared endpoint and notification; the helper signals through a badged copy */
+	if (!check_err(from_arena(arena, TS_OBJ_ENDPOINT, 0, &shared.ep), TS_OK, "fuzz: a shared endpoint") ||
+	    !check_err(from_arena(arena, TS_OBJ_NOTIFICATION, 0, &ntfn), TS_OK, "fuzz: a shared notification"))
 		return;
-	ts_map_frame(status, TS_ROOT_VSPACE, STATUS_VADDR, TS_RIGHT_READ | TS_RIGHT_WRITE, 0);
-	ts_cnode_copy(TS_ROOT_CNODE, status_copy, TS_ROOT_CNODE, status, TS_RIGHTS_ALL);
-	if (!check_err(ts_map_frame(status_copy, fuzzer.vspace, FUZZ_STATUS_VADDR, TS_RIGHT_READ | TS_RIGHT_WRITE, 0),
-		       TS_OK, "fuzz: share its status page"))
-		return;
-	st->target = 1000000;
-	if (ts_cmdline_get(mod->cmdline, "count", value, sizeof(value)))
-		st->target = ts_parse_u64(&p);
-	st->seed = ts_rdtsc() ^ 0x7e55e7a5eedull;
-	if (ts_cmdline_get(mod->cmdline, "seed", value, sizeof(value))) {
-		p = value;
-		st->seed = ts_parse_u64(&p);
+	shared.ntfn = new_slot();
+	ts_cnode_mint(TS_ROOT_CNODE, shared.ntfn, TS_ROOT_CNODE, ntfn, TS_RIGHT_WRITE, 1);
+	for (unsigned i = 0; i < INSTANCES; i++) {
+		if (!check_err(build(i, mod, arena, &shared), TS_OK,
+				"fuzz[%u]: build a fuzzer domain with untyped, endpoint, notification, CNode, frames", i))
+			return;
+		fuzzers[i].st->target = target;
+		fuzzers[i].st->seed = seed + i;
+		ts_printf("# fuzz[%u]: %lu syscalls on CPU %u, seed 0x%lx (rerun: seed=0x%lx on the fuzzer's module line)\n",
+			  i, target, fuzzers[i].cpu, seed + i, seed);
 	}
-	next_checkpoint = st->target / 10;
-	ts_printf("# fuzz: %lu syscalls, seed 0x%lx (rerun with seed=0x%lx on the fuzzer's module line)\n",
-		  st->target, st->seed, st->seed);
-	helper = spawn(unblock_forever, &h, ROOT_PRIO, 0, 0);
-	if (!check_err(ts_domain_start(&fuzzer), TS_OK, "fuzz: start the fuzzer on CPU %u", cpu))
-		return;
+	helper = spawn(unblock_forever, &shared, ROOT_PRIO, 0, 0);
+	for (unsigned i = 0; i < INSTANCES; i++)
+		check_err(ts_domain_start(&fuzzers[i].d), TS_OK, "fuzz[%u]: start it", i);
 
-	start = last_change = ts_rdtsc();
-	while (!st->finished && ts_rdtsc() - start < ms_ticks(300000)) {
+	start = ts_rdtsc();
+	next_checkpoint = target / 10;
+	for (unsigned i = 0; i < INSTANCES; i++)
+		fuzzers[i].last_change = start;
+	while (!all_finished() && ts_rdtsc() - start < ms_ticks(300000)) {
 		struct ts_msg m = { 0 };
+		uint64_t least = ~0ull;
 
-		if (st->done >= next_checkpoint) {
-			/* check the kernel's invariants with the fuzzer stopped mid-run */
-			ts_tcb_suspend(fuzzer.tcb);
+		for (unsigned i = 0; i < INSTANCES; i++) {
+			if (!fuzzers[i].st->finished && fuzzers[i].st->done < least)
+				least = fuzzers[i].st->done;
+		}
+		if (least != ~0ull && least >= next_checkpoint) {
+			/* both stopped mid-run: are the kernel's structures sound? */
+			set_running(0);
 			violations = ~0ull;
 			ts_debug_check_invariants(TS_ROOT_DEBUG, &violations);
 			bad_checkpoints += violations != 0;
 			checkpoints++;
-			next_checkpoint += st->target / 10;
-			ts_tcb_resume(fuzzer.tcb);
+			next_checkpoint += target / 10;
+			set_running(1);
 		}
 		ts_nbrecv(fault_ep, &m);
-		if (m.badge == FAULT_BADGE) {
-			faults++;
-			restarts++;
-			restart(cpu);
-			last_change = ts_rdtsc();
-		} else if (st->done != last_done) {
-			last_done = st->done;
-			last_change = ts_rdtsc();
-		} else if (ts_rdtsc() - last_change > ms_ticks(STALL_MS)) {
-			stalls[st->last_syscall < TS_SYS_COUNT ? st->last_syscall : TS_SYS_COUNT]++;
-			stalled_suspend += st->last_syscall == TS_SYS_CALL && st->last_label == TS_TCB_SUSPEND;
-			restarts++;
-			restart(cpu);
-			last_change = ts_rdtsc();
+		if (m.badge >= FAULT_BADGE && m.badge < FAULT_BADGE + INSTANCES) {
+			fuzzers[m.badge - FAULT_BADGE].faults++;
+			restart(&fuzzers[m.badge - FAULT_BADGE]);
 		}
+		for (unsigned i = 0; i < INSTANCES; i++)
+			supervise(&fuzzers[i]);
 		ts_yield();
 	}
-	ts_tcb_suspend(fuzzer.tcb);
+	set_running(0);
 	stop(helper);
-	ts_printf("# fuzz: %lu syscalls in %lu ms, %lu restarts (%lu after faults)\n", st->done,
-		  (ts_rdtsc() - start) / ms_ticks(1), restarts, faults);
-	print_histogram((const struct fuzz_status *)st);
-	ts_printf("# fuzz: stalls by syscall: call %lu (%lu of them TCB_SUSPEND), send %lu, recv %lu, reply_recv %lu,"
-		  " other %lu\n", stalls[TS_SYS_CALL], stalled_suspend, stalls[TS_SYS_SEND], stalls[TS_SYS_RECV],
-		  stalls[TS_SYS_REPLY_RECV], restarts - faults - stalls[TS_SYS_CALL] - stalls[TS_SYS_SEND] -
-		  stalls[TS_SYS_RECV] - stalls[TS_SYS_REPLY_RECV]);
-	check(st->finished && st->done >= st->target, "fuzz: the fuzzer issued all %lu random syscalls", st->target);
+	ts_printf("# fuzz: %u fuzzers ran in %lu ms\n", INSTANCES, (ts_rdtsc() - start) / ms_ticks(1));
+	for (unsigned i = 0; i < INSTANCES; i++) {
+		print_instance(i);
+		check_results(i);
+	}
 	check(checkpoints > 0 && bad_checkpoints == 0,
 	      "fuzz: no invariant violation at any of %lu checkpoints during the run", checkpoints);
-	for (int i = 0; i < TS_ERR_COUNT; i++)
-		distinct += st->by_error[i] != 0;
-	check(st->by_error[TS_OK] > 0 && distinct >= 8,
-	      "fuzz: its calls succeeded and failed in many ways (%lu distinct results)", distinct);
+	violations = ~0ull;
 	check_err(ts_debug_check_invariants(TS_ROOT_DEBUG, &violations), TS_OK, "fuzz: check invariants");
-	check(violations == 0, "fuzz: no invariant violation after the fuzzer (%lu)", violations);
+	check(violations == 0, "fuzz: no invariant violation after the fuzzers (%lu)", violations);
 
-	/* take everything it made back */
-	check_err(ts_cnode_revoke(TS_ROOT_CNODE, arena), TS_OK, "fuzz: revoke the fuzzer's untyped arena");
+	/* take everything they made back */
+	check_err(ts_cnode_revoke(TS_ROOT_CNODE, arena), TS_OK, "fuzz: revoke the fuzzers' untyped arena");
 	ts_debug_untyped_free(TS_ROOT_DEBUG, arena, &free_bytes);
 	check(free_bytes == 1ull << ARENA_BITS, "fuzz: all of the arena is free again");
 	violations = ~0ull;
