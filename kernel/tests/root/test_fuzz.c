@@ -2,8 +2,8 @@
  * Supervises the syscall fuzzer (fuzzer.c). Two fuzzer domains run at
  * once, one per CPU (each issues the full count), built from memory of
  * one untyped "arena"; they share an endpoint and a notification, so their
- * IPC meets across CPUs. A helper thread unblocks them from those two
- * objects, the supervisor restarts a fuzzer that faults or stalls and
+ * IPC meets across CPUs. Helper threads (one per CPU) unblock them from
+ * those two objects, the supervisor restarts a fuzzer that faults or stalls and
  * checks the kernel's invariants at checkpoints with both stopped. At the
  * end it revokes the arena and checks the reclaimed memory serves new
  * objects.
@@ -17,7 +17,7 @@
 #define INSTANCES	2
 #define ARENA_BITS	20
 #define FAULT_BADGE	0xf2	/* + instance */
-#define STALL_MS	10
+#define STALL_MS	25	/* more than two time slices */
 #define STATUS_VADDR	0x20000000000ull	/* status pages in the root's VSpace */
 #define SCRATCH_VADDR	(STATUS_VADDR + 16 * TS_PAGE_SIZE)
 
@@ -249,7 +249,7 @@ void test_fuzz(void)
 	uint64_t violations = ~0ull, free_bytes = 0, start, next_checkpoint, checkpoints = 0, bad_checkpoints = 0;
 	uint64_t ntfn;
 	static struct helper shared;
-	struct ts_thread *helper;
+	struct ts_thread *helpers[INSTANCES];
 	char value[24] = "";
 	const char *p;
 
@@ -279,7 +279,8 @@ void test_fuzz(void)
 		ts_printf("# fuzz[%u]: %lu syscalls on CPU %u, seed 0x%lx (rerun: seed=0x%lx on the fuzzer's module line)\n",
 			  i, target, fuzzers[i].cpu, seed + i, seed);
 	}
-	helper = spawn(unblock_forever, &shared, ROOT_PRIO, 0, 0);
+	for (unsigned i = 0; i < INSTANCES; i++)
+		helpers[i] = spawn(unblock_forever, &shared, ROOT_PRIO, fuzzers[i].cpu, 0);
 	for (unsigned i = 0; i < INSTANCES; i++)
 		check_err(ts_domain_start(&fuzzers[i].d), TS_OK, "fuzz[%u]: start it", i);
 
@@ -315,7 +316,8 @@ void test_fuzz(void)
 		ts_yield();
 	}
 	set_running(0);
-	stop(helper);
+	for (unsigned i = 0; i < INSTANCES; i++)
+		stop(helpers[i]);
 	ts_printf("# fuzz: %u fuzzers ran in %lu ms\n", INSTANCES, (ts_rdtsc() - start) / ms_ticks(1));
 	for (unsigned i = 0; i < INSTANCES; i++) {
 		print_instance(i);
