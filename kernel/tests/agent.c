@@ -26,6 +26,10 @@ static uint64_t do_command(const struct ts_msg *m)
 	case AGENT_IN:
 		__asm__ volatile("inb %%dx, %%al" : "=a"(v) : "d"(0x71));
 		return v;
+	case AGENT_RECEIVE_INTO:
+		ts_ipc()->receive_cnode = TS_CHILD_CNODE;
+		ts_ipc()->receive_index = m->mr[0];
+		return 0;
 	default:
 		return ~0ull;
 	}
@@ -45,6 +49,7 @@ int main(void *start_arg)
 		if (ts_msginfo_label(m.info) == AGENT_EXIT)
 			return 0;
 		result = do_command(&m);
-		m = (struct ts_msg){ .info = ts_msginfo_new(AGENT_RESULT, 0, 1), .mr = { result } };
+		m = (struct ts_msg){ .info = ts_msginfo_new(AGENT_RESULT, 0, 2),
+				     .mr = { result, ts_msginfo_extra_caps(m.info) } };
 	}
 }

@@ -1,7 +1,8 @@
 /*
  * The agent: a child domain the isolation tests drive. It calls its
  * endpoint (caps[0]) with the result of the last command and gets the next
- * command in the reply: label = command, MR0.. = arguments.
+ * command in the reply: label = command, MR0.. = arguments. Its reports
+ * carry in MR1 how many caps came with the command it answers.
  */
 #ifndef TEST_AGENT_H
 #define TEST_AGENT_H
@@ -15,6 +16,7 @@ enum agent_command {
 	AGENT_GET_ADDRESS,	/* MR0 = frame slot -> error of FRAME_GET_ADDRESS */
 	AGENT_OUT,		/* executes outb (1 byte) */
 	AGENT_IN,		/* executes inb (1 byte) */
+	AGENT_RECEIVE_INTO,	/* MR0 = slot: caps in later messages land there */
 	AGENT_EXIT,
 };
 

@@ -15,6 +15,7 @@
 #define SHARED_VADDR	0x30000000ull	/* where the root maps a frame into it */
 #define OWN_VADDR	0x202000ull	/* where it maps a frame itself (page table present) */
 #define KERNEL_VADDR	0xffffffff80100000ull
+#define RECEIVED_SLOT	30	/* an empty slot of the agent's CNode */
 
 static uint64_t ep;
 static struct ts_domain agent;
@@ -29,6 +30,13 @@ static struct ts_msg step(struct ts_msg m)
 static struct ts_msg command(uint64_t cmd, uint64_t a0, uint64_t a1)
 {
 	return step((struct ts_msg){ .info = ts_msginfo_new(cmd, 0, 2), .mr = { a0, a1 } });
+}
+
+/* A command carrying one capability to the agent. */
+static struct ts_msg command_with_cap(uint64_t cmd, uint64_t a0, uint64_t cap)
+{
+	ts_ipc()->caps[0] = cap;
+	return step((struct ts_msg){ .info = ts_msginfo_new(cmd, 1, 1), .mr = { a0 } });
 }
 
 static int is_result(const struct ts_msg *m, uint64_t value)
@@ -134,6 +142,13 @@ void test_isolation(void)
 	check(is_result(&m, TS_ERR_INVALID_CAPABILITY), "revoke: the agent's cap is gone (invalid capability)");
 	m = command(AGENT_GET_ADDRESS, 40, 0);
 	check(is_result(&m, TS_ERR_INVALID_CAPABILITY), "isolation: an empty slot of the agent -> invalid capability");
+
+	/* a capability handed over in a reply lands in the agent's CSpace */
+	m = command(AGENT_RECEIVE_INTO, RECEIVED_SLOT, 0);
+	check(is_result(&m, 0), "ipc: the agent names a slot of its CNode for received caps");
+	m = command_with_cap(AGENT_GET_ADDRESS, RECEIVED_SLOT, page);
+	check(is_result(&m, TS_OK) && m.mr[1] == 1,
+	      "ipc: a frame cap sent with a reply arrives in another domain's CSpace and works there");
 
 	/* port instructions without a cap */
 	m = command(AGENT_OUT, 0, 0);
