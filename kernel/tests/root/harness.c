@@ -4,8 +4,8 @@
 #include <ts/string.h>
 #include "harness.h"
 
-#define MAX_THREADS	48
-#define STACK_SIZE	16384
+#define MAX_THREADS	80
+#define STACK_SIZE	12288
 #define GUARD_BADGE	0x6a
 
 static unsigned tests_run;
