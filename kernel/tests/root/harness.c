@@ -101,6 +101,14 @@ uint64_t cap_type(uint64_t cptr)
 	return type;
 }
 
+int syscall_label(enum ts_syscall nr, uint64_t cptr)
+{
+	struct ts_msg m = { .info = ts_msginfo_new(1, 0, 0) };
+
+	ts_syscall(nr, cptr, &m);
+	return (int)ts_msginfo_label(m.info);
+}
+
 uint64_t ms_ticks(uint64_t ms)
 {
 	return ms * (bi->tsc_khz ? bi->tsc_khz : 1000000);

@@ -29,6 +29,8 @@ uint64_t new_object(enum ts_object_type type, unsigned size_bits);
 uint64_t new_slot(void);
 int slot_is_empty(uint64_t slot);
 uint64_t cap_type(uint64_t cptr);	/* DEBUG_CAP_IDENTIFY */
+/* Makes syscall nr on cptr with an empty message (label 1); returns the label that comes back. */
+int syscall_label(enum ts_syscall nr, uint64_t cptr);
 
 /* Milliseconds as TSC ticks, and the TSC deadline that far ahead. */
 uint64_t ms_ticks(uint64_t ms);

@@ -201,33 +201,19 @@ void test_ipc(void)
 	/* rights and bad caps */
 	ts_cnode_mint(TS_ROOT_CNODE, ro, TS_ROOT_CNODE, ep, TS_RIGHT_READ, 0);
 	ts_cnode_mint(TS_ROOT_CNODE, wo, TS_ROOT_CNODE, ep, TS_RIGHT_WRITE, 0);
-	m = (struct ts_msg){ .info = ts_msginfo_new(1, 0, 0) };
-	ts_call(ro, &m);
-	check_err((int)ts_msginfo_label(m.info), TS_ERR_INSUFFICIENT_RIGHTS,
+	check_err(syscall_label(TS_SYS_CALL, ro), TS_ERR_INSUFFICIENT_RIGHTS,
 		  "ipc: call on a read-only endpoint cap -> insufficient rights");
-	m = (struct ts_msg){ 0 };
-	ts_recv(wo, &m);
-	check_err((int)ts_msginfo_label(m.info), TS_ERR_INSUFFICIENT_RIGHTS,
+	check_err(syscall_label(TS_SYS_RECV, wo), TS_ERR_INSUFFICIENT_RIGHTS,
 		  "ipc: recv on a write-only endpoint cap -> insufficient rights");
-	m = (struct ts_msg){ .info = ts_msginfo_new(1, 0, 0) };
-	ts_send(ro, &m);
-	check_err((int)ts_msginfo_label(m.info), TS_ERR_INSUFFICIENT_RIGHTS,
+	check_err(syscall_label(TS_SYS_SEND, ro), TS_ERR_INSUFFICIENT_RIGHTS,
 		  "ipc: send on a read-only endpoint cap -> insufficient rights");
-	m = (struct ts_msg){ .info = ts_msginfo_new(1, 0, 0) };
-	ts_call(none, &m);
-	check_err((int)ts_msginfo_label(m.info), TS_ERR_INVALID_CAPABILITY,
+	check_err(syscall_label(TS_SYS_CALL, none), TS_ERR_INVALID_CAPABILITY,
 		  "ipc: call on an empty slot -> invalid capability");
-	m = (struct ts_msg){ 0 };
-	ts_recv(none, &m);
-	check_err((int)ts_msginfo_label(m.info), TS_ERR_INVALID_CAPABILITY,
+	check_err(syscall_label(TS_SYS_RECV, none), TS_ERR_INVALID_CAPABILITY,
 		  "ipc: recv on an empty slot -> invalid capability");
-	m = (struct ts_msg){ 0 };
-	ts_recv(frame, &m);
-	check_err((int)ts_msginfo_label(m.info), TS_ERR_INVALID_CAPABILITY,
+	check_err(syscall_label(TS_SYS_RECV, frame), TS_ERR_INVALID_CAPABILITY,
 		  "ipc: recv on a frame cap -> invalid capability");
-	m = (struct ts_msg){ .info = ts_msginfo_new(1, 0, 0) };
-	ts_nbsend(none, &m);
-	check_err((int)ts_msginfo_label(m.info), TS_ERR_INVALID_CAPABILITY,
+	check_err(syscall_label(TS_SYS_NBSEND, none), TS_ERR_INVALID_CAPABILITY,
 		  "ipc: nbsend on an empty slot -> invalid capability");
 
 	/* non-blocking forms with nobody on the other side */

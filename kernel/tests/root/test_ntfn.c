@@ -88,7 +88,6 @@ void test_notification(void)
 	uint64_t b1, b2, ro, none = new_slot();
 	static struct waiter w;
 	struct ts_thread *t;
-	struct ts_msg m;
 
 	if (!n || !ep)
 		return;
@@ -103,18 +102,12 @@ void test_notification(void)
 	ts_signal(b2);
 	check(ts_wait(n) == 2, "notification: wait returns at once when the word is set");
 
-	m = (struct ts_msg){ 0 };
-	ts_send(ro, &m);
-	check_err((int)ts_msginfo_label(m.info), TS_ERR_INSUFFICIENT_RIGHTS,
+	check_err(syscall_label(TS_SYS_SEND, ro), TS_ERR_INSUFFICIENT_RIGHTS,
 		  "notification: signal through a read-only cap -> insufficient rights");
 	check(ts_poll(n) == 0, "notification: ... and the word is unchanged");
-	m = (struct ts_msg){ 0 };
-	ts_recv(b1, &m);
-	check_err((int)ts_msginfo_label(m.info), TS_ERR_INSUFFICIENT_RIGHTS,
+	check_err(syscall_label(TS_SYS_RECV, b1), TS_ERR_INSUFFICIENT_RIGHTS,
 		  "notification: wait through a write-only cap -> insufficient rights");
-	m = (struct ts_msg){ 0 };
-	ts_send(none, &m);
-	check_err((int)ts_msginfo_label(m.info), TS_ERR_INVALID_CAPABILITY,
+	check_err(syscall_label(TS_SYS_SEND, none), TS_ERR_INVALID_CAPABILITY,
 		  "notification: signal through an empty slot -> invalid capability");
 
 	cross_cpu(0, 0);

@@ -76,12 +76,9 @@ void test_syscalls(void)
 
 	if (!ep || !n || !frame)
 		return;
-	for (unsigned i = 0; i < sizeof(bad_numbers) / sizeof(bad_numbers[0]); i++) {
-		m = (struct ts_msg){ .info = ts_msginfo_new(1, 0, 0) };
-		ts_syscall((enum ts_syscall)bad_numbers[i], TS_ROOT_CNODE, &m);
-		check_err((int)ts_msginfo_label(m.info), TS_ERR_ILLEGAL_OPERATION,
+	for (unsigned i = 0; i < sizeof(bad_numbers) / sizeof(bad_numbers[0]); i++)
+		check_err(syscall_label((enum ts_syscall)bad_numbers[i], TS_ROOT_CNODE), TS_ERR_ILLEGAL_OPERATION,
 			  "syscall: number %lx -> illegal operation", bad_numbers[i]);
-	}
 
 	/* yield hands the CPU to a thread of the same priority */
 	t = spawn(count_and_yield, 0, ROOT_PRIO, 0, 0);
@@ -99,13 +96,9 @@ void test_syscalls(void)
 	ts_send(frame, &m);
 	ts_frame_get_address(frame, &paddr);
 	check(ts_msginfo_label(m.info) == TS_OK && paddr != 0, "syscall: send on a frame invokes it");
-	m = (struct ts_msg){ .info = ts_msginfo_new(0, 0, 0) };
-	ts_reply_recv(frame, &m);
-	check_err((int)ts_msginfo_label(m.info), TS_ERR_INVALID_CAPABILITY,
+	check_err(syscall_label(TS_SYS_REPLY_RECV, frame), TS_ERR_INVALID_CAPABILITY,
 		  "syscall: reply_recv on a frame -> invalid capability");
-	m = (struct ts_msg){ .info = ts_msginfo_new(0, 0, 0) };
-	ts_nbrecv(frame, &m);
-	check_err((int)ts_msginfo_label(m.info), TS_ERR_INVALID_CAPABILITY,
+	check_err(syscall_label(TS_SYS_NBRECV, frame), TS_ERR_INVALID_CAPABILITY,
 		  "syscall: nbrecv on a frame -> invalid capability");
 
 	/* a receiver that takes a second call before replying abandons the first caller */
