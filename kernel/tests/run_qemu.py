@@ -18,6 +18,7 @@ import threading
 import time
 
 TEST_LINE = re.compile(r'(?:^|\s)(not ok|ok) \d+ - (.*)$')
+PRINTED = re.compile(r'done, (\d+) tests')
 
 
 def qemu_command(args):
@@ -54,6 +55,7 @@ def main():
     threading.Thread(target=read_lines, args=(proc.stdout, lines), daemon=True).start()
 
     count = failed = 0
+    printed = None      # how many test lines the guest says it printed
     finished = False
     reason = None
     while True:
@@ -79,6 +81,8 @@ def main():
                 print('# ' + line, flush=True)
         if args.end_marker in line:
             finished = True
+            m = PRINTED.search(line)
+            printed = int(m.group(1)) if m else None
             break
 
     try:
@@ -97,6 +101,11 @@ def main():
         count += 1
         failed += 1
         print('not ok %d - the test run reached its end (%s)' % (count, reason))
+    elif printed is not None and printed != count:
+        count += 1
+        failed += 1
+        print('not ok %d - all %d test lines the guest printed arrived intact (read %d)'
+              % (count, printed, count - 1))
     print('# %d tests, %d failed, %.1f s of QEMU TCG time (-smp %d)' % (count, failed, elapsed, args.smp))
     print('1..%d' % count)
     return 0

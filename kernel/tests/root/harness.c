@@ -8,8 +8,7 @@
 #define STACK_SIZE	12288
 #define GUARD_BADGE	0x6a
 
-static unsigned tests_run;
-unsigned tests_failed;
+unsigned tests_run, tests_failed;
 
 static struct ts_thread threads[MAX_THREADS];
 static uint8_t stacks[MAX_THREADS][STACK_SIZE] __attribute__((aligned(16)));

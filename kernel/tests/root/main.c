@@ -9,7 +9,7 @@
 #define DEBUG_EXIT_PORT	0xf4
 
 const struct ts_bootinfo *bi;
-extern unsigned tests_failed;
+extern unsigned tests_run, tests_failed;
 
 static void exit_qemu(int failed)
 {
@@ -41,7 +41,7 @@ int main(void *start_arg)
 	test_isolation();
 	test_fuzz();
 	test_debug();
-	ts_printf("tessera-tests: done, %u failed\n", tests_failed);
+	ts_printf("tessera-tests: done, %u tests, %u failed\n", tests_run, tests_failed);
 	exit_qemu(tests_failed != 0);
 	return 0;
 }
