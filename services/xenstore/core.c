@@ -84,8 +84,9 @@ int xs_store_check(struct xs_store *st, char *why, size_t whylen)
 			bytes += xs_node_bytes(n);
 			if (n->nperms == 0 || n->childlen > n->childcap)
 				return fail(why, whylen, "bad node", n->path);
-			for (const char *c = n->children;
-			     c < n->children + n->childlen; c += strlen(c) + 1) {
+			for (uint32_t off = 0; off < n->childlen;
+			     off += (uint32_t)strlen(n->children + off) + 1) {
+				const char *c = n->children + off;
 				int k = snprintf(path, sizeof(path), "%s/%s",
 						 n->pathlen == 1 ? "" : n->path, c);
 				if (k < 0 || (size_t)k >= sizeof(path) ||

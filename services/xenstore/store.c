@@ -202,6 +202,8 @@ static void child_remove(struct xs_view *v, struct xs_node *parent,
 			 const char *name, size_t len)
 {
 	size_t before = xs_node_bytes(parent);
+	if (!parent->childlen)
+		return;
 	char *p = parent->children, *end = p + parent->childlen;
 	while (p < end) {
 		size_t l = strlen(p);

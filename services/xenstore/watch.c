@@ -205,10 +205,12 @@ int xs_watch_add(struct xs_conn *c, const char *path, const char *token)
 	w->rel_off = rel_off;
 	for (struct xs_wnode *n = w->wn; n; n = n->parent)
 		n->refs++;
-	w->wn_next = w->wn->watches;
-	if (w->wn_next)
-		w->wn_next->wn_prev = w;
-	w->wn->watches = w;
+	w->wn_prev = w->wn->watches_last;
+	if (w->wn_prev)
+		w->wn_prev->wn_next = w;
+	else
+		w->wn->watches = w;
+	w->wn->watches_last = w;
 	w->conn_next = c->watches;
 	c->watches = w;
 	c->dom->watches++;
@@ -224,6 +226,8 @@ static void watch_free(struct xs_conn *c, struct xs_watch *w)
 		w->wn->watches = w->wn_next;
 	if (w->wn_next)
 		w->wn_next->wn_prev = w->wn_prev;
+	else
+		w->wn->watches_last = w->wn_prev;
 	for (struct xs_wnode *n = w->wn; n; n = n->parent)
 		n->refs--;
 	wprune(&c->st->windex, w->wn);

@@ -113,7 +113,7 @@ struct xs_watch {
 struct xs_wnode {
 	struct xs_wnode *hash_next;
 	struct xs_wnode *parent, *first_child, *next_sibling, *prev_sibling;
-	struct xs_watch *watches;
+	struct xs_watch *watches, *watches_last;	/* registration order */
 	uint32_t hash, pathlen, seglen;
 	uint32_t refs;		/* watches at or below this prefix */
 	char seg[];		/* bytes this prefix adds to its parent */
