@@ -39,37 +39,29 @@ void xs_domains_free(struct xs_store *st)
 		}
 }
 
-/* Strict decimal 0..65535, as domids travel on the wire. */
-int xs_domid_parse(const char *s, uint32_t *domid)
+/* A decimal number of at most max, digits only. */
+int xs_parse_uint(const char *s, uint64_t max, uint64_t *out)
 {
-	uint32_t v = 0;
-	if (!*s)
-		return XS_EINVAL;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return XS_EINVAL;
-		v = v * 10 + (uint32_t)(*s - '0');
-		if (v > 0xffff)
-			return XS_EINVAL;
-	}
-	*domid = v;
-	return XS_OK;
-}
-
-static int parse_u64(const char *s, uint64_t *out, bool allow_minus)
-{
-	bool neg = allow_minus && *s == '-';
 	uint64_t v = 0;
-	s += neg;
 	if (!*s)
 		return XS_EINVAL;
 	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > (UINT64_MAX - 9) / 10)
+		if (*s < '0' || *s > '9' || v > (max - (uint64_t)(*s - '0')) / 10)
 			return XS_EINVAL;
 		v = v * 10 + (uint64_t)(*s - '0');
 	}
-	*out = neg ? (uint64_t)0 - v : v;
+	*out = v;
 	return XS_OK;
+}
+
+/* Domids travel as decimal 0..65535. */
+int xs_domid_parse(const char *s, uint32_t *domid)
+{
+	uint64_t v;
+	int err = xs_parse_uint(s, 0xffff, &v);
+	if (!err)
+		*domid = (uint32_t)v;
+	return err;
 }
 
 /* INTRODUCE <domid>|<gfn>|<evtchn>|: argv holds the three strings. */
@@ -79,9 +71,14 @@ int xs_do_introduce(struct xs_conn *c, char **argv)
 	uint32_t domid;
 	uint64_t gfn, evtchn;
 
-	if (xs_domid_parse(argv[0], &domid) || parse_u64(argv[1], &gfn, true) ||
-	    parse_u64(argv[2], &evtchn, false) || evtchn > UINT32_MAX)
+	/* The gfn is signed decimal on the wire (see Xen's xenstore.txt). */
+	const char *g = argv[1] + (argv[1][0] == '-');
+	if (xs_domid_parse(argv[0], &domid) ||
+	    xs_parse_uint(g, UINT64_MAX, &gfn) ||
+	    xs_parse_uint(argv[2], UINT32_MAX, &evtchn))
 		return XS_EINVAL;
+	if (g != argv[1])
+		gfn = (uint64_t)0 - gfn;
 	if (domid == 0 || domid >= XS_DOMID_FIRST_RESERVED)
 		return XS_EINVAL;
 	struct xs_domain *d = xs_domain_get(st, domid, true);

@@ -100,14 +100,10 @@ static int do_directory_part(struct xs_view *v, char *body, uint32_t len)
 {
 	char *argv[2];
 	struct xs_node *n;
-	uint64_t off = 0;
-	if (split(body, len, argv, 2) != 2 || !argv[1][0])
+	uint64_t off;
+	if (split(body, len, argv, 2) != 2 ||
+	    xs_parse_uint(argv[1], UINT32_MAX, &off))
 		return XS_EINVAL;
-	for (const char *s = argv[1]; *s; s++) {
-		if (*s < '0' || *s > '9' || off > UINT32_MAX)
-			return XS_EINVAL;
-		off = off * 10 + (uint64_t)(*s - '0');
-	}
 	int err = lookup(v, argv[0], XS_ACCESS_READ, &n);
 	if (err)
 		return err;
@@ -298,27 +294,12 @@ static int do_is_introduced(struct xs_conn *c, char *body, uint32_t len)
 	return reply_str(c->st, domid == 0 || (d && d->introduced) ? "T" : "F");
 }
 
-static int parse_u32(const char *s, uint32_t *out)
-{
-	uint64_t v = 0;
-	if (!*s)
-		return XS_EINVAL;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return XS_EINVAL;
-		v = v * 10 + (uint64_t)(*s - '0');
-		if (v > UINT32_MAX)
-			return XS_EINVAL;
-	}
-	*out = (uint32_t)v;
-	return XS_OK;
-}
-
 /* GET_FEATURE [<domid>|] and SET_FEATURE <domid>|<value>|. */
 static int do_feature(struct xs_conn *c, bool set, char *body, uint32_t len)
 {
 	char *argv[2];
-	uint32_t domid, value;
+	uint32_t domid;
+	uint64_t value;
 	int n = split(body, len, argv, 2);
 	if (!set && n == 0)
 		return reply_u64(c->st, c->dom->features);
@@ -331,11 +312,12 @@ static int do_feature(struct xs_conn *c, bool set, char *body, uint32_t len)
 		return set ? XS_ENOMEM : XS_ENOENT;
 	if (!set)
 		return reply_u64(c->st, d->features);
-	if (parse_u32(argv[1], &value) || (value & ~XS_SUPPORTED_FEATURES))
+	if (xs_parse_uint(argv[1], UINT32_MAX, &value) ||
+	    (value & ~(uint64_t)XS_SUPPORTED_FEATURES))
 		return XS_EINVAL;
 	if (d->introduced)
 		return XS_EBUSY;
-	d->features = value;
+	d->features = (uint32_t)value;
 	return reply_str(c->st, "OK");
 }
 
@@ -344,7 +326,8 @@ static int do_quota(struct xs_conn *c, bool set, char *body, uint32_t len)
 {
 	struct xs_store *st = c->st;
 	char *argv[3];
-	uint32_t domid, value;
+	uint32_t domid;
+	uint64_t value;
 	int n = split(body, len, argv, 3);
 	if (n < 0)
 		return XS_EINVAL;
@@ -374,9 +357,9 @@ static int do_quota(struct xs_conn *c, bool set, char *body, uint32_t len)
 		return XS_EINVAL;
 	if (!set)
 		return reply_u64(st, quota[q]);
-	if (parse_u32(argv[per_domain + 1], &value))
+	if (xs_parse_uint(argv[per_domain + 1], UINT32_MAX, &value))
 		return XS_EINVAL;
-	quota[q] = value;
+	quota[q] = (uint32_t)value;
 	return reply_str(st, "OK");
 }
 

@@ -223,6 +223,15 @@ static uint32_t creator_owner(struct xs_view *v, const struct xs_node *parent)
 					   : v->conn->dom->domid;
 }
 
+/* Empties a transaction's copy of a node of value and children. */
+static void clear_contents(struct xs_node *n)
+{
+	free(n->value);
+	free(n->children);
+	n->value = n->children = NULL;
+	n->vlen = n->childlen = n->childcap = 0;
+}
+
 /* Creates path (absent in the view) below parent, inheriting its perms. */
 static int node_create(struct xs_view *v, struct xs_node *parent,
 		       const char *path, size_t len, struct xs_node **out)
@@ -255,10 +264,7 @@ static int node_create(struct xs_view *v, struct xs_node *parent,
 	n->perms = perms;
 	n->nperms = parent->nperms;
 	if (v->tx) {
-		free(n->value);
-		free(n->children);
-		n->value = n->children = NULL;
-		n->vlen = n->childlen = n->childcap = 0;
+		clear_contents(n);
 		n->deleted = false;
 		n->dirty = true;
 		if (perms[0].domid == v->conn->dom->domid)
@@ -279,10 +285,7 @@ static void node_delete(struct xs_view *v, struct xs_node *n)
 	}
 	if (n->perms[0].domid == v->conn->dom->domid)
 		v->tx->own_delta--;
-	free(n->value);
-	free(n->children);
-	n->value = n->children = NULL;
-	n->vlen = n->childlen = n->childcap = 0;
+	clear_contents(n);
 	n->deleted = true;
 	n->dirty = true;
 }

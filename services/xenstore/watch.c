@@ -163,13 +163,22 @@ static struct xs_wnode *wmake(struct xs_windex *w, const char *path)
 	return n;
 }
 
-static struct xs_watch *find_watch(struct xs_wnode *wn,
-				   const struct xs_conn *c, const char *token)
+/*
+ * Makes path absolute in abs and finds c's watch with that path and token
+ * (*w = NULL if there is none).
+ */
+static int find_watch(struct xs_conn *c, const char *path, const char *token,
+		      char *abs, uint32_t *rel_off, struct xs_watch **w)
 {
-	for (struct xs_watch *w = wn ? wn->watches : NULL; w; w = w->wn_next)
-		if (w->conn == c && strcmp(w->token, token) == 0)
-			return w;
-	return NULL;
+	int err = xs_canon_path(c, path, abs, true, rel_off);
+	if (err)
+		return err;
+	size_t len = strlen(abs);
+	struct xs_wnode *wn = wfind(&c->st->windex, abs, len, xs_hash(abs, len));
+	for (*w = wn ? wn->watches : NULL; *w; *w = (*w)->wn_next)
+		if ((*w)->conn == c && strcmp((*w)->token, token) == 0)
+			break;
+	return XS_OK;
 }
 
 int xs_watch_add(struct xs_conn *c, const char *path, const char *token)
@@ -177,17 +186,16 @@ int xs_watch_add(struct xs_conn *c, const char *path, const char *token)
 	struct xs_store *st = c->st;
 	char abs[XENSTORE_ABS_PATH_MAX + 1];
 	uint32_t rel_off;
-	int err = xs_canon_path(c, path, abs, true, &rel_off);
+	struct xs_watch *w;
+	int err = find_watch(c, path, token, abs, &rel_off, &w);
 	if (err)
 		return err;
-	size_t len = strlen(abs);
-	if (find_watch(wfind(&st->windex, abs, len, xs_hash(abs, len)), c,
-		       token))
+	if (w)
 		return XS_EEXIST;
 	if (xs_quota_exceeded(c, XS_Q_WATCHES, c->dom->watches + 1))
 		return xs_quota_refuse(c, XS_Q_WATCHES, c->dom->watches, abs);
 
-	struct xs_watch *w = calloc(1, sizeof(*w));
+	w = calloc(1, sizeof(*w));
 	if (!w)
 		return XS_ENOMEM;
 	w->path = malloc(strlen(path) + 1);
@@ -247,12 +255,10 @@ int xs_watch_remove(struct xs_conn *c, const char *path, const char *token)
 {
 	char abs[XENSTORE_ABS_PATH_MAX + 1];
 	uint32_t rel_off;
-	int err = xs_canon_path(c, path, abs, true, &rel_off);
+	struct xs_watch *w;
+	int err = find_watch(c, path, token, abs, &rel_off, &w);
 	if (err)
 		return err;
-	size_t len = strlen(abs);
-	struct xs_watch *w = find_watch(
-		wfind(&c->st->windex, abs, len, xs_hash(abs, len)), c, token);
 	if (!w)
 		return XS_ENOENT;
 	watch_free(c, w);

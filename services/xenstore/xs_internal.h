@@ -231,6 +231,7 @@ struct xs_domain *xs_domain_get(struct xs_store *st, uint32_t domid,
 				bool create);
 void xs_domains_free(struct xs_store *st);
 int xs_domid_parse(const char *s, uint32_t *domid);
+int xs_parse_uint(const char *s, uint64_t max, uint64_t *out);
 int xs_do_introduce(struct xs_conn *c, char **argv);
 int xs_do_release(struct xs_conn *c, uint32_t domid);
 

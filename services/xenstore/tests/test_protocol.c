@@ -13,27 +13,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tap.h"
 #include "xs_client.h"
 
-static int ntests, nfailed;
 static struct xsc_reply R;
 static char dir[64], logpath[128];
 
-static void ok(bool cond, const char *fmt, ...)
+static bool show_reply(void)
 {
-	va_list ap;
-	printf("%sok %d - ", cond ? "" : "not ", ++ntests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (!cond) {
-		nfailed++;
-		printf("#   last reply: type %u len %u \"%.200s\"\n",
-		       (unsigned)R.type, (unsigned)R.len, R.data);
-	}
-	fflush(stdout);
+	printf("#   last reply: type %u len %u \"%.200s\"\n", (unsigned)R.type,
+	       (unsigned)R.len, R.data);
+	return false;
 }
+
+#define ok(cond, ...) ((void)(tap_ok((cond), __VA_ARGS__) || show_reply()))
 
 #define DO(c, type, tx, ...) \
 	(xsc_op((c), (type), (tx), &R, __VA_ARGS__, (char *)NULL) == 0)
@@ -704,10 +697,10 @@ int main(int argc, char **argv)
 	waitpid(pid, &status, 0);
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	   "the daemon exits cleanly on SIGTERM (no leaks under ASan)");
-	printf("1..%d\n", ntests);
+	int status_tap = tap_done();
 	char cmd[160];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (nfailed == 0 && system(cmd) != 0)
+	if (status_tap == 0 && system(cmd) != 0)
 		return 1;
-	return nfailed ? 1 : 0;
+	return status_tap;
 }

@@ -5,26 +5,16 @@
  * moving indices arbitrarily. The domain's connection comes from INTRODUCE,
  * as it will in the stub domain. Output is TAP.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "mem_transport.h"
 #include "ring.h"
+#include "tap.h"
 #include "xenstore.h"
 
-static int ntests, nfailed;
-
-static void ok(bool cond, const char *fmt, ...)
-{
-	va_list ap;
-	printf("%sok %d - ", cond ? "" : "not ", ++ntests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	nfailed += !cond;
-}
+#define ok tap_ok
 
 /* The platform side: one page and one event channel per domain. */
 struct guest {
@@ -56,34 +46,8 @@ static int introduce(void *arg, uint32_t domid, uint64_t gfn, uint32_t evtchn,
 static struct xs_store *st;
 
 /* The control domain talks through buffers in memory. */
-struct mem {
-	struct xs_transport t;
-	char in[8192];
-	size_t in_len, in_off;
-	char out[16384];
-	size_t out_len;
-};
-
-static long mem_recv(struct xs_transport *t, void *buf, size_t len)
-{
-	struct mem *m = (struct mem *)t;
-	size_t n = m->in_len - m->in_off < len ? m->in_len - m->in_off : len;
-	memcpy(buf, m->in + m->in_off, n);
-	m->in_off += n;
-	return (long)n;
-}
-
-static long mem_send(struct xs_transport *t, const void *buf, size_t len)
-{
-	struct mem *m = (struct mem *)t;
-	size_t n = sizeof(m->out) - m->out_len < len ? sizeof(m->out) - m->out_len : len;
-	memcpy(m->out + m->out_len, buf, n);
-	m->out_len += n;
-	return (long)n;
-}
-
-static const struct xs_transport_ops mem_ops = { mem_recv, mem_send, NULL, NULL };
-static struct mem dom0_mem = { .t = { &mem_ops } };
+static struct mem_transport dom0_mem;
+static char dom0_out[16384];
 static struct xs_conn *dom0;
 
 /* Sends a request from dom0; returns the reply's payload (NUL-terminated). */
@@ -91,13 +55,12 @@ static const char *dom0_request(uint32_t type, const char *payload, uint32_t len
 {
 	static char reply[XENSTORE_PAYLOAD_MAX + 1];
 	struct xs_msg_header h = { type, 1, 0, len };
-	dom0_mem.in_len = dom0_mem.in_off = dom0_mem.out_len = 0;
-	memcpy(dom0_mem.in, &h, sizeof(h));
-	memcpy(dom0_mem.in + sizeof(h), payload, len);
-	dom0_mem.in_len = sizeof(h) + len;
+	dom0_mem.out_len = 0;
+	mem_feed(&dom0_mem, &h, sizeof(h));
+	mem_feed(&dom0_mem, payload, len);
 	xs_conn_process(dom0);
-	memcpy(&h, dom0_mem.out, sizeof(h));
-	memcpy(reply, dom0_mem.out + sizeof(h), h.len);
+	memcpy(&h, dom0_out, sizeof(h));
+	memcpy(reply, dom0_out + sizeof(h), h.len);
 	reply[h.len] = '\0';
 	return reply;
 }
@@ -389,6 +352,7 @@ int main(void)
 	xs_config_defaults(&cfg);
 	cfg.introduce = introduce;
 	st = xs_store_new(&cfg);
+	mem_init(&dom0_mem, dom0_out, sizeof(dom0_out));
 	dom0 = xs_conn_new(st, &dom0_mem.t, 0);
 	test_basic();
 	test_wrap();
@@ -400,6 +364,5 @@ int main(void)
 	xs_store_free(st);
 	for (int i = 0; i < 8; i++)
 		free(guests[i].page);
-	printf("1..%d\n", ntests);
-	return nfailed ? 1 : 0;
+	return tap_done();
 }
