@@ -223,6 +223,11 @@ static void test_basic(struct xsc *d0)
 	   "CONTROL check: OK");
 	ok(DO(d0, XS_CONTROL, 0, "bogus") && err("EINVAL"),
 	   "CONTROL unknown command: EINVAL");
+	ok(DO(d0, XS_CONTROL, 0, "trace", "on") && xsc_is(&R, XS_CONTROL, "OK") &&
+	   rd(d0, 0, "/t/a") && DO(d0, XS_CONTROL, 0, "trace", "off") &&
+	   log_has("IN  conn=") && log_has("READ req=") &&
+	   log_has("OUT conn=") && log_has("len=5 \"hello\""),
+	   "CONTROL trace on: requests and replies are traced");
 }
 
 static void test_directory_part(struct xsc *d0)

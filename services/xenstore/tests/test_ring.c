@@ -346,11 +346,64 @@ static void test_release(void)
 	   "and removes the nodes it owned");
 }
 
+static char logged[512];
+
+static void log_line(void *arg, const char *line)
+{
+	(void)arg;
+	snprintf(logged, sizeof(logged), "%s", line);
+}
+
+/* Replies a domain does not take hold back its further requests. */
+static void test_outstanding(void)
+{
+	static struct mem_transport m;
+	mem_init(&m, NULL, 0);
+	m.blocked = true;
+	struct xs_conn *c = xs_conn_new(st, &m.t, 7);
+	for (int i = 0; i < 30; i++) {
+		struct xs_msg_header h = { XS_GET_DOMAIN_PATH, (uint32_t)i, 0, 2 };
+		mem_feed(&m, &h, sizeof(h));
+		mem_feed(&m, "7", 2);
+	}
+	xs_conn_process(c);
+	size_t per = XS_HEADER_SIZE + sizeof("/local/domain/7");
+	size_t unread = m.in_len - m.in_off;
+	ok(unread == (30 - 20) * (XS_HEADER_SIZE + 2),
+	   "with 20 replies outstanding (the quota) no further request is read");
+	m.blocked = false;
+	for (int i = 0; i < 3; i++)
+		xs_conn_process(c);
+	ok(m.out_bytes == 30 * per && m.in_off == m.in_len,
+	   "once the peer takes replies, the rest are answered");
+
+	/* Watch events for a peer that never reads are capped and logged. */
+	m.blocked = true;
+	m.out_bytes = 0;
+	struct xs_msg_header h = { XS_WATCH, 1, 0, 10 };
+	dom0_request(XS_WRITE, "/ev\0", 4);
+	dom0_request(XS_SET_PERMS, "/ev\0n0\0r7\0", 10);
+	mem_feed(&m, &h, sizeof(h));
+	mem_feed(&m, "/ev\0token", 10);
+	xs_conn_process(c);
+	for (int i = 0; i < 1100; i++)
+		dom0_request(XS_WRITE, "/ev\0x", 5);
+	m.blocked = false;
+	xs_conn_process(c);
+	size_t event = XS_HEADER_SIZE + sizeof("/ev") + sizeof("token");
+	size_t reply = XS_HEADER_SIZE + sizeof("OK");
+	ok(m.out_bytes == reply + 1024 * event &&
+	   strstr(logged, "quota: domain 7 refused watch-events"),
+	   "watch events beyond the watch-events quota (1024) are dropped and logged");
+	xs_conn_free(c);
+}
+
 int main(void)
 {
 	struct xs_config cfg;
 	xs_config_defaults(&cfg);
 	cfg.introduce = introduce;
+	cfg.log = log_line;
 	st = xs_store_new(&cfg);
 	mem_init(&dom0_mem, dom0_out, sizeof(dom0_out));
 	dom0 = xs_conn_new(st, &dom0_mem.t, 0);
@@ -361,6 +414,7 @@ int main(void)
 	test_overlong();
 	test_malicious();
 	test_release();
+	test_outstanding();
 	xs_store_free(st);
 	for (int i = 0; i < 8; i++)
 		free(guests[i].page);
