@@ -96,8 +96,11 @@ int xs_do_introduce(struct xs_conn *c, char **argv)
 	}
 	if (t) {
 		d->ring_conn = xs_conn_new(st, t, domid);
-		if (!d->ring_conn)
+		if (!d->ring_conn) {
+			if (t->ops->close)
+				t->ops->close(t);
 			return XS_ENOMEM;
+		}
 	}
 	d->introduced = true;
 	d->gfn = gfn;

@@ -116,14 +116,14 @@ int xs_canon_path(struct xs_conn *c, const char *in, char *out,
 		return XS_EINVAL;
 	memcpy(out + off, in, len + 1);
 	len += off;
-	/* No "//", no trailing '/' but for the root, no '@' inside. */
+	/* No "//", no trailing '/' but for the root. */
 	for (size_t i = 1; i < len; i++)
-		if ((out[i] == '/' && out[i - 1] == '/') || out[i] == '@')
+		if (out[i] == '/' && out[i - 1] == '/')
 			return XS_EINVAL;
 	if (len > 1 && out[len - 1] == '/')
 		return XS_EINVAL;
 	/* Unprivileged domains are held to path-max below their home. */
-	size_t home = off ? off : 0;
+	size_t home = off;
 	if (!off) {
 		char prefix[32];
 		int k = snprintf(prefix, sizeof(prefix), "/local/domain/%u/",
