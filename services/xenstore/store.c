@@ -323,6 +323,26 @@ static int spoil(struct xs_view *v, int err)
 	return err;
 }
 
+static int delete_subtree(struct xs_view *v, struct xs_node *n);
+
+/*
+ * A write that failed half way (out of memory) removes the nodes it had
+ * created below path[0..top), so that nothing of it stays.
+ */
+static int undo_create(struct xs_view *v, const char *path, size_t top,
+		       int err)
+{
+	struct xs_node *n, *p;
+	if (!top || xs_view_get(v, path, top, &n) || !n)
+		return spoil(v, err);
+	size_t plen = parent_len(path, top);
+	if (xs_view_get(v, path, plen, &p) || !p || delete_subtree(v, n))
+		return spoil(v, err);
+	const char *leaf = path + (plen == 1 ? 1 : plen + 1);
+	child_remove(v, p, leaf, (size_t)(path + top - leaf));
+	return spoil(v, err);
+}
+
 int xs_op_write(struct xs_view *v, const char *path, const char *value,
 		uint32_t vlen, bool mkdir)
 {
@@ -366,20 +386,23 @@ int xs_op_write(struct xs_view *v, const char *path, const char *value,
 		return xs_quota_refuse(v->conn, XS_Q_NODES, owned, path);
 
 	/* Create each missing node, from the top down. */
+	size_t top = 0;
 	while (plen < len) {
 		size_t end = plen == 1 ? 1 : plen + 1;
 		while (end < len && path[end] != '/')
 			end++;
 		err = node_create(v, p, path, end, &n);
 		if (err)
-			return spoil(v, err);
+			return undo_create(v, path, top, err);
+		if (!top)
+			top = end;
 		p = n;
 		plen = end;
 	}
 	if (!mkdir && vlen) {
 		err = set_value(v, n, value, vlen);
 		if (err)
-			return spoil(v, err);
+			return undo_create(v, path, top, err);
 	}
 	xs_view_event(v, path, false, n->perms, n->nperms);
 	return XS_OK;

@@ -153,8 +153,8 @@ static void swap_contents(struct xs_node *a, struct xs_node *b)
 	b->nperms = t.nperms;
 }
 
-/* Moves a changed copy into the tree. */
-static void apply(struct xs_store *st, struct xs_node *n)
+/* Moves a changed copy into the tree; allocates nothing, so cannot fail. */
+static void apply(struct xs_store *st, struct xs_tx *tx, struct xs_node *n)
 {
 	struct xs_node *t = xs_table_find(&st->nodes, n->path, n->pathlen,
 					  n->hash);
@@ -164,15 +164,12 @@ static void apply(struct xs_store *st, struct xs_node *n)
 		return;
 	}
 	if (!t) {
-		t = calloc(1, sizeof(*t));
-		if (!t)
-			return;	/* out of memory: the node stays absent */
-		t->path = n->path;
-		t->pathlen = n->pathlen;
-		t->hash = n->hash;
-		n->path = NULL;
-		swap_contents(t, n);
-		xs_tree_adopt(st, t);
+		/* The copy itself becomes the tree's node. */
+		xs_table_remove(&tx->overlay, n);
+		n->tx_next = NULL;
+		n->dirty = false;
+		n->base_gen = 0;
+		xs_tree_adopt(st, n);
 		return;
 	}
 	size_t before = xs_node_bytes(t);
@@ -205,9 +202,11 @@ int xs_tx_end(struct xs_conn *c, struct xs_tx *tx, bool commit)
 		err = xs_quota_refuse(c, XS_Q_NODES, owned, "TRANSACTION_END");
 		goto out;
 	}
-	for (struct xs_node *n = tx->first; n; n = n->tx_next)
+	for (struct xs_node *n = tx->first, *next; n; n = next) {
+		next = n->tx_next;
 		if (n->dirty)
-			apply(st, n);
+			apply(st, tx, n);
+	}
 	for (struct xs_event *e = tx->events; e; e = e->next)
 		xs_watch_fire(st, e->path, e->recursive, e->perms, e->nperms);
 out:

@@ -116,6 +116,21 @@ def run_tests(s, log):
             '/vm/c/d = "4"\n')
     ok(r.stdout == want, "xenstore-ls -f full paths", repr(r.stdout))
 
+    # A listing over 4096 bytes: libxenstore falls back to DIRECTORY_PART.
+    pairs = []
+    for i in range(400):
+        pairs += [f"/big/entry-number-{i:04}", str(i)]
+    r = s.run("xenstore-write", *pairs)
+    r2 = s.run("xenstore-list", "/big")
+    names = r2.stdout.split()
+    ok(r.returncode == 0 and r2.returncode == 0 and
+       names == [f"entry-number-{i:04}" for i in range(400)],
+       "xenstore-list of 400 children (DIRECTORY_PART)",
+       r.stderr + r2.stderr + str(len(names)))
+    r = s.run("xenstore-rm", "/big")
+    ok(r.returncode == 0 and s.run("xenstore-exists", "/big").returncode == 1,
+       "xenstore-rm of the 400 children", r.stderr)
+
     r1 = s.run("xenstore-exists", "/vm/c/d")
     r2 = s.run("xenstore-exists", "/vm/nothing")
     ok(r1.returncode == 0 and r2.returncode == 1,
