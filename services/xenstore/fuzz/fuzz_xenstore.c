@@ -26,7 +26,23 @@
 
 #define NCONN 4
 
+/* Paths at and just over the limits, built once: "/a/a/...". */
+static char deep_path[XENSTORE_ABS_PATH_MAX + 1];
+static char long_path[XENSTORE_ABS_PATH_MAX + 8];
+static char long_rel[XENSTORE_REL_PATH_MAX + 8];
+
+static void make_long_words(void)
+{
+	for (size_t i = 0; i < sizeof(deep_path) - 1; i++)
+		deep_path[i] = i % 2 ? 'a' : '/';
+	deep_path[sizeof(deep_path) - 2] = 'b';	/* no trailing '/' */
+	memset(long_path, 'b', sizeof(long_path) - 1);
+	long_path[0] = '/';
+	memset(long_rel, 'c', sizeof(long_rel) - 1);
+}
+
 static const char *const words[] = {
+	deep_path, long_path, long_rel,
 	"/", "/a", "/a/b", "/a/b/c", "/local/domain/1", "/local/domain/2/x",
 	"x", "x/y", "@introduceDomain", "@releaseDomain", "/a//b", "", "tok",
 	"t2", "1", "2", "3", "0", "T", "F", "n0", "r1", "b2", "w3", "n1",
@@ -78,6 +94,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct mem_transport pipes[NCONN];
 	struct xs_conn *conn[NCONN];
 	struct xs_config cfg;
+	if (!deep_path[0])
+		make_long_words();
 	xs_config_defaults(&cfg);
 	cfg.quota[XS_Q_NODES] = 20;
 	cfg.quota[XS_Q_WATCHES] = 4;
@@ -105,7 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		p->blocked = b0 & 0x10;
 		size_t avail = size - pos;
 		struct xs_msg_header h = { 0, 0, 0, 0 };
-		char msg[XENSTORE_PAYLOAD_MAX + 64];
+		char msg[4 * sizeof(long_path) + 4096];	/* 4 words, a value */
 		size_t n = 0;
 
 		if (kind == 0 || kind == 1) {
@@ -148,7 +166,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				n += l;
 			}
 			if (value && pos < size) {
-				size_t vl = data[pos++];
+				size_t vl = data[pos++] * 16u;	/* up to 4080 */
 				memset(msg + n, 'v', vl);
 				n += vl;
 			}

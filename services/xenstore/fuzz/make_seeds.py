@@ -26,6 +26,9 @@ def bad_length(conn, type_, length, payload):
             payload)
 
 
+# "/a/a/.../b": the deepest path the protocol allows (3072 bytes).
+DEEP = ("/a" * 1536)[:-1] + "b"
+
 SEEDS = {
     "write-read": [msg(0, "WRITE", "/a/b", value=b"hello"),
                    msg(0, "READ", "/a/b"), msg(0, "DIRECTORY", "/a"),
@@ -65,6 +68,22 @@ SEEDS = {
     "blocked-output": [msg(1, "WATCH", "/", "all", block=True)] +
                       [msg(0, "WRITE", f"/b{i}", value=b"1")
                        for i in range(12)],
+    "deep-paths": [msg(0, "WRITE", DEEP, value=b"bottom"),
+                   msg(0, "WATCH", DEEP, "deep"),
+                   msg(0, "TRANSACTION_START", ""),
+                   msg(0, "RM", "/a", tx=1),
+                   msg(0, "TRANSACTION_END", "T", tx=1),
+                   msg(0, "READ", "/" + "b" * 3100),
+                   msg(1, "WRITE", "c" * 2100, value=b"x")],
+    "huge-values": [msg(0, "WRITE", "/h", value=b"H" * 4000),
+                    msg(0, "READ", "/h"),
+                    msg(0, "MKDIR", "/local/domain/1"),
+                    msg(0, "SET_PERMS", "/local/domain/1", "n1"),
+                    msg(1, "WRITE", "v", value=b"V" * 3000)],
+    "watch-tx-flood": [msg(3, "WATCH", f"/f{i}", "t") for i in range(8)] +
+                      [msg(3, "TRANSACTION_START", "") for _ in range(5)] +
+                      [msg(3, "UNWATCH", "/f0", "t"),
+                       msg(3, "RESET_WATCHES", "")],
 }
 
 
