@@ -6,6 +6,7 @@
  */
 #include <getopt.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,7 @@ int main(int argc, char **argv)
 	int nls = 1;
 	struct xs_config cfg;
 	const char *env = getenv("XENSTORED_PATH");
+	bool trace_on = false;
 	char *eq;
 	int ch;
 
@@ -131,6 +133,7 @@ int main(int argc, char **argv)
 		case 'T':
 			if (!(trace_file = open_out(optarg)))
 				return 1;
+			trace_on = true;
 			break;
 		case 'l':
 			if (!(log_file = open_out(optarg)))
@@ -170,7 +173,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "xenstored: out of memory\n");
 		return 1;
 	}
-	xs_store_set_trace(st, trace_file != log_file);
+	xs_store_set_trace(st, trace_on);
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);

@@ -56,27 +56,54 @@ static uint32_t hash_more(uint32_t h, const char *s, size_t from, size_t to)
 	return h;
 }
 
-/* Does index node wn stand for path[0..len)? */
-static bool wmatch(const struct xs_wnode *wn, const char *path, size_t len)
+/* A walk over the prefixes of a path, shortest first. */
+struct wwalk {
+	const char *path;
+	size_t len;
+	size_t start, end;		/* the current prefix's last segment */
+	uint32_t hash;			/* of path[0..end) */
+	struct xs_wnode *parent;	/* index node of path[0..start) */
+};
+
+static struct wwalk wwalk_begin(const char *path)
 {
-	size_t end = len;
-	for (; wn; wn = wn->parent) {
-		if (wn->seglen > end ||
-		    memcmp(path + end - wn->seglen, wn->seg, wn->seglen))
-			return false;
-		end -= wn->seglen;
-	}
-	return end == 0;
+	return (struct wwalk){ path, strlen(path), 0, 0, FNV_OFFSET, NULL };
 }
 
-static struct xs_wnode *wfind(const struct xs_windex *w, const char *path,
-			      size_t len, uint32_t h)
+/* Moves to the next prefix; false after the whole path. */
+static bool wnext(struct wwalk *k)
 {
-	for (struct xs_wnode *n = w->bucket[h & (w->nbuckets - 1)]; n;
+	if (k->end == k->len)
+		return false;
+	k->start = k->end;
+	k->end = next_end(k->path, k->len, k->start);
+	k->hash = hash_more(k->hash, k->path, k->start, k->end);
+	return true;
+}
+
+/* The index node of the walk's current prefix: a child of k->parent. */
+static struct xs_wnode *wfind(const struct xs_windex *w, const struct wwalk *k)
+{
+	size_t seglen = k->end - k->start;
+	for (struct xs_wnode *n = w->bucket[k->hash & (w->nbuckets - 1)]; n;
 	     n = n->hash_next)
-		if (n->hash == h && n->pathlen == len && wmatch(n, path, len))
+		if (n->hash == k->hash && n->parent == k->parent &&
+		    n->seglen == seglen &&
+		    memcmp(n->seg, k->path + k->start, seglen) == 0)
 			return n;
 	return NULL;
+}
+
+/* The index node of a whole path, or NULL. */
+static struct xs_wnode *wlookup(const struct xs_windex *w, const char *path)
+{
+	struct wwalk k = wwalk_begin(path);
+	while (wnext(&k)) {
+		k.parent = wfind(w, &k);
+		if (!k.parent)
+			return NULL;
+	}
+	return k.parent;
 }
 
 static void wgrow(struct xs_windex *w)
@@ -126,41 +153,36 @@ static void wprune(struct xs_windex *w, struct xs_wnode *n)
 /* Finds or makes the index nodes of every prefix of path; the last one. */
 static struct xs_wnode *wmake(struct xs_windex *w, const char *path)
 {
-	size_t len = strlen(path), prev = 0;
-	uint32_t h = FNV_OFFSET;
-	struct xs_wnode *parent = NULL, *n = NULL;
-
-	while (prev < len) {
-		size_t end = next_end(path, len, prev);
-		h = hash_more(h, path, prev, end);
-		n = wfind(w, path, end, h);
+	struct wwalk k = wwalk_begin(path);
+	while (wnext(&k)) {
+		struct xs_wnode *n = wfind(w, &k);
 		if (!n) {
-			n = calloc(1, sizeof(*n) + (end - prev));
+			size_t seglen = k.end - k.start;
+			n = calloc(1, sizeof(*n) + seglen);
 			if (!n) {
-				wprune(w, parent);
+				wprune(w, k.parent);
 				return NULL;
 			}
-			memcpy(n->seg, path + prev, end - prev);
-			n->seglen = (uint32_t)(end - prev);
-			n->pathlen = (uint32_t)end;
-			n->hash = h;
-			n->parent = parent;
-			if (parent) {
-				n->next_sibling = parent->first_child;
+			memcpy(n->seg, path + k.start, seglen);
+			n->seglen = (uint32_t)seglen;
+			n->pathlen = (uint32_t)k.end;
+			n->hash = k.hash;
+			n->parent = k.parent;
+			if (k.parent) {
+				n->next_sibling = k.parent->first_child;
 				if (n->next_sibling)
 					n->next_sibling->prev_sibling = n;
-				parent->first_child = n;
+				k.parent->first_child = n;
 			}
 			if (w->count >= w->nbuckets)
 				wgrow(w);
-			n->hash_next = w->bucket[h & (w->nbuckets - 1)];
-			w->bucket[h & (w->nbuckets - 1)] = n;
+			n->hash_next = w->bucket[k.hash & (w->nbuckets - 1)];
+			w->bucket[k.hash & (w->nbuckets - 1)] = n;
 			w->count++;
 		}
-		parent = n;
-		prev = end;
+		k.parent = n;
 	}
-	return n;
+	return k.parent;
 }
 
 /*
@@ -173,8 +195,7 @@ static int find_watch(struct xs_conn *c, const char *path, const char *token,
 	int err = xs_canon_path(c, path, abs, true, rel_off);
 	if (err)
 		return err;
-	size_t len = strlen(abs);
-	struct xs_wnode *wn = wfind(&c->st->windex, abs, len, xs_hash(abs, len));
+	struct xs_wnode *wn = wlookup(&c->st->windex, abs);
 	for (*w = wn ? wn->watches : NULL; *w; *w = (*w)->wn_next)
 		if ((*w)->conn == c && strcmp((*w)->token, token) == 0)
 			break;
@@ -315,26 +336,22 @@ static void deliver(struct xs_store *st, struct xs_watch *w,
 void xs_watch_fire(struct xs_store *st, const char *path, bool recursive,
 		   const struct xs_perm *perms, uint32_t nperms)
 {
-	size_t len = strlen(path), prev = 0;
-	uint32_t h = FNV_OFFSET;
-	struct xs_wnode *self = NULL;
+	struct wwalk k = wwalk_begin(path);
 	int special = xs_special_index(path);
 
 	if (special >= 0) {
 		perms = st->special[special].perms;
 		nperms = st->special[special].nperms;
 	}
-	while (prev < len) {
-		size_t end = next_end(path, len, prev);
-		h = hash_more(h, path, prev, end);
-		struct xs_wnode *wn = wfind(&st->windex, path, end, h);
+	while (wnext(&k)) {
+		struct xs_wnode *wn = wfind(&st->windex, &k);
 		if (!wn)
 			return;	/* nothing watches this prefix or below */
 		for (struct xs_watch *w = wn->watches; w; w = w->wn_next)
 			deliver(st, w, path, perms, nperms);
-		self = wn;
-		prev = end;
+		k.parent = wn;
 	}
+	struct xs_wnode *self = k.parent;
 	if (!recursive || !self)
 		return;
 	/* Watches below a removed node see their own path removed. */
