@@ -42,6 +42,7 @@ static void node_path(char *out, size_t cap, unsigned i)
 
 struct result {
 	double reads, hot_reads, writes, dirs, txs, fanout;
+	double bytes_per_node;
 };
 
 static void run(unsigned nodes, struct result *r)
@@ -59,6 +60,10 @@ static void run(unsigned nodes, struct result *r)
 		node_path(path, sizeof(path), i);
 		request(c, &m, XS_WRITE, 0, path, "value", 5);
 	}
+	struct xs_stats stats;
+	xs_store_stats(st, &stats);
+	r->bytes_per_node = (double)stats.node_bytes / (double)stats.nodes;
+
 	/* Watches elsewhere in the store must not slow anything down. */
 	static struct mem_transport wm[NWATCHERS];
 	struct xs_conn *wc[NWATCHERS];
@@ -163,6 +168,8 @@ int main(void)
 	       r[1].writes / r[0].writes,
 	       r[1].dirs / r[0].dirs, r[1].txs / r[0].txs,
 	       r[1].fanout / r[0].fanout);
+	printf("\nnode data (path, value, children, permissions): %.0f and %.0f bytes per node\n",
+	       r[0].bytes_per_node, r[1].bytes_per_node);
 	printf("\n(ratio of rates: 1.00 = the same speed at 10x the nodes; hot-reads\n"
 	       " read 1000 of the nodes, so the working set fits in the caches)\n");
 	return 0;

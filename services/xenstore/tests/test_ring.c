@@ -205,6 +205,7 @@ static void test_basic(void)
 	ok(guests[1].kicks > 0, "the server notifies the event channel");
 	ok(strcmp(dom0_request(XS_READ, "/local/domain/1/a", 18), "value") == 0,
 	   "the guest's write is in the store");
+	ok(xs_domain_nodes(st, 1) == 2, "domain 1 owns its home and the node it made");
 }
 
 static void test_wrap(void)
@@ -260,6 +261,9 @@ static void test_partial_and_large(void)
 	memset(req + 4, 'z', 4000);
 	memset(want, 'z', 4000);
 	dom0_request(XS_SET_QUOTA, "3\0node-size\0" "5000", 17);
+	ok(xs_domain_quota(st, 3, XS_Q_NODE_SIZE) == 5000 &&
+	   xs_domain_quota(st, 4, XS_Q_NODE_SIZE) == 2048,
+	   "SET_QUOTA for domain 3 changes its node-size only");
 	ok(ring_ok(3, XS_WRITE, req, 4004, XS_WRITE, "OK") &&
 	   ring_ok(3, XS_READ, "big", 4, XS_READ, want),
 	   "a 4000-byte value written and read through the 1 KiB rings");
@@ -274,7 +278,8 @@ static void test_watch_event(void)
 	struct xs_msg_header h;
 	memcpy(&h, buf, sizeof(h));
 	ok(n == sizeof(h) + 6 && h.type == XS_WATCH_EVENT &&
-	   memcmp(buf + sizeof(h), "w\0tok", 6) == 0, "the watch fires at once");
+	   memcmp(buf + sizeof(h), "w\0tok", 6) == 0 &&
+	   xs_domain_watches(st, 1) == 1, "the watch fires at once");
 	dom0_request(XS_WRITE, "/local/domain/1/w/x\0" "1", 21);
 	xs_conn_process(conn_of(1));
 	n = guest_read(g->page, buf, sizeof(buf));
@@ -342,8 +347,9 @@ static void test_release(void)
 	dom0_request(XS_RELEASE, "1", 2);
 	ok(conn_of(1) == NULL || xs_conn_dead(conn_of(1)),
 	   "RELEASE ends the domain's ring connection");
-	ok(strcmp(dom0_request(XS_READ, "/local/domain/1/a", 18), "ENOENT") == 0,
-	   "and removes the nodes it owned");
+	ok(strcmp(dom0_request(XS_READ, "/local/domain/1/a", 18), "ENOENT") == 0 &&
+	   xs_domain_nodes(st, 1) == 0 && xs_domain_watches(st, 1) == 0,
+	   "and removes the nodes it owned and its watches");
 }
 
 static char logged[512];
