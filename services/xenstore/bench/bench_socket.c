@@ -1,6 +1,7 @@
 /*
  * xenstored over its Unix socket, as a client on the host sees it: starts
- * the daemon (argv[1]) on a temporary socket and measures, with our own
+ * the daemon (argv[1]) on a temporary socket, or uses argv[1] itself if it
+ * is the socket of a running xenstored (such as Xen's), and measures, with our own
  * client and one request in flight at a time, reads, writes, directory
  * listings, transactions and watch events per second on stores of 10,000
  * and 100,000 nodes. Each round trip includes two system calls on either
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -126,17 +128,24 @@ static void run(const char *sock, unsigned nodes, struct result *r)
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
-		fprintf(stderr, "usage: bench_socket <xenstored>\n");
+		fprintf(stderr, "usage: bench_socket <our xenstored | socket of a running one>\n");
 		return 2;
 	}
-	char dir[] = "/tmp/xs-bench-XXXXXX", sock[64];
-	if (!mkdtemp(dir))
-		return 1;
-	snprintf(sock, sizeof(sock), "%s/sock", dir);
-	pid_t pid = fork();
-	if (pid == 0) {
-		execl(argv[1], argv[1], "-s", sock, "-l", "/dev/null", (char *)NULL);
-		_exit(127);
+	char dir[] = "/tmp/xs-bench-XXXXXX", sock[108];
+	struct stat sb;
+	pid_t pid = -1;
+	if (stat(argv[1], &sb) == 0 && S_ISSOCK(sb.st_mode)) {
+		snprintf(sock, sizeof(sock), "%s", argv[1]);
+	} else {
+		if (!mkdtemp(dir))
+			return 1;
+		snprintf(sock, sizeof(sock), "%s/sock", dir);
+		pid = fork();
+		if (pid == 0) {
+			execl(argv[1], argv[1], "-s", sock, "-l", "/dev/null",
+			      (char *)NULL);
+			_exit(127);
+		}
 	}
 	struct result r[2];
 	unsigned sizes[2] = { 10000, 100000 };
@@ -153,8 +162,10 @@ int main(int argc, char **argv)
 	       r[1].reads / r[0].reads, r[1].writes / r[0].writes,
 	       r[1].dirs / r[0].dirs, r[1].txs / r[0].txs,
 	       r[1].events / r[0].events);
-	kill(pid, SIGTERM);
-	waitpid(pid, NULL, 0);
-	rmdir(dir);
+	if (pid > 0) {
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+		rmdir(dir);
+	}
 	return 0;
 }
