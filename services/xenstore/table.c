@@ -9,13 +9,17 @@
 
 #define INITIAL_BUCKETS 64
 
-/* FNV-1a: cheap, and computable one character at a time (see watch.c). */
-uint32_t xs_hash(const char *s, size_t len)
+/* FNV-1a: cheap, and extendable one prefix at a time (see watch.c). */
+uint32_t xs_hash_more(uint32_t h, const char *s, size_t len)
 {
-	uint32_t h = 2166136261u;
 	for (size_t i = 0; i < len; i++)
 		h = (h ^ (unsigned char)s[i]) * 16777619u;
 	return h;
+}
+
+uint32_t xs_hash(const char *s, size_t len)
+{
+	return xs_hash_more(XS_HASH_INIT, s, len);
 }
 
 int xs_table_init(struct xs_table *t)

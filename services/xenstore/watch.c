@@ -1,9 +1,10 @@
 /*
  * Watches. The watch index is a tree of path prefixes ("/", "/local",
  * "/local/domain", ...) that exists only where watches are: each index
- * node counts the watches at or below it and is found by hashing its full
- * path. A change of path P visits the index nodes of P's prefixes (one
- * hash lookup each, computed incrementally) and, for a removal, the index
+ * node counts the watches at or below it and is found by the hash of its
+ * full path together with its parent and last segment. A change of path P
+ * visits the index nodes of P's prefixes (one lookup each, the hash
+ * extended segment by segment) and, for a removal, the index
  * subtree below P: the cost follows the watches that match, not the size
  * of the store or the number of watches elsewhere.
  */
@@ -12,8 +13,6 @@
 
 #include "xs_internal.h"
 
-#define FNV_OFFSET 2166136261u
-#define FNV_PRIME 16777619u
 #define INITIAL_BUCKETS 64
 
 int xs_windex_init(struct xs_windex *w)
@@ -49,13 +48,6 @@ static size_t next_end(const char *path, size_t len, size_t prev)
 	return i < len ? i : len;
 }
 
-static uint32_t hash_more(uint32_t h, const char *s, size_t from, size_t to)
-{
-	for (size_t i = from; i < to; i++)
-		h = (h ^ (unsigned char)s[i]) * FNV_PRIME;
-	return h;
-}
-
 /* A walk over the prefixes of a path, shortest first. */
 struct wwalk {
 	const char *path;
@@ -67,7 +59,7 @@ struct wwalk {
 
 static struct wwalk wwalk_begin(const char *path)
 {
-	return (struct wwalk){ path, strlen(path), 0, 0, FNV_OFFSET, NULL };
+	return (struct wwalk){ path, strlen(path), 0, 0, XS_HASH_INIT, NULL };
 }
 
 /* Moves to the next prefix; false after the whole path. */
@@ -77,7 +69,7 @@ static bool wnext(struct wwalk *k)
 		return false;
 	k->start = k->end;
 	k->end = next_end(k->path, k->len, k->start);
-	k->hash = hash_more(k->hash, k->path, k->start, k->end);
+	k->hash = xs_hash_more(k->hash, k->path + k->start, k->end - k->start);
 	return true;
 }
 

@@ -47,7 +47,9 @@ struct xs_table {
 	size_t nbuckets, count;
 };
 
+#define XS_HASH_INIT 2166136261u
 uint32_t xs_hash(const char *s, size_t len);
+uint32_t xs_hash_more(uint32_t h, const char *s, size_t len);
 int xs_table_init(struct xs_table *t);
 void xs_table_destroy(struct xs_table *t);	/* frees the nodes too */
 struct xs_node *xs_table_find(const struct xs_table *t, const char *path,
