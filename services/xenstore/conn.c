@@ -57,17 +57,24 @@ static void drop_output(struct xs_conn *c)
 	c->out_replies = c->out_events = 0;
 }
 
+/* A peer that starts afresh: nothing of its past stays. */
+static void forget(struct xs_conn *c)
+{
+	xs_watch_remove_all(c);
+	xs_tx_free_all(c);
+	drop_output(c);
+	free(c->body);
+	c->body = NULL;
+	c->hdr_used = 0;
+}
+
 /* Ends a connection's life: its watches and transactions go at once. */
 void xs_conn_kill(struct xs_conn *c)
 {
 	if (c->dead)
 		return;
 	c->dead = true;
-	xs_watch_remove_all(c);
-	xs_tx_free_all(c);
-	drop_output(c);
-	free(c->body);
-	c->body = NULL;
+	forget(c);
 	xs_trace_conn(c, "DEAD");
 }
 
@@ -195,6 +202,10 @@ static bool read_request(struct xs_conn *c, bool *moved)
 
 void xs_conn_process(struct xs_conn *c)
 {
+	if (!c->dead && c->tr->ops->reset && c->tr->ops->reset(c->tr)) {
+		forget(c);
+		xs_trace_conn(c, "RESET");
+	}
 	bool moved = flush(c);
 	while (!c->dead) {
 		/* Outstanding replies hold back further requests. */

@@ -50,7 +50,7 @@ static void sock_close(struct xs_transport *t)
 }
 
 static const struct xs_transport_ops sock_ops = {
-	sock_recv, sock_send, NULL, sock_close,
+	sock_recv, sock_send, NULL, sock_close, NULL,
 };
 
 int xsd_listen(struct xsd_listener *ls, int n)

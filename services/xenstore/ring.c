@@ -93,8 +93,27 @@ static void ring_close(struct xs_transport *t)
 	((struct xs_ring *)t)->broken = true;
 }
 
+/*
+ * Ring reconnection (xenstore-ring.txt): the guest sets the connection
+ * state to RECONNECT; the server empties both queues, clears the error,
+ * sets the state back to CONNECTED and signals the event channel.
+ */
+static bool ring_reset(struct xs_transport *t)
+{
+	struct xs_ring *r = (struct xs_ring *)t;
+	if (r->intf->connection != XENSTORE_RECONNECT)
+		return false;
+	r->intf->req_cons = r->intf->req_prod = 0;
+	r->intf->rsp_cons = r->intf->rsp_prod = 0;
+	r->intf->error = XENSTORE_ERROR_NONE;
+	r->broken = false;
+	write_idx(&r->intf->connection, XENSTORE_CONNECTED);
+	ring_kick(t);
+	return true;
+}
+
 static const struct xs_transport_ops ring_ops = {
-	ring_recv, ring_send, ring_kick, ring_close,
+	ring_recv, ring_send, ring_kick, ring_close, ring_reset,
 };
 
 void xs_ring_init(struct xs_ring *r, volatile struct xenstore_domain_interface *intf,

@@ -31,7 +31,10 @@ const char *xs_error_name(int err);
  * return how many they moved (0: nothing possible now) or -1 when the
  * connection is broken. kick tells the peer that something moved (event
  * channel notify for rings; nothing for sockets). close releases the
- * transport; the library calls it when it frees the connection.
+ * transport; the library calls it when it frees the connection. reset
+ * (may be NULL) returns true when the peer asked to start afresh and the
+ * transport has been emptied: the connection then forgets its partial
+ * messages, queued replies, watches and transactions.
  */
 struct xs_transport;
 struct xs_transport_ops {
@@ -39,6 +42,7 @@ struct xs_transport_ops {
 	long (*send)(struct xs_transport *t, const void *buf, size_t len);
 	void (*kick)(struct xs_transport *t);
 	void (*close)(struct xs_transport *t);
+	bool (*reset)(struct xs_transport *t);
 };
 struct xs_transport {
 	const struct xs_transport_ops *ops;

@@ -29,7 +29,7 @@ static long mem_send(struct xs_transport *t, const void *buf, size_t len)
 }
 
 static const struct xs_transport_ops mem_ops = { mem_recv, mem_send, NULL,
-						 NULL };
+						 NULL, NULL };
 
 void mem_init(struct mem_transport *m, char *out, size_t out_cap)
 {

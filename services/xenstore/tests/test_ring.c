@@ -196,7 +196,8 @@ static void test_basic(void)
 	introduce_guest(1, 0);
 	struct xenstore_domain_interface *p = guests[1].page;
 	ok(conn_of(1) != NULL, "INTRODUCE makes a ring connection");
-	ok(p->server_features == XENSTORE_SERVER_FEATURE_ERROR &&
+	ok(p->server_features == (XENSTORE_SERVER_FEATURE_RECONNECTION |
+				  XENSTORE_SERVER_FEATURE_ERROR) &&
 	   p->connection == XENSTORE_CONNECTED && p->error == 0,
 	   "the page advertises the server's features and is connected");
 	ok(ring_ok(1, XS_WRITE, "a\0value", 7, XS_WRITE, "OK") &&
@@ -287,6 +288,29 @@ static void test_watch_event(void)
 	ok(n == sizeof(h) + 8 && h.type == XS_WATCH_EVENT &&
 	   memcmp(buf + sizeof(h), "w/x\0tok", 8) == 0,
 	   "a dom0 write fires the guest's watch with a relative path");
+}
+
+/* The guest asks for a fresh ring: half a request, the watch and the
+ * queued event are forgotten, and the ring works again from index 0. */
+static void test_reconnect(void)
+{
+	struct guest *g = &guests[1];
+	struct xs_conn *c = conn_of(1);
+	struct xs_msg_header h = { XS_READ, 3, 0, 10 };
+	guest_write(g->page, &h, sizeof(h));
+	guest_write(g->page, "w/", 2);
+	dom0_request(XS_WRITE, "/local/domain/1/w/y\0" "2", 21);
+	g->page->connection = XENSTORE_RECONNECT;
+	int kicks = g->kicks;
+	xs_conn_process(c);
+	ok(g->page->connection == XENSTORE_CONNECTED && g->page->req_prod == 0 &&
+	   g->page->req_cons == 0 && g->page->rsp_prod == 0 &&
+	   g->page->rsp_cons == 0 && g->kicks > kicks && !xs_conn_dead(c),
+	   "RECONNECT: empty ring, CONNECTED, event channel signalled");
+	ok(xs_domain_watches(st, 1) == 0, "RECONNECT drops the watches");
+	dom0_request(XS_WRITE, "/local/domain/1/w/z\0" "3", 21);
+	ok(ring_ok(1, XS_READ, "a", 2, XS_READ, "value"),
+	   "after RECONNECT requests are answered, no stale event comes first");
 }
 
 static void test_overlong(void)
@@ -417,6 +441,7 @@ int main(void)
 	test_wrap();
 	test_partial_and_large();
 	test_watch_event();
+	test_reconnect();
 	test_overlong();
 	test_malicious();
 	test_release();
