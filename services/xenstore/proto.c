@@ -207,6 +207,16 @@ static int do_watch(struct xs_conn *c, char *body, uint32_t len, bool add)
 	return err ? err : reply_str(c->st, "OK");
 }
 
+/* Transactions do not nest: a START inside one is EBUSY. */
+static int do_transaction_start(struct xs_conn *c, uint32_t tx_id)
+{
+	uint32_t id;
+	if (tx_id)
+		return XS_EBUSY;
+	int err = xs_tx_start(c, &id);
+	return err ? err : reply_u64(c->st, id);
+}
+
 static int do_transaction_end(struct xs_conn *c, struct xs_tx *tx,
 			      char *body, uint32_t len)
 {
@@ -432,7 +442,7 @@ static int dispatch(struct xs_conn *c, const struct xs_msg_header *h,
 		    char *body)
 {
 	struct xs_view v = { c->st, c, NULL };
-	uint32_t len = h->len, id;
+	uint32_t len = h->len;
 
 	if (privileged_only(h->type) && !xs_conn_privileged(c))
 		return XS_EACCES;
@@ -452,13 +462,7 @@ static int dispatch(struct xs_conn *c, const struct xs_msg_header *h,
 	case XS_SET_PERMS: return do_set_perms(&v, body, len);
 	case XS_WATCH: return do_watch(c, body, len, true);
 	case XS_UNWATCH: return do_watch(c, body, len, false);
-	case XS_TRANSACTION_START:
-		if (h->tx_id)
-			return XS_EBUSY;
-		{
-			int err = xs_tx_start(c, &id);
-			return err ? err : reply_u64(c->st, id);
-		}
+	case XS_TRANSACTION_START: return do_transaction_start(c, h->tx_id);
 	case XS_TRANSACTION_END: return do_transaction_end(c, v.tx, body, len);
 	case XS_INTRODUCE:
 	case XS_RELEASE:
