@@ -1,0 +1,160 @@
+/*
+ * Domains: the accounting record of every domain that owns nodes or has
+ * connections, INTRODUCE and RELEASE. Records are kept once made, so that
+ * nodes and connections may point at them.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "xs_internal.h"
+
+struct xs_domain *xs_domain_get(struct xs_store *st, uint32_t domid,
+				bool create)
+{
+	struct xs_domain **b = &st->domains[domid % XS_DOMAIN_BUCKETS];
+	for (struct xs_domain *d = *b; d; d = d->next)
+		if (d->domid == domid)
+			return d;
+	if (!create)
+		return NULL;
+	struct xs_domain *d = calloc(1, sizeof(*d));
+	if (!d)
+		return NULL;
+	d->domid = domid;
+	d->features = XS_SUPPORTED_FEATURES;
+	memcpy(d->quota, st->cfg.quota, sizeof(d->quota));
+	d->next = *b;
+	*b = d;
+	st->ndomains++;
+	return d;
+}
+
+void xs_domains_free(struct xs_store *st)
+{
+	for (size_t i = 0; i < XS_DOMAIN_BUCKETS; i++)
+		while (st->domains[i]) {
+			struct xs_domain *d = st->domains[i];
+			st->domains[i] = d->next;
+			free(d);
+		}
+}
+
+/* A decimal number of at most max, digits only. */
+int xs_parse_uint(const char *s, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	if (!*s)
+		return XS_EINVAL;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > (max - (uint64_t)(*s - '0')) / 10)
+			return XS_EINVAL;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	*out = v;
+	return XS_OK;
+}
+
+/* Domids travel as decimal 0..65535. */
+int xs_domid_parse(const char *s, uint32_t *domid)
+{
+	uint64_t v;
+	int err = xs_parse_uint(s, 0xffff, &v);
+	if (!err)
+		*domid = (uint32_t)v;
+	return err;
+}
+
+/* INTRODUCE <domid>|<gfn>|<evtchn>|: argv holds the three strings. */
+int xs_do_introduce(struct xs_conn *c, char **argv)
+{
+	struct xs_store *st = c->st;
+	uint32_t domid;
+	uint64_t gfn, evtchn;
+
+	/* The gfn is signed decimal on the wire (see Xen's xenstore.txt). */
+	const char *g = argv[1] + (argv[1][0] == '-');
+	if (xs_domid_parse(argv[0], &domid) ||
+	    xs_parse_uint(g, UINT64_MAX, &gfn) ||
+	    xs_parse_uint(argv[2], UINT32_MAX, &evtchn))
+		return XS_EINVAL;
+	if (g != argv[1])
+		gfn = (uint64_t)0 - gfn;
+	if (domid == 0 || domid >= XS_DOMID_FIRST_RESERVED)
+		return XS_EINVAL;
+	struct xs_domain *d = xs_domain_get(st, domid, true);
+	if (!d)
+		return XS_ENOMEM;
+	if (d->introduced)
+		return d->gfn == gfn && d->evtchn == evtchn ? XS_OK : XS_EEXIST;
+
+	struct xs_transport *t = NULL;
+	if (st->cfg.introduce) {
+		int err = st->cfg.introduce(st->cfg.arg, domid, gfn,
+					    (uint32_t)evtchn, &t);
+		if (err)
+			return err;
+	}
+	if (t) {
+		d->ring_conn = xs_conn_new(st, t, domid);
+		if (!d->ring_conn) {
+			if (t->ops->close)
+				t->ops->close(t);
+			return XS_ENOMEM;
+		}
+	}
+	d->introduced = true;
+	d->gfn = gfn;
+	d->evtchn = (uint32_t)evtchn;
+	xs_watch_fire(st, "@introduceDomain", false, NULL, 0);
+	return XS_OK;
+}
+
+/*
+ * RELEASE: the domain's connections close, their watches and
+ * transactions go, and (unless keep_orphans) the nodes it owns are
+ * removed with their subtrees.
+ */
+int xs_do_release(struct xs_conn *c, uint32_t domid)
+{
+	struct xs_store *st = c->st;
+	struct xs_domain *d = xs_domain_get(st, domid, false);
+
+	if (domid == 0)
+		return XS_EINVAL;
+	if (!d || !d->introduced)
+		return XS_ENOENT;
+	for (struct xs_conn *k = st->conns; k; k = k->next)
+		if (k->dom == d)
+			xs_conn_kill(k);
+	d->ring_conn = NULL;
+	d->introduced = false;
+	d->has_target = false;
+	d->features = XS_SUPPORTED_FEATURES;
+	if (!st->cfg.keep_orphans)
+		while (d->owned) {
+			char path[XENSTORE_ABS_PATH_MAX + 1];
+			memcpy(path, d->owned->path, d->owned->pathlen + 1);
+			if (xs_tree_rm(st, path) != XS_OK)
+				break;	/* the root: owned by dom0 only */
+		}
+	xs_watch_fire(st, "@releaseDomain", false, NULL, 0);
+	return XS_OK;
+}
+
+size_t xs_domain_nodes(struct xs_store *st, uint32_t domid)
+{
+	struct xs_domain *d = xs_domain_get(st, domid, false);
+	return d ? d->nodes : 0;
+}
+
+size_t xs_domain_watches(struct xs_store *st, uint32_t domid)
+{
+	struct xs_domain *d = xs_domain_get(st, domid, false);
+	return d ? d->watches : 0;
+}
+
+uint32_t xs_domain_quota(struct xs_store *st, uint32_t domid, enum xs_quota q)
+{
+	struct xs_domain *d = xs_domain_get(st, domid, false);
+	return d ? d->quota[q] : st->cfg.quota[q];
+}

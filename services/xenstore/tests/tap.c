@@ -1,0 +1,25 @@
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "tap.h"
+
+static int ntests, nfailed;
+
+bool tap_ok(bool cond, const char *fmt, ...)
+{
+	va_list ap;
+	printf("%sok %d - ", cond ? "" : "not ", ++ntests);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	nfailed += !cond;
+	return cond;
+}
+
+int tap_done(void)
+{
+	printf("1..%d\n", ntests);
+	return nfailed ? 1 : 0;
+}
