@@ -1,12 +1,15 @@
 /*
  * Supervises the syscall fuzzer (fuzzer.c). Two fuzzer domains run at
- * once, one per CPU (each issues the full count), built from memory of
- * one untyped "arena"; they share an endpoint and a notification, so their
- * IPC meets across CPUs. Helper threads (one per CPU) unblock them from
- * those two objects, the supervisor restarts a fuzzer that faults or stalls and
- * checks the kernel's invariants at checkpoints with both stopped. At the
- * end it revokes the arena and checks the reclaimed memory serves new
- * objects.
+ * once, one per CPU (each issues the full count), sharing an endpoint and
+ * a notification so that their IPC meets across CPUs; helper threads (one
+ * per CPU) unblock them from those two objects, and the supervisor
+ * restarts a fuzzer that faults or stalls. The run is cut into epochs:
+ * each epoch builds both domains and everything they hold from one untyped
+ * "arena", runs them for a tenth of the count, stops them, checks the
+ * kernel's invariants, and revokes the arena, which must free all of it.
+ * The PRNG state and counters live in status pages outside the arena, so
+ * the syscall sequence goes on from epoch to epoch. At the end the
+ * reclaimed memory must serve new objects.
  */
 #include <ts/cmdline.h>
 #include <ts/domain.h>
@@ -15,7 +18,8 @@
 #include "harness.h"
 
 #define INSTANCES	2
-#define ARENA_BITS	20
+#define EPOCHS		10
+#define ARENA_BITS	21
 #define FAULT_BADGE	0xf2	/* + instance */
 #define STALL_MS	25	/* more than two time slices */
 #define STATUS_VADDR	0x20000000000ull	/* status pages in the root's VSpace */
@@ -24,6 +28,7 @@
 struct instance {
 	struct ts_domain d;
 	unsigned cpu;
+	uint64_t status;		/* frame of its status page */
 	volatile struct fuzz_status *st;
 	uint64_t last_done, last_change;
 	uint64_t restarts, faults, stalls[TS_SYS_COUNT + 1], stalled_suspend;
@@ -113,28 +118,63 @@ static int give_caps(struct instance *f, uint64_t arena, const struct helper *sh
 	return err;
 }
 
-/* Builds fuzzer i with its status page; the status page's frame is in the root's own untyped. */
+/* The status pages, from the root's own memory: they outlive the epochs. */
+static int make_status_pages(void)
+{
+	int err = TS_OK;
+
+	for (unsigned i = 0; i < INSTANCES && err == TS_OK; i++) {
+		fuzzers[i].status = new_object(TS_OBJ_FRAME_4K, 0);
+		fuzzers[i].st = (volatile struct fuzz_status *)(STATUS_VADDR + i * TS_PAGE_SIZE);
+		fuzzers[i].cpu = (1 + i) % bi->nr_cpus;
+		err = fuzzers[i].status ? ts_map_frame(fuzzers[i].status, TS_ROOT_VSPACE, (uint64_t)fuzzers[i].st,
+						       TS_RIGHT_READ | TS_RIGHT_WRITE, 0)
+					: TS_ERR_NOT_ENOUGH_MEMORY;
+	}
+	return err;
+}
+
+/* Builds fuzzer i (ts_alloc takes from the arena) and shares its status page with it. */
 static int build(unsigned i, const struct ts_boot_module *mod, uint64_t arena, const struct helper *shared)
 {
 	struct instance *f = &fuzzers[i];
 	struct ts_domain_config cfg = {
 		.image = (const void *)mod->vaddr, .image_size = mod->size, .cmdline = mod->cmdline,
 		.cnode_radix = 6, .fault_ep = fault_ep, .fault_badge = FAULT_BADGE + i,
-		.priority = ROOT_PRIO, .cpu = (1 + i) % bi->nr_cpus, .domid = TS_DOMID_INVALID,
+		.priority = ROOT_PRIO, .cpu = f->cpu, .domid = TS_DOMID_INVALID,
 	};
-	uint64_t status = new_object(TS_OBJ_FRAME_4K, 0), copy = new_slot();
-	int err = status && copy ? ts_domain_create(&cfg, &f->d) : TS_ERR_NOT_ENOUGH_MEMORY;
+	uint64_t copy = new_slot();
+	int err = copy ? ts_domain_create(&cfg, &f->d) : TS_ERR_RANGE;
 
-	f->cpu = cfg.cpu;
-	f->st = (volatile struct fuzz_status *)(STATUS_VADDR + i * TS_PAGE_SIZE);
 	if (err == TS_OK)
 		err = give_caps(f, arena, shared);
 	if (err == TS_OK)
-		err = ts_map_frame(status, TS_ROOT_VSPACE, (uint64_t)f->st, TS_RIGHT_READ | TS_RIGHT_WRITE, 0);
-	if (err == TS_OK)
-		err = ts_cnode_copy(TS_ROOT_CNODE, copy, TS_ROOT_CNODE, status, TS_RIGHTS_ALL);
+		err = ts_cnode_copy(TS_ROOT_CNODE, copy, TS_ROOT_CNODE, f->status, TS_RIGHTS_ALL);
 	if (err == TS_OK)
 		err = ts_map_frame(copy, f->d.vspace, FUZZ_STATUS_VADDR, TS_RIGHT_READ | TS_RIGHT_WRITE, 0);
+	return err;
+}
+
+/* The shared endpoint and notification and both fuzzer domains, all from the arena. */
+static int build_epoch(const struct ts_boot_module *mod, uint64_t arena, struct helper *shared)
+{
+	struct ts_allocator saved = ts_alloc;
+	uint64_t ntfn, badged = new_slot();
+	int err;
+
+	ts_alloc.untyped[0] = arena;
+	ts_alloc.nr_untyped = 1;
+	ts_alloc.first_with_room = 0;
+	err = from_arena(arena, TS_OBJ_ENDPOINT, 0, &shared->ep);
+	if (err == TS_OK)
+		err = from_arena(arena, TS_OBJ_NOTIFICATION, 0, &ntfn);
+	if (err == TS_OK)	/* the helpers signal through a badged copy */
+		err = ts_cnode_mint(TS_ROOT_CNODE, badged, TS_ROOT_CNODE, ntfn, TS_RIGHT_WRITE, 1);
+	shared->ntfn = badged;
+	for (unsigned i = 0; i < INSTANCES && err == TS_OK; i++)
+		err = build(i, mod, arena, shared);
+	saved.next_slot = ts_alloc.next_slot;
+	ts_alloc = saved;
 	return err;
 }
 
@@ -242,70 +282,19 @@ static void reuse_arena(uint64_t arena)
 	ts_cnode_revoke(TS_ROOT_CNODE, arena);
 }
 
-void test_fuzz(void)
+/* Runs both fuzzers until each reached its target (or the time is up). */
+static void run_epoch(uint64_t deadline)
 {
-	const struct ts_boot_module *mod = find_module("fuzzer");
-	uint64_t arena = new_object(TS_OBJ_UNTYPED, ARENA_BITS), target = 1000000, seed = ts_rdtsc() ^ 0x7e55e7a5eedull;
-	uint64_t violations = ~0ull, free_bytes = 0, start, next_checkpoint, checkpoints = 0, bad_checkpoints = 0;
-	uint64_t ntfn;
-	static struct helper shared;
-	struct ts_thread *helpers[INSTANCES];
-	char value[24] = "";
-	const char *p;
+	uint64_t now = ts_rdtsc();
 
-	if (!mod) {
-		ts_printf("# fuzz: no fuzzer module in this image, skipped\n");
-		return;
-	}
-	fault_ep = new_object(TS_OBJ_ENDPOINT, 0);
-	if (!arena || !fault_ep)
-		return;
-	if (ts_cmdline_get(mod->cmdline, "count", value, sizeof(value)) && (p = value))
-		target = ts_parse_u64(&p);
-	if (ts_cmdline_get(mod->cmdline, "seed", value, sizeof(value)) && (p = value))
-		seed = ts_parse_u64(&p);
-	/* the shared endpoint and notification; the helper signals through a badged copy */
-	if (!check_err(from_arena(arena, TS_OBJ_ENDPOINT, 0, &shared.ep), TS_OK, "fuzz: a shared endpoint") ||
-	    !check_err(from_arena(arena, TS_OBJ_NOTIFICATION, 0, &ntfn), TS_OK, "fuzz: a shared notification"))
-		return;
-	shared.ntfn = new_slot();
-	ts_cnode_mint(TS_ROOT_CNODE, shared.ntfn, TS_ROOT_CNODE, ntfn, TS_RIGHT_WRITE, 1);
 	for (unsigned i = 0; i < INSTANCES; i++) {
-		if (!check_err(build(i, mod, arena, &shared), TS_OK,
-				"fuzz[%u]: build a fuzzer domain with untyped, endpoint, notification, CNode, frames", i))
-			return;
-		fuzzers[i].st->target = target;
-		fuzzers[i].st->seed = seed + i;
-		ts_printf("# fuzz[%u]: %lu syscalls on CPU %u, seed 0x%lx (rerun: seed=0x%lx on the fuzzer's module line)\n",
-			  i, target, fuzzers[i].cpu, seed + i, seed);
+		fuzzers[i].last_change = now;
+		fuzzers[i].st->finished = 0;
+		ts_domain_start(&fuzzers[i].d);
 	}
-	for (unsigned i = 0; i < INSTANCES; i++)
-		helpers[i] = spawn(unblock_forever, &shared, ROOT_PRIO, fuzzers[i].cpu, 0);
-	for (unsigned i = 0; i < INSTANCES; i++)
-		check_err(ts_domain_start(&fuzzers[i].d), TS_OK, "fuzz[%u]: start it", i);
-
-	start = ts_rdtsc();
-	next_checkpoint = target / 10;
-	for (unsigned i = 0; i < INSTANCES; i++)
-		fuzzers[i].last_change = start;
-	while (!all_finished() && ts_rdtsc() - start < ms_ticks(300000)) {
+	while (!all_finished() && ts_rdtsc() < deadline) {
 		struct ts_msg m = { 0 };
-		uint64_t least = ~0ull;
 
-		for (unsigned i = 0; i < INSTANCES; i++) {
-			if (!fuzzers[i].st->finished && fuzzers[i].st->done < least)
-				least = fuzzers[i].st->done;
-		}
-		if (least != ~0ull && least >= next_checkpoint) {
-			/* both stopped mid-run: are the kernel's structures sound? */
-			set_running(0);
-			violations = ~0ull;
-			ts_debug_check_invariants(TS_ROOT_DEBUG, &violations);
-			bad_checkpoints += violations != 0;
-			checkpoints++;
-			next_checkpoint += target / 10;
-			set_running(1);
-		}
 		ts_nbrecv(fault_ep, &m);
 		if (m.badge >= FAULT_BADGE && m.badge < FAULT_BADGE + INSTANCES) {
 			fuzzers[m.badge - FAULT_BADGE].faults++;
@@ -316,25 +305,68 @@ void test_fuzz(void)
 		ts_yield();
 	}
 	set_running(0);
+}
+
+void test_fuzz(void)
+{
+	const struct ts_boot_module *mod = find_module("fuzzer");
+	uint64_t arena = new_object(TS_OBJ_UNTYPED, ARENA_BITS), target = 1000000, seed = ts_rdtsc() ^ 0x7e55e7a5eedull;
+	uint64_t violations = ~0ull, free_bytes = 0, start, deadline, bad_checkpoints = 0, bad_reclaims = 0;
+	unsigned epoch;
+	static struct helper shared;
+	struct ts_thread *helpers[INSTANCES];
+	char value[24] = "";
+	const char *p;
+	int err = TS_OK;
+
+	if (!mod) {
+		ts_printf("# fuzz: no fuzzer module in this image, skipped\n");
+		return;
+	}
+	fault_ep = new_object(TS_OBJ_ENDPOINT, 0);
+	if (!arena || !fault_ep || !check_err(make_status_pages(), TS_OK, "fuzz: status pages"))
+		return;
+	if (ts_cmdline_get(mod->cmdline, "count", value, sizeof(value)) && (p = value))
+		target = ts_parse_u64(&p);
+	if (ts_cmdline_get(mod->cmdline, "seed", value, sizeof(value)) && (p = value))
+		seed = ts_parse_u64(&p);
+	for (unsigned i = 0; i < INSTANCES; i++) {
+		fuzzers[i].st->seed = seed + i;
+		ts_printf("# fuzz[%u]: %lu syscalls on CPU %u in %u epochs, seed 0x%lx (rerun: seed=0x%lx on the"
+			  " fuzzer's module line)\n", i, target, fuzzers[i].cpu, EPOCHS, seed + i, seed);
+	}
+	for (unsigned i = 0; i < INSTANCES; i++)
+		helpers[i] = spawn(unblock_forever, &shared, ROOT_PRIO, fuzzers[i].cpu, 0);
+
+	start = ts_rdtsc();
+	deadline = start + ms_ticks(300000);
+	for (epoch = 0; epoch < EPOCHS && err == TS_OK && ts_rdtsc() < deadline; epoch++) {
+		err = build_epoch(mod, arena, &shared);
+		if (err != TS_OK)
+			break;
+		for (unsigned i = 0; i < INSTANCES; i++)
+			fuzzers[i].st->target = target * (epoch + 1) / EPOCHS;
+		run_epoch(deadline);
+		/* both stopped: are the kernel's structures sound, and does revoke take it all back? */
+		violations = ~0ull;
+		ts_debug_check_invariants(TS_ROOT_DEBUG, &violations);
+		bad_checkpoints += violations != 0;
+		err = ts_cnode_revoke(TS_ROOT_CNODE, arena);
+		ts_debug_untyped_free(TS_ROOT_DEBUG, arena, &free_bytes);
+		bad_reclaims += free_bytes != 1ull << ARENA_BITS;
+	}
 	for (unsigned i = 0; i < INSTANCES; i++)
 		stop(helpers[i]);
-	ts_printf("# fuzz: %u fuzzers ran in %lu ms\n", INSTANCES, (ts_rdtsc() - start) / ms_ticks(1));
+	ts_printf("# fuzz: %u fuzzers ran %u epochs in %lu ms\n", INSTANCES, epoch, (ts_rdtsc() - start) / ms_ticks(1));
+	check_err(err, TS_OK, "fuzz: every epoch built the fuzzer domains from the arena and revoked them");
 	for (unsigned i = 0; i < INSTANCES; i++) {
 		print_instance(i);
 		check_results(i);
 	}
-	check(checkpoints > 0 && bad_checkpoints == 0,
-	      "fuzz: no invariant violation at any of %lu checkpoints during the run", checkpoints);
+	check(bad_checkpoints == 0, "fuzz: no invariant violation after any of the %u epochs", epoch);
+	check(bad_reclaims == 0, "fuzz: revoking the arena freed all of it after every epoch");
 	violations = ~0ull;
 	check_err(ts_debug_check_invariants(TS_ROOT_DEBUG, &violations), TS_OK, "fuzz: check invariants");
-	check(violations == 0, "fuzz: no invariant violation after the fuzzers (%lu)", violations);
-
-	/* take everything they made back */
-	check_err(ts_cnode_revoke(TS_ROOT_CNODE, arena), TS_OK, "fuzz: revoke the fuzzers' untyped arena");
-	ts_debug_untyped_free(TS_ROOT_DEBUG, arena, &free_bytes);
-	check(free_bytes == 1ull << ARENA_BITS, "fuzz: all of the arena is free again");
-	violations = ~0ull;
-	ts_debug_check_invariants(TS_ROOT_DEBUG, &violations);
-	check(violations == 0, "fuzz: no invariant violation after the revoke (%lu)", violations);
+	check(violations == 0, "fuzz: no invariant violation at the end (%lu)", violations);
 	reuse_arena(arena);
 }
