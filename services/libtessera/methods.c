@@ -143,6 +143,11 @@ int ts_tcb_set_tls_base(uint64_t tcb, uint64_t base)
 	return INVOKE(tcb, TS_TCB_SET_TLS_BASE, base);
 }
 
+int ts_tcb_set_timeout(uint64_t tcb, uint64_t ntfn, uint64_t deadline)
+{
+	return INVOKE(tcb, TS_TCB_SET_TIMEOUT, ntfn, deadline);
+}
+
 int ts_frame_map(uint64_t frame, uint64_t vspace, uint64_t vaddr, uint64_t rights, uint64_t attrs)
 {
 	return INVOKE(frame, TS_FRAME_MAP, vspace, vaddr, rights, attrs);

@@ -62,6 +62,7 @@ void test_ipc(void);
 void test_syscalls(void);
 void test_notification(void);
 void test_tcb(void);
+void test_timeout(void);
 void test_domain(void);
 void test_vm(void);
 void test_hardware(void);

@@ -34,6 +34,7 @@ int main(void *start_arg)
 	test_syscalls();
 	test_notification();
 	test_tcb();
+	test_timeout();
 	test_domain();
 	test_vm();
 	test_hardware();

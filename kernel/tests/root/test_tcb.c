@@ -146,6 +146,77 @@ void test_tcb(void)
 	}
 }
 
+struct sleeper {
+	uint64_t tcb;		/* its own TCB, set before go */
+	volatile int go;
+	uint64_t ntfn;
+	uint64_t ms;
+	volatile uint64_t armed_at, woke_at;
+	volatile int err;
+	volatile int done;
+};
+
+/* Arms its own timeout ms ahead and waits for it. */
+static void sleep_on_timeout(void *arg)
+{
+	struct sleeper *s = arg;
+
+	while (!s->go)
+		ts_yield();
+	s->armed_at = ts_rdtsc();
+	s->err = ts_tcb_set_timeout(s->tcb, s->ntfn, s->armed_at + ms_ticks(s->ms));
+	if (s->err == TS_OK)
+		ts_wait(s->ntfn);
+	s->woke_at = ts_rdtsc();
+	s->done = 1;
+}
+
+void test_timeout(void)
+{
+	uint64_t n = new_object(TS_OBJ_NOTIFICATION, 0), nb = new_slot(), ro = new_slot();
+	uint64_t ep = new_object(TS_OBJ_ENDPOINT, 0), tcb = idle_tcb(), armed, got;
+	static struct sleeper s;
+	struct ts_thread *t;
+
+	if (!n || !ep || !tcb)
+		return;
+	ts_cnode_mint(TS_ROOT_CNODE, nb, TS_ROOT_CNODE, n, TS_RIGHT_WRITE, 0x7);
+	ts_cnode_mint(TS_ROOT_CNODE, ro, TS_ROOT_CNODE, n, TS_RIGHT_READ, 0x8);
+	armed = ts_rdtsc();
+	check_err(ts_tcb_set_timeout(tcb, nb, armed + ms_ticks(30)), TS_OK, "timeout: arm a 30 ms timeout");
+	got = wait_ntfn(n, 2000);
+	check(got == 0x7 && ts_rdtsc() >= armed + ms_ticks(30),
+	      "timeout: it signals the notification with its badge, not before the deadline");
+	for (uint64_t end = deadline_ms(60); ts_rdtsc() < end;)
+		ts_yield();
+	check(ts_poll(n) == 0, "timeout: it signals once");
+	check_err(ts_tcb_set_timeout(tcb, nb, ts_rdtsc() + ms_ticks(20)), TS_OK, "timeout: arm again");
+	check_err(ts_tcb_set_timeout(tcb, 0, 0), TS_OK, "timeout: cancel");
+	for (uint64_t end = deadline_ms(60); ts_rdtsc() < end;)
+		ts_yield();
+	check(ts_poll(n) == 0, "timeout: a cancelled timeout does not signal");
+	ts_tcb_set_timeout(tcb, nb, ts_rdtsc() + ms_ticks(5000));
+	armed = ts_rdtsc();
+	check_err(ts_tcb_set_timeout(tcb, nb, armed + ms_ticks(20)), TS_OK, "timeout: re-arm an armed timeout sooner");
+	check(wait_ntfn(n, 2000) == 0x7, "timeout: the new deadline replaces the old one");
+	check_err(ts_tcb_set_timeout(tcb, ep, 1), TS_ERR_INVALID_CAPABILITY,
+		  "timeout: an endpoint instead of a notification -> invalid capability");
+	check_err(ts_tcb_set_timeout(tcb, ro, 1), TS_ERR_INSUFFICIENT_RIGHTS,
+		  "timeout: a notification cap without WRITE -> insufficient rights");
+	check_err(ts_invoke(tcb, TS_TCB_SET_TIMEOUT, 1, (const uint64_t[]){ nb }, 0, 0), TS_ERR_TRUNCATED_MESSAGE,
+		  "timeout: 1 of 2 MRs -> truncated message");
+
+	/* a thread sleeps on its own timeout (the pattern Newlib's sleep will use) */
+	s = (struct sleeper){ .ntfn = n, .ms = 50 };
+	t = spawn(sleep_on_timeout, &s, ROOT_PRIO, bi->nr_cpus > 1 ? 1 : 0, 0);
+	if (!t)
+		return;
+	s.tcb = t->tcb;
+	s.go = 1;
+	check(wait_flag(&s.done, 3000) && s.err == TS_OK && s.woke_at >= s.armed_at + ms_ticks(50),
+	      "timeout: a thread waiting on its own 50 ms timeout wakes after it");
+}
+
 void test_domain(void)
 {
 	uint64_t d1 = new_object(TS_OBJ_DOMAIN, 0), d2 = new_object(TS_OBJ_DOMAIN, 0);

@@ -48,6 +48,8 @@ int ts_tcb_bind_notification(uint64_t tcb, uint64_t ntfn);
 int ts_tcb_unbind_notification(uint64_t tcb);
 int ts_tcb_set_domain(uint64_t tcb, uint64_t domain);
 int ts_tcb_set_tls_base(uint64_t tcb, uint64_t base);
+/* Signals ntfn once when the TSC passes deadline; ntfn 0 cancels. */
+int ts_tcb_set_timeout(uint64_t tcb, uint64_t ntfn, uint64_t deadline);
 
 /* Frames and paging structures */
 int ts_frame_map(uint64_t frame, uint64_t vspace, uint64_t vaddr, uint64_t rights, uint64_t attrs);
