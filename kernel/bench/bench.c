@@ -60,7 +60,7 @@ static uint64_t object(enum ts_object_type type, unsigned bits)
 	return slot;
 }
 
-/* IPC: a server replying to every call with a registers-only message. */
+/* IPC: a server replying to every call with as many MRs as it got. */
 static void reply_server(void *arg)
 {
 	uint64_t ep = (uint64_t)arg;
@@ -68,27 +68,31 @@ static void reply_server(void *arg)
 
 	ts_recv(ep, &m);
 	for (;;) {
-		m.info = ts_msginfo_new(0, 0, 1);
+		m.info = ts_msginfo_new(0, 0, ts_msginfo_length(m.info));
 		ts_reply_recv(ep, &m);
 	}
 }
 
-static struct result bench_ipc(void)
+static uint64_t ipc_ep;
+
+/* Call + reply round trips carrying length MRs each way. */
+static struct result bench_ipc(unsigned length)
 {
 	static struct ts_thread server;
-	uint64_t ep = object(TS_OBJ_ENDPOINT, 0);
 
-	must(ts_thread_start(&server, reply_server, (void *)ep, stacks[0], sizeof(stacks[0]), PRIO, 0, 0),
-	     "start the server");
+	if (!ipc_ep) {
+		ipc_ep = object(TS_OBJ_ENDPOINT, 0);
+		must(ts_thread_start(&server, reply_server, (void *)ipc_ep, stacks[0], sizeof(stacks[0]), PRIO, 0, 0),
+		     "start the server");
+	}
 	for (unsigned i = 0; i < SAMPLES + 100; i++) {
-		struct ts_msg m = { .info = ts_msginfo_new(1, 0, 1), .mr = { i } };
+		struct ts_msg m = { .info = ts_msginfo_new(1, 0, length), .mr = { i } };
 		uint64_t t0 = ts_rdtsc();
 
-		ts_call(ep, &m);
+		ts_call(ipc_ep, &m);
 		if (i >= 100)	/* warm-up */
 			samples[i - 100] = ts_rdtsc() - t0;
 	}
-	ts_tcb_suspend(server.tcb);
 	return summarise(SAMPLES);
 }
 
@@ -209,7 +213,7 @@ static struct result bench_domain(void)
 
 int main(void *start_arg)
 {
-	struct result ipc, sig, map, dom;
+	struct result ipc, ipc_long, sig, map, dom;
 	uint64_t port;
 
 	bi = start_arg;
@@ -217,13 +221,15 @@ int main(void *start_arg)
 		return 1;
 	ts_printf("tessera-bench: %lu CPU(s); figures are guest instructions (QEMU -icount shift=0)\n",
 		  bi->nr_cpus);
-	ipc = bench_ipc();
+	ipc = bench_ipc(1);
+	ipc_long = bench_ipc(TS_MSG_MAX_LENGTH);
 	sig = bench_signal();
 	map = bench_map();
 	dom = bench_domain();
 	ts_printf("\n| %-52s | %8s | %8s | %8s | %5s |\n", "operation", "median", "min", "max", "runs");
 	ts_printf("|------------------------------------------------------|----------|----------|----------|-------|\n");
 	row("IPC call + reply round trip (same CPU, 1 MR)", ipc, SAMPLES);
+	row("IPC call + reply round trip (same CPU, 120 MRs)", ipc_long, SAMPLES);
 	row("notification signal -> wake (same CPU)", sig, SAMPLES);
 	row("map + unmap of a 4 KiB frame", map, SAMPLES);
 	row("domain with one thread (9 retypes, 5 maps, start)", dom, DOMAIN_SAMPLES);
