@@ -152,6 +152,67 @@ static void test_transfer(uint64_t ep, struct server *s)
 	      "ipc: a cap sent without GRANT does not arrive");
 }
 
+/* Stress: clients on every CPU calling servers on every CPU through one endpoint. */
+#define STRESS_CLIENTS	4
+#define STRESS_CALLS	5000
+
+struct stress_client {
+	uint64_t ep;		/* badged with badge */
+	uint64_t badge;
+	volatile unsigned good;
+	volatile int done;
+};
+
+static void stress_server(void *arg)
+{
+	uint64_t ep = (uint64_t)arg;
+	struct ts_msg m = { 0 };
+
+	ts_recv(ep, &m);
+	for (;;) {
+		/* reply with badge and argument mixed, so a crossed reply shows */
+		m = (struct ts_msg){ .info = ts_msginfo_new(0, 0, 2), .mr = { m.badge, m.mr[0] * 3 + m.badge } };
+		ts_reply_recv(ep, &m);
+	}
+}
+
+static void stress_client(void *arg)
+{
+	struct stress_client *c = arg;
+
+	for (unsigned i = 0; i < STRESS_CALLS; i++) {
+		struct ts_msg m = { .info = ts_msginfo_new(1, 0, 1), .mr = { i } };
+
+		ts_call(c->ep, &m);
+		c->good += ts_msginfo_label(m.info) == 0 && m.mr[0] == c->badge && m.mr[1] == i * 3 + c->badge;
+	}
+	c->done = 1;
+}
+
+static void test_stress(void)
+{
+	static struct stress_client clients[STRESS_CLIENTS];
+	uint64_t ep = new_object(TS_OBJ_ENDPOINT, 0), good = 0;
+	int all_done = 1;
+
+	if (!ep)
+		return;
+	for (unsigned i = 0; i < 2; i++)
+		spawn(stress_server, (void *)ep, ROOT_PRIO, i % bi->nr_cpus, 0);
+	for (unsigned i = 0; i < STRESS_CLIENTS; i++) {
+		clients[i] = (struct stress_client){ .ep = new_slot(), .badge = 0x100 + i };
+		ts_cnode_mint(TS_ROOT_CNODE, clients[i].ep, TS_ROOT_CNODE, ep, TS_RIGHT_WRITE, clients[i].badge);
+		spawn(stress_client, &clients[i], ROOT_PRIO, i % bi->nr_cpus, 0);
+	}
+	for (unsigned i = 0; i < STRESS_CLIENTS; i++) {
+		all_done &= wait_flag(&clients[i].done, 20000);
+		good += clients[i].good;
+	}
+	check(all_done && good == STRESS_CLIENTS * STRESS_CALLS,
+	      "ipc: %u clients and 2 servers on %lu CPUs: %lu of %u calls got their own reply", STRESS_CLIENTS,
+	      bi->nr_cpus, good, STRESS_CLIENTS * STRESS_CALLS);
+}
+
 void test_ipc(void)
 {
 	static struct server srv, remote;
@@ -266,4 +327,5 @@ void test_ipc(void)
 		}
 	}
 	stop(t);
+	test_stress();
 }
