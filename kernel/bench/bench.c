@@ -133,6 +133,17 @@ static struct result bench_signal(void)
 	return summarise(SAMPLES);
 }
 
+/* What the measurement itself costs: two rdtsc back to back. */
+static struct result bench_nothing(void)
+{
+	for (unsigned i = 0; i < SAMPLES; i++) {
+		uint64_t t0 = ts_rdtsc();
+
+		samples[i] = ts_rdtsc() - t0;
+	}
+	return summarise(SAMPLES);
+}
+
 static struct result bench_map(void)
 {
 	uint64_t frame = object(TS_OBJ_FRAME_4K, 0);
@@ -213,7 +224,7 @@ static struct result bench_domain(void)
 
 int main(void *start_arg)
 {
-	struct result ipc, ipc_long, sig, map, dom;
+	struct result none, ipc, ipc_long, sig, map, dom;
 	uint64_t port;
 
 	bi = start_arg;
@@ -221,6 +232,7 @@ int main(void *start_arg)
 		return 1;
 	ts_printf("tessera-bench: %lu CPU(s); figures are guest instructions (QEMU -icount shift=0)\n",
 		  bi->nr_cpus);
+	none = bench_nothing();
 	ipc = bench_ipc(1);
 	ipc_long = bench_ipc(TS_MSG_MAX_LENGTH);
 	sig = bench_signal();
@@ -228,6 +240,7 @@ int main(void *start_arg)
 	dom = bench_domain();
 	ts_printf("\n| %-52s | %8s | %8s | %8s | %5s |\n", "operation", "median", "min", "max", "runs");
 	ts_printf("|------------------------------------------------------|----------|----------|----------|-------|\n");
+	row("(the measurement itself: rdtsc; rdtsc)", none, SAMPLES);
 	row("IPC call + reply round trip (same CPU, 1 MR)", ipc, SAMPLES);
 	row("IPC call + reply round trip (same CPU, 120 MRs)", ipc_long, SAMPLES);
 	row("notification signal -> wake (same CPU)", sig, SAMPLES);
