@@ -24,6 +24,5 @@ int dc_decode_any(struct dc_stream *s)
         return xz_decode(s);
     if (f[0] == 'g')
         return gzip_decode(s);
-    strcpy(s->err, "zstd is not decoded yet");
-    return DC_UNSUPPORTED;
+    return zstd_decode(s);
 }
