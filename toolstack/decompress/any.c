@@ -10,6 +10,9 @@ const char *dc_format_name(const uint8_t *in, size_t len)
         return "gzip";
     if (len >= 4 && in[0] == 0x28 && in[1] == 0xB5 && in[2] == 0x2F && in[3] == 0xFD)
         return "zstd";
+    if (len >= 4 && (in[0] & 0xF0) == 0x50 && in[1] == 0x2A && in[2] == 0x4D &&
+        in[3] == 0x18)
+        return "zstd";                  /* starts with a skippable frame */
     return NULL;
 }
 

@@ -47,7 +47,7 @@ struct ctl_vcpu {
 };
 
 struct ctl_host {
-    char release[65], version[128], machine[32];
+    char host[65], release[65], version[128], machine[32];
     unsigned nr_cpus, max_cpu_id, nr_nodes, cores_per_socket, threads_per_core;
     unsigned cpu_khz;
     uint32_t hw_caps[8];
@@ -56,7 +56,9 @@ struct ctl_host {
     unsigned xen_major, xen_minor;
     char xen_extra[16], xen_caps[256], xen_scheduler[32];
     unsigned pagesize;
-    char platform_params[64], commandline[256];
+    char platform_params[64], changeset[64], commandline[256];
+    char cc_compiler[128], cc_compile_by[64], cc_compile_domain[64],
+         cc_compile_date[64], build_id[64];
 };
 
 struct ctl_sched_credit {

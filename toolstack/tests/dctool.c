@@ -24,15 +24,16 @@ int main(int argc, char **argv)
     int rc = s.out ? dc_decode_any(&s) : DC_TOO_BIG;
     if (rc != DC_OK) {
         fprintf(stderr, "dctool: %s: %s\n", argv[1], s.err);
-        return 1;
+    } else {
+        FILE *f = fopen(argv[2], "wb");
+        if (f == NULL || fwrite(s.out, 1, s.out_len, f) != s.out_len || fclose(f) != 0) {
+            perror(argv[2]);
+            rc = DC_CORRUPT;
+        } else {
+            printf("%zu %zu\n", s.in_used, s.out_len);
+        }
     }
-    FILE *f = fopen(argv[2], "wb");
-    if (f == NULL || fwrite(s.out, 1, s.out_len, f) != s.out_len || fclose(f) != 0) {
-        perror(argv[2]);
-        return 1;
-    }
-    printf("%zu %zu\n", s.in_used, s.out_len);
     free(s.out);
     free(in);
-    return 0;
+    return rc == DC_OK ? 0 : 1;
 }

@@ -42,6 +42,9 @@ static void print_start_info(const struct build_plan *p)
     }
 }
 
+static int report(const char *data, size_t len, const char *out, const char *type,
+                  uint64_t mib, const char *initrd, size_t ilen, const char *cmdline);
+
 int main(int argc, char **argv)
 {
     const char *out = NULL, *type = NULL, *initrd_path = NULL, *cmdline = NULL;
@@ -68,6 +71,15 @@ int main(int argc, char **argv)
         perror("kinfo");
         return 1;
     }
+    int rc = report(data, len, out, type, mib, initrd, ilen, cmdline);
+    free(initrd);
+    free(data);
+    return rc;
+}
+
+static int report(const char *data, size_t len, const char *out, const char *type,
+                  uint64_t mib, const char *initrd, size_t ilen, const char *cmdline)
+{
     const uint8_t *d = (const uint8_t *)data;
     char err[256];
     if (bzimage_detect(d, len)) {
@@ -92,6 +104,7 @@ int main(int argc, char **argv)
         FILE *f = fopen(out, "wb");
         if (f == NULL || fwrite(img.data, 1, img.size, f) != img.size || fclose(f) != 0) {
             perror(out);
+            free(elf);
             return 1;
         }
     }
@@ -126,7 +139,5 @@ int main(int argc, char **argv)
         plan_free(&plan);
     }
     free(elf);
-    free(initrd);
-    free(data);
     return rc;
 }

@@ -6,13 +6,14 @@ parsed here in Python, the payload decompressed by `xz -dc`, the Xen notes
 listed by binutils' `readelf -n`. Skips when the kernel cannot be fetched.
 usage: test_debian_kernel.py KINFO FETCH_SCRIPT"""
 import os
+import shutil
 import re
 import struct
 import subprocess
 import sys
 import tempfile
 
-kinfo, fetch = sys.argv[1], sys.argv[2]
+kinfo, fetch = os.path.abspath(sys.argv[1]), sys.argv[2]
 results = []
 
 
@@ -138,4 +139,5 @@ print("1..%d" % len(results))
 for i, (name, ok, detail) in enumerate(results, 1):
     print("%s %d - %s%s" % ("ok" if ok else "not ok", i, name,
                             "" if ok or not detail else " # " + detail))
+shutil.rmtree(tmp, ignore_errors=True)
 sys.exit(0 if all(ok for _, ok, _ in results) else 1)

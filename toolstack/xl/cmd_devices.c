@@ -137,10 +137,6 @@ int xl_cmd_device_list(struct xl *xl, const struct xl_cmd *cmd, int argc, char *
     if (argc < 2)
         return xl_need_args(cmd, argc - 1, 1);
     bool vif = strcmp(cmd->name, "network-list") == 0;
-    if (vif)
-        printf("Idx BE Mac Addr.         handle state evt-ch   tx-/rx-ring-ref BE-path\n");
-    else
-        printf("Vdev  BE  handle state evt-ch ring-ref BE-path\n");
     for (int a = 1; a < argc; a++) {
         uint32_t domid;
         if (xl_find_domain(xl, cmd->name, argv[a], &domid) != XL_OK)
@@ -151,6 +147,10 @@ int xl_cmd_device_list(struct xl *xl, const struct xl_cmd *cmd, int argc, char *
                            vif ? CTL_DEV_VIF : CTL_DEV_VBD, &devs, &n);
         if (err != CTL_OK)
             return xl_report(xl, cmd->name, err);
+        if (a == 1 && vif)
+            printf("Idx BE Mac Addr.         handle state evt-ch   tx-/rx-ring-ref BE-path\n");
+        else if (a == 1)
+            printf("Vdev  BE  handle state evt-ch ring-ref BE-path\n");
         for (size_t i = 0; i < n; i++) {
             const struct ctl_device *d = &devs[i];
             if (vif)

@@ -40,7 +40,7 @@ void fmt_vcpu_list_header(FILE *out)
 
 void fmt_vcpu_list_row(FILE *out, const char *name, const struct ctl_vcpu *v)
 {
-    fprintf(out, "%-32s %5" PRIu32 " %5u %5u   %c%c%c %9.1f  all / all\n",
+    fprintf(out, "%-32s %5" PRIu32 " %5u %4u   %c%c%c %9.1f  all / all\n",
             name, v->domid, v->vcpu, v->cpu, v->running ? 'r' : '-',
             v->blocked ? 'b' : '-', v->online ? '-' : 'p',
             (double)v->cpu_time_ns / 1e9);
@@ -75,6 +75,7 @@ void fmt_sched_credit_row(FILE *out, const struct ctl_domain *d,
 
 void fmt_info(FILE *out, const struct ctl_host *h)
 {
+    fprintf(out, "host                   : %s\n", h->host);
     fprintf(out, "release                : %s\n", h->release);
     fprintf(out, "version                : %s\n", h->version);
     fprintf(out, "machine                : %s\n", h->machine);
@@ -104,7 +105,13 @@ void fmt_info(FILE *out, const struct ctl_host *h)
     fprintf(out, "xen_scheduler          : %s\n", h->xen_scheduler);
     fprintf(out, "xen_pagesize           : %u\n", h->pagesize);
     fprintf(out, "platform_params        : %s\n", h->platform_params);
+    fprintf(out, "xen_changeset          : %s\n", h->changeset);
     fprintf(out, "xen_commandline        : %s\n", h->commandline);
+    fprintf(out, "cc_compiler            : %s\n", h->cc_compiler);
+    fprintf(out, "cc_compile_by          : %s\n", h->cc_compile_by);
+    fprintf(out, "cc_compile_domain      : %s\n", h->cc_compile_domain);
+    fprintf(out, "cc_compile_date        : %s\n", h->cc_compile_date);
+    fprintf(out, "build_id               : %s\n", h->build_id);
     fprintf(out, "xend_config_format     : 4\n");
 }
 
@@ -117,13 +124,13 @@ void fmt_top_row(FILE *out, const struct ctl_domain *d, uint64_t total_kb,
                  double cpu_pct)
 {
     char state[7];
-    /* xentop orders the letters d s b c r p differently from xl list */
+    /* xentop orders the letters d s b c p r, unlike xl list */
     state[0] = d->dying ? 'd' : '-';
     state[1] = d->shutdown ? 's' : '-';
     state[2] = d->blocked ? 'b' : '-';
     state[3] = d->crashed ? 'c' : '-';
-    state[4] = d->running ? 'r' : '-';
-    state[5] = d->paused ? 'p' : '-';
+    state[4] = d->paused ? 'p' : '-';
+    state[5] = d->running ? 'r' : '-';
     state[6] = '\0';
     double mem_pct = total_kb ? 100.0 * (double)d->current_memkb / (double)total_kb : 0;
     double max_pct = total_kb ? 100.0 * (double)d->max_memkb / (double)total_kb : 0;
