@@ -419,6 +419,22 @@ static int decode_dm_version(struct ctx *c, struct cfg_setting *s)
     return 0;
 }
 
+static int decode_tsc_mode(struct ctx *c, struct cfg_setting *s)
+{
+    static const char *const modes[] = { "default", "always_emulate", "native",
+                                         "native_paravirt" };
+    const char *v;
+    if (get_string(c, s, &v) != 0)
+        return -1;
+    for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+        if (strcmp(v, modes[i]) == 0) {
+            c->dc->tsc_mode = v;
+            return 0;
+        }
+    return bad(c, s, "unknown tsc_mode '%s' (default, always_emulate, native, "
+               "native_paravirt)", v);
+}
+
 static int decode_device_model(struct ctx *c, struct cfg_setting *s)
 {
     const char *v;
@@ -676,6 +692,7 @@ static const struct key_decoder {
     FIELD("device_model_stubdomain_override", F_TRI, device_model_stubdomain),
     CUSTOM("device_model", decode_device_model),
     FIELD("hostname", F_STRING, hostname),
+    CUSTOM("tsc_mode", decode_tsc_mode),
     CUSTOM("disk", decode_disk),
     CUSTOM("cdrom", decode_legacy_cdrom),
     CUSTOM("vif", decode_vif),

@@ -50,6 +50,7 @@ struct domain_config {
     const char *vnclisten, *vncpasswd;
     const char *device_model_version, *device_model_override;
     const char *hostname;
+    const char *tsc_mode;
     unsigned ndisks, nvifs, npcis;
     struct disk_spec *disks;
     struct vif_spec *vifs;

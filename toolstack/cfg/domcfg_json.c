@@ -84,6 +84,7 @@ static void b_info(const struct domain_config *dc, struct json *j)
         json_int(j, NULL, i);
     json_end_array(j);
     opt_string(j, "vcpu_hard_affinity", dc->cpus);
+    opt_string(j, "tsc_mode", dc->tsc_mode);
     json_int(j, "max_memkb", (long long)dc->maxmem_mb * 1024);
     json_int(j, "target_memkb", (long long)dc->memory_mb * 1024);
     if (dc->cpu_weight >= 0 || dc->cap >= 0) {

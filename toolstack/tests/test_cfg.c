@@ -211,7 +211,9 @@ static void keys(void)
     expect_error("string expected", PV "ramdisk=['a']", "t.cfg:3: ramdisk: expected a string, not a list");
     expect_error("duplicate vdev", PV "disk=['a,,xvda','b,,xvda']", "t.cfg:3: disk: vdev xvda is used twice");
     expect_error("duplicate devid", PV "vif=['devid=1','devid=1']", "t.cfg:3: vif: devid 1 is used twice");
-    expect_warning("unknown key warns", PV "tsc_mode=\"native\"", "t.cfg:3: tsc_mode: unknown key, ignored");
+    expect_warning("unknown key warns", PV "pae=1", "t.cfg:3: pae: unknown key, ignored");
+    JSON("tsc_mode", PV "tsc_mode=\"native\"", "\"tsc_mode\": \"native\"");
+    expect_error("bad tsc_mode", PV "tsc_mode=\"fast\"", "t.cfg:3: tsc_mode: unknown tsc_mode 'fast' (default, always_emulate, native, native_paravirt)");
     expect_warning("cmdline beats root/extra", PV "cmdline=\"a\"\nroot=\"/dev/b\"", "t.cfg:3: cmdline: root= and extra= are ignored because cmdline= is set");
 
     /* several errors are all reported, and nothing is produced */
