@@ -249,42 +249,6 @@ static int decode_uuid(struct ctx *c, struct cfg_setting *s)
     return 0;
 }
 
-/* "all", "3", "0-3,^2", "nodes:0", or a list of those (one per vcpu). */
-static bool valid_cpu_set(const char *s)
-{
-    if (strcmp(s, "all") == 0)
-        return true;
-    if (strncmp(s, "nodes:", 6) == 0)
-        s += 6;
-    if (*s == '\0')
-        return false;
-    while (*s) {
-        if (*s == '^')
-            s++;
-        if (!isdigit((unsigned char)*s))
-            return false;
-        unsigned long lo = 0, hi;
-        while (isdigit((unsigned char)*s) && lo < 100000)
-            lo = lo * 10 + (unsigned long)(*s++ - '0');
-        hi = lo;
-        if (*s == '-') {
-            s++;
-            if (!isdigit((unsigned char)*s))
-                return false;
-            hi = 0;
-            while (isdigit((unsigned char)*s) && hi < 100000)
-                hi = hi * 10 + (unsigned long)(*s++ - '0');
-        }
-        if (hi < lo || hi >= 100000)
-            return false;
-        if (*s == ',')
-            s++;
-        else if (*s != '\0')
-            return false;
-    }
-    return true;
-}
-
 static int decode_cpus(struct ctx *c, struct cfg_setting *s)
 {
     struct string_list l;
@@ -292,7 +256,7 @@ static int decode_cpus(struct ctx *c, struct cfg_setting *s)
         return -1;
     size_t len = 0;
     for (unsigned i = 0; i < l.n; i++) {
-        if (!valid_cpu_set(l.items[i]))
+        if (!cpu_set_valid(l.items[i]))
             return bad(c, s, "invalid cpu set '%s' (e.g. \"all\", \"0-3,^1\")",
                        l.items[i]);
         len += strlen(l.items[i]) + 1;

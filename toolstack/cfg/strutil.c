@@ -52,3 +52,38 @@ int parse_bool_word(const char *s, bool *out)
     }
     return -1;
 }
+
+bool cpu_set_valid(const char *s)
+{
+    if (strcmp(s, "all") == 0)
+        return true;
+    if (strncmp(s, "nodes:", 6) == 0)
+        s += 6;
+    if (*s == '\0')
+        return false;
+    while (*s) {
+        if (*s == '^')
+            s++;
+        if (!isdigit((unsigned char)*s))
+            return false;
+        unsigned long lo = 0, hi;
+        while (isdigit((unsigned char)*s) && lo < 100000)
+            lo = lo * 10 + (unsigned long)(*s++ - '0');
+        hi = lo;
+        if (*s == '-') {
+            s++;
+            if (!isdigit((unsigned char)*s))
+                return false;
+            hi = 0;
+            while (isdigit((unsigned char)*s) && hi < 100000)
+                hi = hi * 10 + (unsigned long)(*s++ - '0');
+        }
+        if (hi < lo || hi >= 100000)
+            return false;
+        if (*s == ',')
+            s++;
+        else if (*s != '\0')
+            return false;
+    }
+    return true;
+}

@@ -65,6 +65,12 @@ struct ctl_sched_credit {
     int weight, cap;
 };
 
+/* The credit scheduler's pool-wide parameters (first line of sched-credit). */
+struct ctl_sched_pool {
+    char name[CTL_NAME_MAX + 1];
+    unsigned tslice_ms, ratelimit_us, migration_delay_us;
+};
+
 enum ctl_shutdown { CTL_POWEROFF, CTL_REBOOT };
 
 enum ctl_devkind { CTL_DEV_VBD, CTL_DEV_VIF };
@@ -88,7 +94,9 @@ struct ctl_ops {
     int (*create)(void *self, const struct domain_config *dc,
                   const struct build_plan *plan, bool paused, uint32_t *domid);
     int (*destroy)(void *self, uint32_t domid);
-    int (*shutdown)(void *self, uint32_t domid, enum ctl_shutdown how);
+    /* ACPI_FALLBACK: send an ACPI event to HVM guests without PV drivers */
+    int (*shutdown)(void *self, uint32_t domid, enum ctl_shutdown how,
+                    bool acpi_fallback);
     int (*pause)(void *self, uint32_t domid);
     int (*unpause)(void *self, uint32_t domid);
     int (*rename)(void *self, uint32_t domid, const char *name);
@@ -96,21 +104,30 @@ struct ctl_ops {
      * CTL_OK) or until the domain goes away (CTL_OK as well). */
     int (*console_attach)(void *self, uint32_t domid, int console_num);
     int (*read_dmesg)(void *self, bool clear, char **text);
-    int (*vcpu_pin)(void *self, uint32_t domid, unsigned vcpu, const char *hard);
-    int (*vcpu_set)(void *self, uint32_t domid, unsigned count);
+    /* VCPU ~0u: all; HARD/SOFT: cpu sets as in cpus= ("all"), SOFT may be NULL */
+    int (*vcpu_pin)(void *self, uint32_t domid, unsigned vcpu, const char *hard,
+                    const char *soft);
+    /* IGNORE_HOST: allow more vCPUs than the host has CPUs */
+    int (*vcpu_set)(void *self, uint32_t domid, unsigned count, bool ignore_host);
     int (*mem_set)(void *self, uint32_t domid, uint64_t kb);
     int (*mem_max)(void *self, uint32_t domid, uint64_t kb);
     int (*sched_credit_get)(void *self, uint32_t domid, struct ctl_sched_credit *out);
     int (*sched_credit_set)(void *self, uint32_t domid, const struct ctl_sched_credit *in);
+    int (*sched_credit_pool)(void *self, struct ctl_sched_pool *out);
     int (*disk_attach)(void *self, uint32_t domid, const struct disk_spec *d);
-    int (*disk_detach)(void *self, uint32_t domid, const char *vdev);
+    int (*disk_detach)(void *self, uint32_t domid, const char *vdev, bool force);
     int (*nic_attach)(void *self, uint32_t domid, const struct vif_spec *v);
     int (*nic_detach)(void *self, uint32_t domid, int devid);
     int (*list_devices)(void *self, uint32_t domid, enum ctl_devkind kind,
                         struct ctl_device **out, size_t *n);
-    int (*save)(void *self, uint32_t domid, const char *path);
-    int (*restore)(void *self, const char *path, uint32_t *domid);
-    int (*migrate)(void *self, uint32_t domid, const char *host);
+    /* after saving, the domain is destroyed unless LEAVE_RUNNING or
+     * LEAVE_PAUSED; CONFIG (may be NULL) replaces the saved configuration */
+    int (*save)(void *self, uint32_t domid, const char *path, const char *config,
+                bool leave_running, bool leave_paused);
+    int (*restore)(void *self, const char *path, const char *config, bool paused,
+                   uint32_t *domid);
+    /* CONFIG (may be NULL) replaces the domain's configuration on HOST */
+    int (*migrate)(void *self, uint32_t domid, const char *host, const char *config);
 };
 
 struct ctl {

@@ -92,14 +92,23 @@ int main(void)
     fclose(f);
     expect("xl uptime, days", "hold1                                3 2 days,  1:00:01\n");
 
+    struct tm at = { .tm_hour = 8, .tm_min = 5, .tm_sec = 9 };
+    f = open_buf();
+    fmt_uptime_short(f, &h1, &at);
+    fclose(f);
+    expect("xl uptime -s", "08:05:09 up 2 days,  1:00, hold1 (3)\n");
+
     struct ctl_domain c1 = dom("hold1", 1, 256, 1, 0);
     struct ctl_sched_credit s = { .weight = 256, .cap = 0 };
+    struct ctl_sched_pool pool = { .name = "Pool-0", .tslice_ms = 30, .ratelimit_us = 1000 };
     f = open_buf();
+    fmt_sched_credit_pool(f, &pool);
     fmt_sched_credit_header(f);
     fmt_sched_credit_row(f, &d0, &s);
     fmt_sched_credit_row(f, &c1, &s);
     fclose(f);
-    expect("xl sched-credit", "Name                                ID Weight  Cap\n"
+    expect("xl sched-credit", "Cpupool Pool-0: tslice=30ms ratelimit=1000us migration-delay=0us\n"
+           "Name                                ID Weight  Cap\n"
            "Domain-0                             0    256    0\n"
            "hold1                                1    256    0\n");
 

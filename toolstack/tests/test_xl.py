@@ -122,6 +122,8 @@ pvh = cfg("pvh.cfg", 'name="t1"\ntype="pvh"\nkernel="%s"\nmemory=64\n' % os.path
 rc, out, err = run("create", pvh)
 check("create builds the plan then reports the missing backend", rc == 1 and
       ("xl: create: " + NOTSUP) in err, err)
+rc, out, err = run("create", "-p", "-F", "-c", "-d", pvh)
+check("create -p -F -c -d reaches the backend", rc == 1 and err.endswith("xl: create: " + NOTSUP + "\n"), err)
 for img, msg in [("noxen.elf", "Not a Xen-ELF image"), ("overlap.elf", "ELF segments overlap")]:
     c = cfg("k-" + img + ".cfg", 'name="t1"\ntype="pvh"\nkernel="%s"\n' % os.path.join(d, img))
     rc, out, err = run("create", c)
@@ -144,7 +146,10 @@ commands = [
     ("block-list", "d"), ("network-attach", "d", "bridge=xenbr0"),
     ("network-detach", "d", "0"), ("network-list", "d"), ("rename", "d", "e"),
     ("domid", "d"), ("domname", "0"), ("save", "d", "/tmp/s"), ("restore", "/tmp/s"),
-    ("migrate", "d", "host2"),
+    ("migrate", "d", "host2"), ("uptime", "-s"), ("save", "-c", "d", "/tmp/s", "/tmp/c"),
+    ("restore", "-p", "/tmp/c", "/tmp/s"), ("migrate", "-C", "/tmp/c", "d", "host2"),
+    ("shutdown", "-w", "-F", "d"), ("vcpu-set", "-i", "d", "8"),
+    ("block-detach", "-f", "d", "xvdc"), ("vcpu-pin", "d", "all", "0-1", "-"),
 ]
 for args in commands:
     rc, out, err = run("-v", *args)
@@ -159,6 +164,12 @@ rc, out, err = run("mem-set", "d", "lots")
 check("mem-set checks the size first", rc == 1 and err == "invalid memory size: lots\n")
 rc, out, err = run("vcpu-set", "d", "0")
 check("vcpu-set checks the count first", rc == 1 and "Invalid argument 0 as VCPU" in err)
+rc, out, err = run("vcpu-pin", "d", "x", "all")
+check("vcpu-pin checks the vcpu first", rc == 1 and err == "Invalid vcpu x\n", err)
+rc, out, err = run("vcpu-pin", "d", "0", "3-1")
+check("vcpu-pin checks the cpu set first", rc == 1 and err == "Invalid cpu set 3-1\n", err)
+rc, out, err = run("help", "uptime")
+check("xl help uptime", rc == 0 and "-s                      Uptime in short format" in out)
 rc, out, err = run("top")
 check("top without -b", rc == 1 and "only batch mode (-b)" in err)
 rc, out, err = run("console", "-t", "vga", "d")

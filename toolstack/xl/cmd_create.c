@@ -24,7 +24,8 @@ int xl_cmd_create(struct xl *xl, const struct xl_cmd *cmd, int argc, char **argv
     };
     struct xl_opts o;
     const char *file = NULL;
-    bool dryrun = xl->dryrun, paused = false, console = false, quiet = false;
+    bool dryrun = xl->dryrun, paused = false, console = false, quiet = false,
+         foreground = false;
     xl_opts_init(&o, argc, argv);
     for (int c; (c = xl_getopt(&o, cmd->name, "cdeFf:hnpqVA", longopts)) != -1;) {
         switch (c) {
@@ -34,7 +35,9 @@ int xl_cmd_create(struct xl *xl, const struct xl_cmd *cmd, int argc, char **argv
         case 'n': dryrun = true; break;
         case 'p': paused = true; break;
         case 'q': quiet = true; break;
-        case 'd': case 'e': case 'F': break;  /* xl's own logging/daemon modes */
+        case 'd': xl->verbose++; break;
+        case 'e': break;        /* xl never waits in the background here */
+        case 'F': foreground = true; break;
         case 'V': case 'A':
             fprintf(stderr, "xl: create: no VNC viewer on Tessera's control domain\n");
             return XL_FAIL;
@@ -96,6 +99,11 @@ int xl_cmd_create(struct xl *xl, const struct xl_cmd *cmd, int argc, char **argv
         e = CTL_CALL(&xl->ctl, console_attach, domid, 0);
         if (e != CTL_OK)
             return xl_report(xl, "console", e);
+    }
+    if (foreground) {
+        e = xl_wait_gone(xl, domid);
+        if (e != CTL_OK)
+            return xl_report(xl, "create", e);
     }
     return XL_OK;
 }

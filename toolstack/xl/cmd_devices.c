@@ -70,7 +70,7 @@ int xl_cmd_block_detach(struct xl *xl, const struct xl_cmd *cmd, int argc, char 
     uint32_t domid;
     if (xl_find_domain(xl, cmd->name, argv[first], &domid) != XL_OK)
         return XL_FAIL;
-    int err = CTL_CALL(&xl->ctl, disk_detach, domid, argv[first + 1]);
+    int err = CTL_CALL(&xl->ctl, disk_detach, domid, argv[first + 1], first == 2);
     return err == CTL_OK ? XL_OK : xl_report(xl, cmd->name, err);
 }
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../cfg/domcfg_json.h"
@@ -154,16 +155,22 @@ int xl_cmd_vcpu_list(struct xl *xl, const struct xl_cmd *cmd, int argc, char **a
 int xl_cmd_uptime(struct xl *xl, const struct xl_cmd *cmd, int argc, char **argv)
 {
     int first = 1;
-    if (argc > 1 && strcmp(argv[1], "-s") == 0)
-        first = 2;              /* short form: same table without the header */
+    bool short_form = argc > 1 && strcmp(argv[1], "-s") == 0;
+    if (short_form)
+        first = 2;
     struct ctl_domain *doms;
     size_t n;
     if (select_domains(xl, cmd->name, argc - first, argv + first, &doms, &n) != XL_OK)
         return XL_FAIL;
-    if (first == 1)
+    if (!short_form)
         fmt_uptime_header(stdout);
-    for (size_t i = 0; i < n; i++)
-        fmt_uptime_row(stdout, &doms[i]);
+    time_t now = time(NULL);
+    for (size_t i = 0; i < n; i++) {
+        if (short_form)
+            fmt_uptime_short(stdout, &doms[i], localtime(&now));
+        else
+            fmt_uptime_row(stdout, &doms[i]);
+    }
     free(doms);
     return XL_OK;
 }

@@ -61,6 +61,22 @@ void fmt_uptime_row(FILE *out, const struct ctl_domain *d)
             s / 60 % 60, s % 60);
 }
 
+void fmt_uptime_short(FILE *out, const struct ctl_domain *d, const struct tm *now)
+{
+    uint64_t s = d->uptime_s, days = s / 86400;
+    fprintf(out, "%02d:%02d:%02d up ", now->tm_hour, now->tm_min, now->tm_sec);
+    if (days)
+        fprintf(out, "%" PRIu64 " day%s, ", days, days == 1 ? "" : "s");
+    fprintf(out, "%2" PRIu64 ":%02" PRIu64 ", %s (%" PRIu32 ")\n", s / 3600 % 24,
+            s / 60 % 60, d->name, d->domid);
+}
+
+void fmt_sched_credit_pool(FILE *out, const struct ctl_sched_pool *p)
+{
+    fprintf(out, "Cpupool %s: tslice=%ums ratelimit=%uus migration-delay=%uus\n",
+            p->name, p->tslice_ms, p->ratelimit_us, p->migration_delay_us);
+}
+
 void fmt_sched_credit_header(FILE *out)
 {
     fprintf(out, "Name                                ID Weight  Cap\n");

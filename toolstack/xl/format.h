@@ -4,6 +4,7 @@
 #define TS_XL_FORMAT_H
 #include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "../libctl/libctl.h"
 
@@ -13,6 +14,9 @@ void fmt_vcpu_list_header(FILE *out);
 void fmt_vcpu_list_row(FILE *out, const char *name, const struct ctl_vcpu *v);
 void fmt_uptime_header(FILE *out);
 void fmt_uptime_row(FILE *out, const struct ctl_domain *d);
+/* "HH:MM:SS up [N days, ]H:MM, NAME (ID)" with NOW the local time */
+void fmt_uptime_short(FILE *out, const struct ctl_domain *d, const struct tm *now);
+void fmt_sched_credit_pool(FILE *out, const struct ctl_sched_pool *p);
 void fmt_sched_credit_header(FILE *out);
 void fmt_sched_credit_row(FILE *out, const struct ctl_domain *d,
                           const struct ctl_sched_credit *s);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "xl.h"
 
@@ -153,4 +154,22 @@ int xl_parse_mem_kb(const char *s, uint64_t *kb)
         return -1;
     *kb = (uint64_t)v << shift;
     return 0;
+}
+
+int xl_wait_gone(struct xl *xl, uint32_t domid)
+{
+    for (;;) {
+        struct ctl_domain *doms;
+        size_t n;
+        int err = CTL_CALL(&xl->ctl, list_domains, &doms, &n);
+        if (err != CTL_OK)
+            return err;
+        bool present = false;
+        for (size_t i = 0; i < n; i++)
+            present = present || doms[i].domid == domid;
+        free(doms);
+        if (!present)
+            return CTL_OK;
+        sleep(1);
+    }
 }

@@ -12,6 +12,7 @@ static const struct xl_cmd commands[] = {
       "<ConfigFile> [options] [vars]", "vtTfN",
       "-c                      Connect to the console after the domain is created.\n"
       "-d                      Enable debug messages.\n"
+      "-e                      Do not wait in the background for the death of the domain.\n"
       "-F                      Run in foreground until death of the domain.\n"
       "-f FILE, --defconfig=FILE\n"
       "                     Use the given configuration file.\n"
@@ -56,9 +57,7 @@ static const struct xl_cmd commands[] = {
     { "migrate", xl_cmd_migrate, "Migrate a domain to another host",
       "[options] <Domain> <host>", "vtT",
       "-h              Print this help.\n"
-      "-C <config>     Send <config> instead of config file from creation.\n"
-      "-s <sshcommand> Use <sshcommand> instead of ssh.\n"
-      "--debug         Print huge (!) amount of debug during the migration process.\n" },
+      "-C <config>     Send <config> instead of config file from creation.\n" },
     { "restore", xl_cmd_restore, "Restore a domain from a saved state",
       "[options] [<ConfigFile>] <CheckpointFile>", "vtT",
       "-h                       Print this help.\n"
@@ -117,7 +116,7 @@ static const struct xl_cmd commands[] = {
       "[option] <Domain> <DevId>", "vtT",
       "-f, --force        Force detach even if the guest doesn't respond\n" },
     { "uptime", xl_cmd_uptime, "Print uptime for all/some domains",
-      "[-s] [Domain]", "vtT", NULL },
+      "[-s] [Domain]", "vtT", "-s                      Uptime in short format\n" },
     { "help", cmd_help, "Print the list of commands or the help of one",
       "[command]", "vtT", NULL },
 };

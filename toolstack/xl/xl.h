@@ -56,6 +56,8 @@ int xl_report(struct xl *xl, const char *cmd, int err);
 /* Resolves a domain name or id. XL_OK, or XL_FAIL after a message. */
 int xl_find_domain(struct xl *xl, const char *cmd, const char *spec,
                    uint32_t *domid);
+/* Polls the backend once a second until DOMID no longer exists. */
+int xl_wait_gone(struct xl *xl, uint32_t domid);
 /* Parses "256m", "1g", "1024k", "2t", "512" (MiB) into KiB. */
 int xl_parse_mem_kb(const char *s, uint64_t *kb);
 
