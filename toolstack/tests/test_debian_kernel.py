@@ -135,6 +135,23 @@ for s, ph in zip(segs, phdrs):
     f = ph.split()
     check("segment at %s" % f[3], ("gpa:0x%x " % int(f[3], 16)) in s, s)
 
+# 5. the PV plan from the same ELF (Debian's kernel is also a PV kernel)
+rc, pv, err = run_kinfo("-t", "pv", "-m", "512", "-r", kernel, "-c", "console=hvc0", elf_out)
+check("PV plan", rc == 0, pv.get("error", ""))
+check("PV entry = XEN_ELFNOTE_ENTRY", pv.get("plan.rip") == expect.get("ENTRY"))
+psi = bytes.fromhex(pv.get("start_info.hex", ""))
+if len(psi) >= 1168:
+    check("start_info magic xen-3.0-x86_64", psi[:32].rstrip(b"\0") == b"xen-3.0-x86_64")
+    flags, = struct.unpack_from("<I", psi, 48)
+    mod_start, mod_len = struct.unpack_from("<QQ", psi, 112)
+    mod_pfn = expect.get("MOD_START_PFN") == "0x1"
+    check("initrd given as a PFN when MOD_START_PFN says so",
+          (flags & 8 != 0) == mod_pfn and mod_len == len(data))
+    check("start_info virtual address in %rsi is above VIRT_BASE",
+          int(pv.get("plan.rsi", "0"), 16) > int(expect.get("VIRT_BASE", "0"), 16))
+else:
+    check("PV start_info present", False)
+
 print("1..%d" % len(results))
 for i, (name, ok, detail) in enumerate(results, 1):
     print("%s %d - %s%s" % ("ok" if ok else "not ok", i, name,
