@@ -26,10 +26,9 @@ struct len_coder {
     uint16_t low[POS_STATES_MAX][8], mid[POS_STATES_MAX][8], high[256];
 };
 
-struct lzma {
-    unsigned lc, lp, pb;
-    unsigned state;
-    uint32_t rep[4];
+/* The adaptive probabilities: only uint16_t, so the whole struct can be
+ * reset as one array. */
+struct lzma_probs {
     uint16_t is_match[NUM_STATES][POS_STATES_MAX];
     uint16_t is_rep[NUM_STATES], is_rep_g0[NUM_STATES], is_rep_g1[NUM_STATES],
              is_rep_g2[NUM_STATES];
@@ -39,6 +38,13 @@ struct lzma {
     uint16_t align[1 << ALIGN_BITS];
     struct len_coder match_len, rep_len;
     uint16_t literal[LIT_CODER_SIZE << 4];       /* lc + lp <= 4 in LZMA2 */
+};
+
+struct lzma {
+    unsigned lc, lp, pb;
+    unsigned state;
+    uint32_t rep[4];
+    struct lzma_probs p;
 };
 
 static inline uint8_t rc_byte(struct rc *rc)
@@ -116,9 +122,7 @@ static void lzma_reset_state(struct lzma *z)
 {
     z->state = 0;
     memset(z->rep, 0, sizeof(z->rep));
-    /* every probability array is a run of uint16_t after "is_match" */
-    reset_probs(&z->is_match[0][0],
-                (size_t)((uint16_t *)(z + 1) - &z->is_match[0][0]));
+    reset_probs((uint16_t *)&z->p, sizeof(z->p) / sizeof(uint16_t));
 }
 
 static unsigned decode_len(struct rc *rc, struct len_coder *lc, unsigned pos_state)
@@ -150,9 +154,9 @@ static int lzma_chunk(struct lzma *z, struct dc_stream *s, const uint8_t *in,
     unsigned pb_mask = (1u << z->pb) - 1, lp_mask = (1u << z->lp) - 1;
     while (pos < end) {
         unsigned pos_state = (unsigned)pos & pb_mask;
-        if (!rc_bit(&rc, &z->is_match[z->state][pos_state])) {
+        if (!rc_bit(&rc, &z->p.is_match[z->state][pos_state])) {
             unsigned prev = pos > dict_start ? out[pos - 1] : 0;
-            uint16_t *probs = &z->literal[LIT_CODER_SIZE *
+            uint16_t *probs = &z->p.literal[LIT_CODER_SIZE *
                 (((pos & lp_mask) << z->lc) + (prev >> (8 - z->lc)))];
             unsigned sym = 1;
             if (z->state >= 7) {
@@ -174,11 +178,11 @@ static int lzma_chunk(struct lzma *z, struct dc_stream *s, const uint8_t *in,
             continue;
         }
         unsigned len;
-        if (rc_bit(&rc, &z->is_rep[z->state])) {
+        if (rc_bit(&rc, &z->p.is_rep[z->state])) {
             if (pos == dict_start)
                 goto corrupt;
-            if (!rc_bit(&rc, &z->is_rep_g0[z->state])) {
-                if (!rc_bit(&rc, &z->is_rep0_long[z->state][pos_state])) {
+            if (!rc_bit(&rc, &z->p.is_rep_g0[z->state])) {
+                if (!rc_bit(&rc, &z->p.is_rep0_long[z->state][pos_state])) {
                     if (z->rep[0] >= pos - dict_start)
                         goto corrupt;
                     z->state = z->state < 7 ? 9 : 11;       /* short rep */
@@ -188,10 +192,10 @@ static int lzma_chunk(struct lzma *z, struct dc_stream *s, const uint8_t *in,
                 }
             } else {
                 uint32_t dist;
-                if (!rc_bit(&rc, &z->is_rep_g1[z->state])) {
+                if (!rc_bit(&rc, &z->p.is_rep_g1[z->state])) {
                     dist = z->rep[1];
                 } else {
-                    if (!rc_bit(&rc, &z->is_rep_g2[z->state])) {
+                    if (!rc_bit(&rc, &z->p.is_rep_g2[z->state])) {
                         dist = z->rep[2];
                     } else {
                         dist = z->rep[3];
@@ -202,15 +206,15 @@ static int lzma_chunk(struct lzma *z, struct dc_stream *s, const uint8_t *in,
                 z->rep[1] = z->rep[0];
                 z->rep[0] = dist;
             }
-            len = decode_len(&rc, &z->rep_len, pos_state);
+            len = decode_len(&rc, &z->p.rep_len, pos_state);
             z->state = z->state < 7 ? 8 : 11;
         } else {
             z->rep[3] = z->rep[2];
             z->rep[2] = z->rep[1];
             z->rep[1] = z->rep[0];
-            len = decode_len(&rc, &z->match_len, pos_state);
+            len = decode_len(&rc, &z->p.match_len, pos_state);
             z->state = z->state < 7 ? 7 : 10;
-            unsigned slot = rc_tree(&rc, z->pos_slot[len < 4 ? len : 3], 6);
+            unsigned slot = rc_tree(&rc, z->p.pos_slot[len < 4 ? len : 3], 6);
             uint32_t dist;
             if (slot < 4) {
                 dist = slot;
@@ -218,11 +222,11 @@ static int lzma_chunk(struct lzma *z, struct dc_stream *s, const uint8_t *in,
                 unsigned direct = (slot >> 1) - 1;
                 dist = (2 | (slot & 1)) << direct;
                 if (slot < END_POS_MODEL) {
-                    dist += rc_tree_reverse(&rc, &z->pos_special[dist - slot],
+                    dist += rc_tree_reverse(&rc, &z->p.pos_special[dist - slot],
                                             direct);
                 } else {
                     dist += rc_direct(&rc, direct - ALIGN_BITS) << ALIGN_BITS;
-                    dist += rc_tree_reverse(&rc, z->align, ALIGN_BITS);
+                    dist += rc_tree_reverse(&rc, z->p.align, ALIGN_BITS);
                     if (dist == 0xFFFFFFFFu)
                         goto corrupt;       /* end marker: not allowed in LZMA2 */
                 }
