@@ -244,6 +244,8 @@ struct huf {
 static int huf_from_weights(struct huf *h, const uint8_t *w, unsigned n)
 {
     uint32_t sum = 0;
+    if (n > 255)
+        return -1;                  /* with the implied one: 256 symbols at most */
     for (unsigned i = 0; i < n; i++) {
         if (w[i] > HUF_MAX_BITS)
             return -1;
