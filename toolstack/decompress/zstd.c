@@ -466,7 +466,7 @@ static int literals(struct zstd *z, const uint8_t *p, size_t len, size_t *nlit)
     return (int)(hsize + comp);
 }
 
-static int table_for(struct zstd *z, unsigned mode, struct fse *t, bool *have,
+static int table_for(unsigned mode, struct fse *t, bool *have,
                      const int16_t *def, unsigned nsym, unsigned def_log,
                      unsigned max_log, const uint8_t **p, const uint8_t *end)
 {
@@ -490,8 +490,7 @@ static int table_for(struct zstd *z, unsigned mode, struct fse *t, bool *have,
         *have = true;
         return 0;
     }
-    default:
-        (void)z;
+    default:                                    /* repeat the previous table */
         return *have ? 0 : -1;
     }
 }
@@ -550,9 +549,9 @@ static int compressed_block(struct zstd *z, const uint8_t *p, size_t len)
     unsigned modes = *q++;
     if (modes & 3)
         return -1;
-    if (table_for(z, modes >> 6, &z->ll, &z->have_ll, ll_default, 36, 6, 9, &q, end) != 0 ||
-        table_for(z, (modes >> 4) & 3, &z->of, &z->have_of, of_default, 29, 5, 8, &q, end) != 0 ||
-        table_for(z, (modes >> 2) & 3, &z->ml, &z->have_ml, ml_default, 53, 6, 9, &q, end) != 0)
+    if (table_for(modes >> 6, &z->ll, &z->have_ll, ll_default, 36, 6, 9, &q, end) != 0 ||
+        table_for((modes >> 4) & 3, &z->of, &z->have_of, of_default, 29, 5, 8, &q, end) != 0 ||
+        table_for((modes >> 2) & 3, &z->ml, &z->have_ml, ml_default, 53, 6, 9, &q, end) != 0)
         return -1;
     struct bwd b;
     if (bwd_init(&b, q, (size_t)(end - q)) != 0)

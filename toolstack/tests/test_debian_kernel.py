@@ -32,7 +32,7 @@ def run_kinfo(*args):
 
 try:
     kernel = subprocess.run(["sh", fetch], capture_output=True, text=True,
-                            check=True, timeout=600).stdout.strip()
+                            check=True, timeout=280).stdout.strip()
 except (subprocess.SubprocessError, OSError) as e:
     print("1..0 # SKIP cannot fetch Debian's kernel: %s" % e)
     sys.exit(0)

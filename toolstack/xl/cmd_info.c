@@ -116,7 +116,6 @@ int xl_cmd_list(struct xl *xl, const struct xl_cmd *cmd, int argc, char **argv)
 
 int xl_cmd_info(struct xl *xl, const struct xl_cmd *cmd, int argc, char **argv)
 {
-    (void)argv;
     if (argc > 1 && strcmp(argv[1], "-n") != 0 && strcmp(argv[1], "--numa") != 0) {
         xl_help_cmd(cmd);
         return XL_USAGE;
