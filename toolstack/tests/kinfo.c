@@ -1,8 +1,9 @@
 /* Test helper: prints what the builder sees in a kernel file, one
  * "key=value" per line: the bzImage header, the ELF, its Xen notes and
  * (with a type) the build plan. With -o FILE it also writes the ELF
- * (decompressed from a bzImage) to FILE.
- *   kinfo [-o FILE] [-t pvh|pv] [-m MiB] [-r INITRD] [-c CMDLINE] KERNEL */
+ * (decompressed from a bzImage) to FILE; with -P FILE the plan's page
+ * tables (PV).
+ *   kinfo [-o FILE] [-P FILE] [-t pvh|pv] [-m MiB] [-r INITRD] [-c CMDLINE] KERNEL */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +45,25 @@ static void print_start_info(const struct build_plan *p)
 
 static int report(const char *data, size_t len, const char *out, const char *type,
                   uint64_t mib, const char *initrd, size_t ilen, const char *cmdline);
+static const char *pt_out;
+
+/* Writes the placement named WHAT to PATH. */
+static int dump_placement(const struct build_plan *p, const char *what, const char *path)
+{
+    for (size_t i = 0; i < p->nplacements; i++) {
+        const struct placement *q = &p->placements[i];
+        if (strcmp(q->what, what) != 0)
+            continue;
+        FILE *f = fopen(path, "wb");
+        if (f == NULL || fwrite(q->data, 1, q->len, f) != q->len || fclose(f) != 0) {
+            perror(path);
+            return 1;
+        }
+        return 0;
+    }
+    fprintf(stderr, "kinfo: the plan has no %s\n", what);
+    return 1;
+}
 
 int main(int argc, char **argv)
 {
@@ -53,6 +73,7 @@ int main(int argc, char **argv)
     for (; i + 1 < argc && argv[i][0] == '-'; i += 2) {
         switch (argv[i][1]) {
         case 'o': out = argv[i + 1]; break;
+        case 'P': pt_out = argv[i + 1]; break;
         case 't': type = argv[i + 1]; break;
         case 'm': mib = strtoull(argv[i + 1], NULL, 0); break;
         case 'r': initrd_path = argv[i + 1]; break;
@@ -61,7 +82,7 @@ int main(int argc, char **argv)
         }
     }
     if (i != argc - 1) {
-        fprintf(stderr, "usage: kinfo [-o FILE] [-t pvh|pv] [-m MiB] [-r INITRD] [-c CMDLINE] KERNEL\n");
+        fprintf(stderr, "usage: kinfo [-o FILE] [-P FILE] [-t pvh|pv] [-m MiB] [-r INITRD] [-c CMDLINE] KERNEL\n");
         return 2;
     }
     char *data, *initrd = NULL;
@@ -135,6 +156,8 @@ static int report(const char *data, size_t len, const char *out, const char *typ
         } else {
             print_plan(&plan);
             print_start_info(&plan);
+            if (pt_out != NULL)
+                rc = dump_placement(&plan, "page tables", pt_out);
         }
         plan_free(&plan);
     }

@@ -136,7 +136,9 @@ for s, ph in zip(segs, phdrs):
     check("segment at %s" % f[3], ("gpa:0x%x " % int(f[3], 16)) in s, s)
 
 # 5. the PV plan from the same ELF (Debian's kernel is also a PV kernel)
-rc, pv, err = run_kinfo("-t", "pv", "-m", "512", "-r", kernel, "-c", "console=hvc0", elf_out)
+pt_file = os.path.join(tmp, "pt")
+rc, pv, err = run_kinfo("-P", pt_file, "-t", "pv", "-m", "512", "-r", kernel,
+                        "-c", "console=hvc0", elf_out)
 check("PV plan", rc == 0, pv.get("error", ""))
 check("PV entry = XEN_ELFNOTE_ENTRY", pv.get("plan.rip") == expect.get("ENTRY"))
 psi = bytes.fromhex(pv.get("start_info.hex", ""))
@@ -147,8 +149,20 @@ if len(psi) >= 1168:
     mod_pfn = expect.get("MOD_START_PFN") == "0x1"
     check("initrd given as a PFN when MOD_START_PFN says so",
           (flags & 8 != 0) == mod_pfn and mod_len == len(data))
+    virt = int(expect.get("VIRT_BASE", "0"), 16)
     check("start_info virtual address in %rsi is above VIRT_BASE",
-          int(pv.get("plan.rsi", "0"), 16) > int(expect.get("VIRT_BASE", "0"), 16))
+          int(pv.get("plan.rsi", "0"), 16) > virt)
+    pt_base, = struct.unpack_from("<Q", psi, 88)
+    pt = open(pt_file, "rb").read() if os.path.exists(pt_file) else b""
+    frame = pt_pfn = (pt_base - virt) >> 12
+    entry = int(expect.get("ENTRY", "0"), 16)
+    for shift in (39, 30, 21, 12):
+        off = (frame - pt_pfn) * 4096 + ((entry >> shift) & 511) * 8
+        e = struct.unpack_from("<Q", pt, off)[0] if 0 <= off < len(pt) else 0
+        frame = e >> 12 if e & 1 else -1
+    check("the initial page tables map ENTRY to its frame",
+          frame == (entry - virt - int(expect.get("PADDR_OFFSET", "0"), 16)) >> 12,
+          "frame %x" % frame)
 else:
     check("PV start_info present", False)
 

@@ -78,12 +78,14 @@ if len(si) > 56:
           struct.unpack_from("<QQI", si, f[7] - base + 24) == (1 << 32, (5120 << 20) - 0xF0000000, 1))
 
 # PV layout and start_info
-rc, kv = run("-t", "pv", "-m", "64", "-r", initrd, "-c", "root=/dev/xvda1", img("elf64.elf"))
+pt_file = os.path.join(d, "pt")
+rc, kv = run("-P", pt_file, "-t", "pv", "-m", "64", "-r", initrd, "-c", "root=/dev/xvda1",
+             img("elf64.elf"))
 check("PV plan", rc == 0, kv.get("error", ""))
 whats = [v.split(" ", 3)[3] for k, v in sorted(kv.items()) if k.startswith("plan.") and k[5:].isdigit()]
 check("PV layout order", whats == ["kernel segment", "kernel segment", "initrd",
                                    "p2m list (backend fills)", "start_info", "xenstore ring",
-                                   "console ring", "page tables (backend fills)", "boot stack"], whats)
+                                   "console ring", "page tables", "boot stack"], whats)
 check("PV entry = XEN_ELFNOTE_ENTRY", kv.get("plan.rip") == "0xffffffff80100000")
 si = bytes.fromhex(kv.get("start_info.hex", ""))
 if len(si) >= 1168:
@@ -100,6 +102,31 @@ if len(si) >= 1168:
     check("%rsi = start_info's virtual address", si_virt == 0xffffffff80000000 + 0x105000 + 0x20000)
     check("page tables after the rings", pt_base == si_virt + 3 * 4096 and nr_pt == 4)
     check("stack top after the page tables", int(kv["plan.rsp"], 16) == pt_base + (nr_pt + 1) * 4096)
+    # Walk the initial page tables as the CPU would.
+    pt = open(pt_file, "rb").read() if os.path.exists(pt_file) else b""
+    pt_pfn = (pt_base - 0xffffffff80000000) >> 12
+
+    def walk(va):
+        frame = pt_pfn
+        for shift in (39, 30, 21, 12):
+            off = (frame - pt_pfn) * 4096 + ((va >> shift) & 511) * 8
+            if not 0 <= off < len(pt):
+                return None
+            e, = struct.unpack_from("<Q", pt, off)
+            if not e & 1:
+                return None
+            frame = e >> 12
+        return frame, e & 0xfff
+
+    check("page tables dumped", len(pt) == nr_pt * 4096)
+    check("ENTRY maps to the kernel's frame", walk(0xffffffff80100000) == (0x100, 0x67))
+    check("start_info mapped read-write", walk(si_virt) == ((si_virt - 0xffffffff80000000) >> 12, 0x67))
+    check("the page tables are mapped read-only", all(
+        walk(pt_base + i * 4096) == (pt_pfn + i, 0x65) for i in range(nr_pt)))
+    top = int(kv["plan.rsp"], 16)
+    check("the stack and 512 KiB beyond are mapped", walk(top - 8) is not None and
+          walk(top + (512 << 10) - 4096) is not None)
+    check("nothing is mapped below VIRT_BASE", walk(0xffffffff80000000 - 4096) is None)
 else:
     check("start_info present", False)
 
