@@ -97,6 +97,7 @@ write("elf32.elf", elf(cls64=False, segments=[(0x100000, 0x100000, b"\x90" * 512
 write("elf32-i386.elf", elf(cls64=False, machine=3))
 write("noxen.elf", elf(notes={}))
 write("pv-only.elf", elf(notes={k: v for k, v in XEN_NOTES.items() if k != 18}))
+write("pv-bad-virt.elf", elf(notes={**XEN_NOTES, 3: (8, 0xfffffffffffff800)}))
 write("pvh-only.elf", elf(notes={6: "tessera-test", 18: (4, 0x100000)}))
 write("truncated-headers.elf", good64[:100])
 write("truncated-segment.elf", good64[:len(good64) - 100])

@@ -138,6 +138,9 @@ rc, kv = run("-t", "pv", img("elf32.elf"))
 check("ELF32 refused for PV", rc != 0 and kv.get("error") == "32-bit PV guests are not supported")
 rc, kv = run("-t", "pv", img("pvh-only.elf"))
 check("PVH-only kernel refused for PV", rc != 0 and "no PV entry point" in kv.get("error", ""))
+rc, kv = run("-t", "pv", img("pv-bad-virt.elf"))
+check("PV kernel with a VIRT_BASE at the top of memory refused", rc != 0 and kv.get("error") ==
+      "VIRT_BASE is not page-aligned or leaves no room to map the guest's memory", kv.get("error"))
 rc, kv = run("-t", "pvh", img("pv-only.elf"))
 check("PV-only kernel refused for PVH", kv.get("error") ==
       'the kernel has no PVH entry point (XEN_ELFNOTE_PHYS32_ENTRY): boot it with type="pv"')
