@@ -1,0 +1,200 @@
+/* The PVH start of day (docs/misc/pvh.pandoc): the kernel's segments at
+ * their physical addresses, the initrd and a page holding hvm_start_info,
+ * the module list, the e820 map and the command line; the vCPU starts in
+ * 32-bit flat protected mode at XEN_ELFNOTE_PHYS32_ENTRY with %ebx
+ * pointing at hvm_start_info. */
+#include "pvh.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pvpt.h"
+#include "startinfo.h"
+
+#define PAGE 4096ull
+#define ALIGN_UP(x) (((x) + PAGE - 1) & ~(PAGE - 1))
+
+static int fail(char *err, size_t errlen, const char *what)
+{
+    snprintf(err, errlen, "%s", what);
+    return -1;
+}
+
+static int add_kernel_segments(const struct elf_image *k, uint64_t offset,
+                               struct build_plan *plan, char *err, size_t errlen)
+{
+    for (unsigned i = 0; i < k->nsegments; i++) {
+        const struct elf_segment *s = &k->seg[i];
+        if (s->paddr < offset)
+            return fail(err, errlen, "kernel segment below PADDR_OFFSET");
+        if (plan_add(plan, s->paddr - offset, k->data + s->offset, s->filesz,
+                     s->memsz - s->filesz, "kernel segment") != 0) {
+            char msg[128];
+            snprintf(msg, sizeof(msg), "kernel segment at 0x%llx does not fit in "
+                     "%llu MiB of guest memory",
+                     (unsigned long long)(s->paddr - offset),
+                     (unsigned long long)(plan->memory_bytes >> 20));
+            return fail(err, errlen, msg);
+        }
+    }
+    return 0;
+}
+
+int pvh_plan(const struct guest_boot *g, struct build_plan *plan,
+             char *err, size_t errlen)
+{
+    const struct elf_image *k = g->kernel;
+    if (!k->notes.has[XEN_ELFNOTE_PHYS32_ENTRY])
+        return fail(err, errlen, "the kernel has no PVH entry point "
+                    "(XEN_ELFNOTE_PHYS32_ENTRY): boot it with type=\"pv\"");
+    if (add_kernel_segments(k, 0, plan, err, errlen) != 0)
+        return -1;
+    uint64_t next = ALIGN_UP(k->pend);
+    uint64_t initrd_at = 0;
+    if (g->initrd_len) {
+        initrd_at = next;
+        if (plan_add(plan, initrd_at, g->initrd, g->initrd_len, 0, "initrd") != 0)
+            return fail(err, errlen, "the initrd does not fit in guest memory");
+        next = ALIGN_UP(initrd_at + g->initrd_len);
+    }
+
+    uint64_t mem = g->memory_bytes;
+    uint64_t low = mem < PVH_LOWMEM_END ? mem : PVH_LOWMEM_END;
+    unsigned nmap = mem > low ? 2 : 1;
+    size_t cmdlen = g->cmdline ? strlen(g->cmdline) + 1 : 0;
+    size_t off_mod = HVM_START_INFO_SIZE;
+    size_t off_map = off_mod + (g->initrd_len ? HVM_MODLIST_ENTRY_SIZE : 0);
+    size_t off_cmd = off_map + nmap * HVM_MEMMAP_ENTRY_SIZE;
+    size_t size = off_cmd + cmdlen;
+    uint8_t *si = calloc(1, size);
+    if (si == NULL || plan_own(plan, si) != 0) {
+        free(si);
+        return fail(err, errlen, "out of memory");
+    }
+    uint64_t at = next;
+    put_le(si + HVM_OFF_MAGIC, HVM_START_MAGIC, 4);
+    put_le(si + HVM_OFF_VERSION, 1, 4);
+    put_le(si + HVM_OFF_FLAGS, 0, 4);
+    if (g->initrd_len) {
+        put_le(si + HVM_OFF_NR_MODULES, 1, 4);
+        put_le(si + HVM_OFF_MODLIST, at + off_mod, 8);
+        put_le(si + off_mod + 0, initrd_at, 8);
+        put_le(si + off_mod + 8, g->initrd_len, 8);
+    }
+    if (cmdlen) {
+        put_le(si + HVM_OFF_CMDLINE, at + off_cmd, 8);
+        memcpy(si + off_cmd, g->cmdline, cmdlen);
+    }
+    put_le(si + HVM_OFF_RSDP, g->rsdp_paddr, 8);
+    put_le(si + HVM_OFF_MEMMAP, at + off_map, 8);
+    put_le(si + HVM_OFF_MEMMAP_ENTRIES, nmap, 4);
+    put_le(si + off_map + 0, 0, 8);
+    put_le(si + off_map + 8, low, 8);
+    put_le(si + off_map + 16, E820_RAM, 4);
+    if (nmap == 2) {
+        uint8_t *e = si + off_map + HVM_MEMMAP_ENTRY_SIZE;
+        put_le(e + 0, 1ull << 32, 8);
+        put_le(e + 8, mem - low, 8);
+        put_le(e + 16, E820_RAM, 4);
+    }
+    if (plan_add(plan, at, si, size, 0, "hvm_start_info") != 0)
+        return fail(err, errlen, "no room for hvm_start_info in guest memory");
+
+    plan->regs.rip = k->notes.value[XEN_ELFNOTE_PHYS32_ENTRY] & 0xffffffffu;
+    plan->regs.rbx = at;
+    plan->regs.cr0 = 0x11;              /* PE | ET: protected mode, no paging */
+    return 0;
+}
+
+/* --- PV --- */
+
+/* Xen's PV layout: kernel, initrd, p2m list, start_info, xenstore and
+ * console pages, page tables, boot stack (+ 512 KiB), all mapped from
+ * VIRT_BASE by the initial page tables. The backend fills what needs
+ * machine frames (the p2m, store and console MFNs, shared_info) and
+ * rewrites the page tables' frame numbers if its frames differ. */
+int pv_plan(const struct guest_boot *g, struct build_plan *plan,
+            char *err, size_t errlen)
+{
+    const struct elf_image *k = g->kernel;
+    const struct xen_notes *n = &k->notes;
+    if (!k->is64)
+        return fail(err, errlen, "32-bit PV guests are not supported");
+    if (!n->has[XEN_ELFNOTE_VIRT_BASE] || !n->has[XEN_ELFNOTE_ENTRY])
+        return fail(err, errlen, "the kernel has no PV entry point "
+                    "(XEN_ELFNOTE_ENTRY/VIRT_BASE): boot it with type=\"pvh\"");
+    uint64_t virt = n->value[XEN_ELFNOTE_VIRT_BASE];
+    if ((virt & (PAGE - 1)) != 0 || virt + g->memory_bytes < virt)
+        return fail(err, errlen, "VIRT_BASE is not page-aligned or leaves no room "
+                    "to map the guest's memory");
+    uint64_t poff = n->has[XEN_ELFNOTE_PADDR_OFFSET] ? n->value[XEN_ELFNOTE_PADDR_OFFSET] : 0;
+    if (add_kernel_segments(k, poff, plan, err, errlen) != 0)
+        return -1;
+    uint64_t next = ALIGN_UP(k->pend - poff);
+    uint64_t initrd_at = next;
+    if (g->initrd_len) {
+        if (plan_add(plan, initrd_at, g->initrd, g->initrd_len, 0, "initrd") != 0)
+            return fail(err, errlen, "the initrd does not fit in guest memory");
+        next = ALIGN_UP(initrd_at + g->initrd_len);
+    }
+    uint64_t nr_pages = g->memory_bytes / PAGE;
+    uint64_t p2m_at = next, p2m_len = ALIGN_UP(nr_pages * 8);
+    if (plan_add(plan, p2m_at, NULL, 0, p2m_len, "p2m list (backend fills)") != 0)
+        return fail(err, errlen, "no room for the p2m list in guest memory");
+    next += p2m_len;
+    uint64_t si_at = next, store_at = si_at + PAGE, cons_at = store_at + PAGE;
+    uint64_t pt_at = cons_at + PAGE;
+    /* The page tables map everything up to and including the boot stack,
+     * themselves too: grow until the count is stable. */
+    uint64_t npt = 1;
+    for (;;) {
+        if (pt_at + (npt + 1) * PAGE + (512 << 10) > g->memory_bytes)
+            return fail(err, errlen, "the PV boot layout does not fit in guest memory");
+        uint64_t need = pv_pt_frames(virt, pt_at + (npt + 1) * PAGE + (512 << 10));
+        if (need <= npt)
+            break;
+        npt = need;
+    }
+    uint64_t stack_at = pt_at + npt * PAGE;
+    uint8_t *pt = calloc(npt, PAGE);
+    if (pt == NULL || plan_own(plan, pt) != 0) {
+        free(pt);
+        return fail(err, errlen, "out of memory");
+    }
+    pv_pt_build(pt, virt, stack_at + PAGE + (512 << 10), pt_at / PAGE);
+
+    uint8_t *si = calloc(1, PAGE);
+    if (si == NULL || plan_own(plan, si) != 0) {
+        free(si);
+        return fail(err, errlen, "out of memory");
+    }
+    memcpy(si + PV_OFF_MAGIC, "xen-3.0-x86_64", 15);
+    put_le(si + PV_OFF_NR_PAGES, nr_pages, 8);
+    put_le(si + PV_OFF_PT_BASE, virt + pt_at, 8);
+    put_le(si + PV_OFF_NR_PT_FRAMES, npt, 8);
+    put_le(si + PV_OFF_MFN_LIST, virt + p2m_at, 8);
+    if (g->initrd_len) {
+        bool pfn = n->has[XEN_ELFNOTE_MOD_START_PFN] && n->value[XEN_ELFNOTE_MOD_START_PFN];
+        put_le(si + PV_OFF_FLAGS, pfn ? SIF_MOD_START_PFN : 0, 4);
+        put_le(si + PV_OFF_MOD_START, pfn ? initrd_at / PAGE : virt + initrd_at, 8);
+        put_le(si + PV_OFF_MOD_LEN, g->initrd_len, 8);
+    }
+    if (g->cmdline) {
+        size_t len = strlen(g->cmdline);
+        if (len >= PV_MAX_CMDLINE)
+            return fail(err, errlen, "the command line is longer than 1023 bytes");
+        memcpy(si + PV_OFF_CMD_LINE, g->cmdline, len);
+    }
+    if (plan_add(plan, si_at, si, PAGE, 0, "start_info") != 0 ||
+        plan_add(plan, store_at, NULL, 0, PAGE, "xenstore ring") != 0 ||
+        plan_add(plan, cons_at, NULL, 0, PAGE, "console ring") != 0 ||
+        plan_add(plan, pt_at, pt, npt * PAGE, 0, "page tables") != 0 ||
+        plan_add(plan, stack_at, NULL, 0, PAGE, "boot stack") != 0)
+        return fail(err, errlen, "the PV boot layout does not fit in guest memory");
+
+    plan->regs.rip = n->value[XEN_ELFNOTE_ENTRY];
+    plan->regs.rsi = virt + si_at;
+    plan->regs.rsp = virt + stack_at + PAGE;
+    return 0;
+}

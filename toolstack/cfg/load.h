@@ -1,0 +1,17 @@
+/* Reading a domain configuration: the file, then KEY=VALUE overrides from
+ * the command line (each parsed as one more line of config), then the
+ * decoder. */
+#ifndef TS_LOAD_H
+#define TS_LOAD_H
+#include "domcfg.h"
+
+/* Reads FILE (or, if TEXT is not NULL, TEXT under that name). Returns 0 or
+ * -1; diagnostics go to D either way. */
+int domcfg_load(struct arena *a, const char *file, const char *text,
+                char *const *overrides, int noverrides,
+                struct domain_config *out, struct diag *d);
+
+/* Reads a whole file into a malloc'd buffer (NUL-terminated). */
+int read_file(const char *path, char **data, size_t *len);
+
+#endif
