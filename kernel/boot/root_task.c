@@ -247,6 +247,7 @@ void root_task_create(const struct boot_desc *d, unsigned nr_cpus, uint64_t tsc_
 
 	mem = bootmem_alloc(PAGE_SIZE, PAGE_SIZE);
 	object_create(TS_OBJ_DOMAIN, 0, mem, &c);
+	domain_claim_id(mem, 0);	/* the root task is the control domain, Domain-0 */
 	put_cap_at(TS_ROOT_DOMAIN, &c);
 
 	put_cap_at(TS_ROOT_IRQ_CONTROL, &(struct cap){ .type = TS_CAP_IRQ_CONTROL, .rights = TS_RIGHTS_ALL });

@@ -163,12 +163,10 @@ static void delete_one(struct slot *s)
 	switch (c.type) {
 	case TS_OBJ_FRAME_4K:
 	case TS_OBJ_FRAME_2M:
-		frame_unmap_cap(&c);
-		break;
 	case TS_OBJ_PDPT:
 	case TS_OBJ_PAGE_DIRECTORY:
 	case TS_OBJ_PAGE_TABLE:
-		paging_unmap_cap(&c);
+		mapping_remove(&c);
 		break;
 	default:
 		break;
@@ -206,6 +204,18 @@ static void drain_dying(void)
 		}
 		delete_one(s);
 	}
+}
+
+void cap_install_copy(struct slot *dst, struct slot *src)
+{
+	struct slot staged = {0};
+	struct cap copy;
+
+	if (src && cap_derive(&src->cap, &copy))
+		cdt_insert_child(src, &staged, &copy);
+	cap_delete(dst);
+	if (!slot_empty(&staged))
+		cdt_move(dst, &staged);
 }
 
 void cap_delete(struct slot *s)

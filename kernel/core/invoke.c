@@ -1,16 +1,6 @@
 /* Message registers of an invocation: MR0..3 in registers, the rest in the IPC buffer. */
 #include <kernel/invoke.h>
 
-static word_t *reg(struct user_context *ctx, unsigned i)
-{
-	switch (i) {
-	case 0: return &ctx->rdx;
-	case 1: return &ctx->r10;
-	case 2: return &ctx->r8;
-	default: return &ctx->r9;
-	}
-}
-
 bool inv_has_args(const struct invocation *inv, unsigned n)
 {
 	return n <= inv->length && (n <= TS_MSG_REG_COUNT || inv->buffer);
@@ -18,7 +8,7 @@ bool inv_has_args(const struct invocation *inv, unsigned n)
 
 word_t inv_arg(const struct invocation *inv, unsigned i)
 {
-	return i < TS_MSG_REG_COUNT ? *reg(&inv->thread->ctx, i) : inv->buffer[i];
+	return i < TS_MSG_REG_COUNT ? *ctx_mr(&inv->thread->ctx, i) : inv->buffer[i];
 }
 
 unsigned inv_result_capacity(const struct invocation *inv)
@@ -29,7 +19,7 @@ unsigned inv_result_capacity(const struct invocation *inv)
 void inv_set_result(struct invocation *inv, unsigned i, word_t value)
 {
 	if (i < TS_MSG_REG_COUNT)
-		*reg(&inv->thread->ctx, i) = value;
+		*ctx_mr(&inv->thread->ctx, i) = value;
 	else
 		inv->buffer[i] = value;
 	if (i + 1 > inv->reply_length)

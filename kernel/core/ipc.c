@@ -10,16 +10,6 @@
 #include <kernel/sched.h>
 #include <kernel/string.h>
 
-static word_t *mr_reg(struct user_context *ctx, unsigned i)
-{
-	switch (i) {
-	case 0: return &ctx->rdx;
-	case 1: return &ctx->r10;
-	case 2: return &ctx->r8;
-	default: return &ctx->r9;
-	}
-}
-
 struct ts_ipc_buffer *thread_ipc_buffer(struct tcb *t)
 {
 	struct cap *c = &t->slots[TCB_IPC_BUFFER].cap;
@@ -94,13 +84,13 @@ static void deliver(struct tcb *from, struct tcb *to, word_t badge, bool can_gra
 
 	if (from->fault_pending) {
 		for (unsigned i = 0; i < TS_MSG_REG_COUNT; i++)
-			*mr_reg(&to->ctx, i) = from->fault_mr[i];
+			*ctx_mr(&to->ctx, i) = from->fault_mr[i];
 		to->ctx.rsi = ts_msginfo_new(from->fault_type, 0, TS_MSG_REG_COUNT);
 		to->ctx.rdi = badge;
 		return;
 	}
 	for (unsigned i = 0; i < MIN(length, TS_MSG_REG_COUNT); i++)
-		*mr_reg(&to->ctx, i) = *mr_reg(&from->ctx, i);
+		*ctx_mr(&to->ctx, i) = *ctx_mr(&from->ctx, i);
 	if (length > TS_MSG_REG_COUNT) {
 		struct ts_ipc_buffer *src = thread_ipc_buffer(from);
 		struct ts_ipc_buffer *dst = thread_ipc_buffer(to);

@@ -34,24 +34,31 @@ static int apply_badge(struct cap *c, word_t badge)
 	}
 }
 
+/* The source slot named by MR1 (CNode cptr) and MR2 (index): must hold a cap. */
+static int source_slot(struct invocation *inv, struct slot **src)
+{
+	struct slot *cnode = cspace_lookup_type(inv->thread, inv_arg(inv, 1), TS_OBJ_CNODE);
+
+	if (!cnode)
+		return TS_ERR_INVALID_CAPABILITY;
+	*src = cnode_slot(&cnode->cap, inv_arg(inv, 2));
+	if (!*src)
+		return TS_ERR_RANGE;
+	return slot_empty(*src) ? TS_ERR_INVALID_CAPABILITY : TS_OK;
+}
+
 /* COPY, MINT: dest_index, src_cnode, src_index, rights [, badge]. */
 static int copy_or_mint(struct invocation *inv, struct slot *dest, bool mint)
 {
-	struct slot *src_cnode, *src;
+	struct slot *src;
 	word_t rights;
 	struct cap copy;
 	int err;
 
 	if (!inv_has_args(inv, mint ? 5 : 4))
 		return TS_ERR_TRUNCATED_MESSAGE;
-	src_cnode = cspace_lookup_type(inv->thread, inv_arg(inv, 1), TS_OBJ_CNODE);
-	if (!src_cnode)
-		return TS_ERR_INVALID_CAPABILITY;
-	src = cnode_slot(&src_cnode->cap, inv_arg(inv, 2));
-	if (!src)
-		return TS_ERR_RANGE;
-	if (slot_empty(src))
-		return TS_ERR_INVALID_CAPABILITY;
+	if ((err = source_slot(inv, &src)))
+		return err;
 	rights = inv_arg(inv, 3);
 	if (rights & ~(word_t)TS_RIGHTS_ALL)
 		return TS_ERR_INVALID_ARGUMENT;
@@ -68,18 +75,13 @@ static int copy_or_mint(struct invocation *inv, struct slot *dest, bool mint)
 
 static int move(struct invocation *inv, struct slot *dest)
 {
-	struct slot *src_cnode, *src;
+	struct slot *src;
+	int err;
 
 	if (!inv_has_args(inv, 3))
 		return TS_ERR_TRUNCATED_MESSAGE;
-	src_cnode = cspace_lookup_type(inv->thread, inv_arg(inv, 1), TS_OBJ_CNODE);
-	if (!src_cnode)
-		return TS_ERR_INVALID_CAPABILITY;
-	src = cnode_slot(&src_cnode->cap, inv_arg(inv, 2));
-	if (!src)
-		return TS_ERR_RANGE;
-	if (slot_empty(src))
-		return TS_ERR_INVALID_CAPABILITY;
+	if ((err = source_slot(inv, &src)))
+		return err;
 	if (!slot_empty(dest))
 		return TS_ERR_DELETE_FIRST;
 	cdt_move(dest, src);

@@ -14,6 +14,15 @@ void domain_finalise(struct domain *d)
 	d->domid = TS_DOMID_INVALID;
 }
 
+bool domain_claim_id(struct domain *d, word_t domid)
+{
+	if (domid >= TS_DOMID_FIRST_RESERVED || d->domid != TS_DOMID_INVALID || domid_owner[domid])
+		return false;
+	domid_owner[domid] = d;
+	d->domid = domid;
+	return true;
+}
+
 int domain_invoke(struct invocation *inv)
 {
 	struct domain *d = cap_domain(&inv->slot->cap);
@@ -26,11 +35,7 @@ int domain_invoke(struct invocation *inv)
 		domid = inv_arg(inv, 0);
 		if (domid >= TS_DOMID_FIRST_RESERVED)
 			return TS_ERR_RANGE;
-		if (d->domid != TS_DOMID_INVALID || domid_owner[domid])
-			return TS_ERR_DELETE_FIRST;
-		domid_owner[domid] = d;
-		d->domid = domid;
-		return TS_OK;
+		return domain_claim_id(d, domid) ? TS_OK : TS_ERR_DELETE_FIRST;
 	case TS_DOMAIN_GET_INFO:
 		inv_set_result(inv, 0, d->domid == TS_DOMID_INVALID ? ~(word_t)0 : d->domid);
 		inv_set_result(inv, 1, d->nr_threads);

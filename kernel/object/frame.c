@@ -15,7 +15,8 @@ unsigned map_level(unsigned type)
 	}
 }
 
-void frame_unmap_cap(struct cap *c)
+/* Frames and paging structures alike: remove the mapping this cap made. */
+void mapping_remove(struct cap *c)
 {
 	void *pml4 = asid_lookup(c->map);
 
@@ -85,7 +86,7 @@ int frame_invoke(struct invocation *inv)
 	case TS_FRAME_MAP:
 		return map(inv);
 	case TS_FRAME_UNMAP:
-		frame_unmap_cap(&inv->slot->cap);
+		mapping_remove(&inv->slot->cap);
 		return TS_OK;
 	case TS_FRAME_GET_ADDRESS:
 		inv_set_result(inv, 0, virt_to_phys((void *)inv->slot->cap.obj));

@@ -68,7 +68,6 @@ int irq_invoke(struct invocation *inv)
 {
 	unsigned irq = inv->slot->cap.aux;
 	struct slot *n;
-	struct cap copy;
 
 	if (inv->slot->cap.type == TS_CAP_IRQ_CONTROL)
 		return inv->label == TS_IRQ_CONTROL_GET ? control_get(inv) : TS_ERR_ILLEGAL_OPERATION;
@@ -85,14 +84,11 @@ int irq_invoke(struct invocation *inv)
 			if (!(n->cap.rights & TS_RIGHT_WRITE))
 				return TS_ERR_INSUFFICIENT_RIGHTS;
 		}
-		cap_delete(&irq_lines[irq].notification);
-		if (n) {
-			cap_derive(&n->cap, &copy);
-			cdt_insert_child(n, &irq_lines[irq].notification, &copy);
+		cap_install_copy(&irq_lines[irq].notification, n);
+		if (n)
 			arch_irq_unmask(irq);
-		} else {
+		else
 			arch_irq_mask(irq);
-		}
 		return TS_OK;
 	case TS_IRQ_ACK:
 		if (irq_lines[irq].notification.cap.type == TS_OBJ_NOTIFICATION)

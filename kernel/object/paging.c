@@ -17,16 +17,6 @@ static unsigned coverage_bits(unsigned type)
 	}
 }
 
-void paging_unmap_cap(struct cap *c)
-{
-	void *pml4 = asid_lookup(c->map);
-
-	if (pml4)
-		arch_unmap_entry(pml4, c->data, map_level(c->type), virt_to_phys((void *)c->obj));
-	c->map = 0;
-	c->data = 0;
-}
-
 void vspace_finalise(const struct cap *c)
 {
 	void *pml4 = asid_lookup(c->map);
@@ -55,7 +45,7 @@ int paging_invoke(struct invocation *inv)
 		arch_map_entry(pml4, va, map_level(c->type), virt_to_phys((void *)c->obj), true, 0, 0);
 		return TS_OK;
 	case TS_PAGING_UNMAP:
-		paging_unmap_cap(c);
+		mapping_remove(c);
 		return TS_OK;
 	default:
 		return TS_ERR_ILLEGAL_OPERATION;

@@ -67,13 +67,13 @@ static struct slot *optional_cap(struct tcb *caller, word_t cptr, unsigned type,
 static int configure(struct invocation *inv, struct tcb *t)
 {
 	struct tcb *caller = inv->thread;
-	struct slot *fault_ep, *cspace, *vspace, *ipc_frame;
+	struct slot *cspace, *vspace, *ipc_frame;
 	word_t ipc_vaddr;
 	bool bad = false;
 
 	if (!inv_has_args(inv, 5))
 		return TS_ERR_TRUNCATED_MESSAGE;
-	fault_ep = optional_cap(caller, inv_arg(inv, 0), TS_OBJ_ENDPOINT, &bad);
+	optional_cap(caller, inv_arg(inv, 0), TS_OBJ_ENDPOINT, &bad);
 	cspace = cspace_lookup_type(caller, inv_arg(inv, 1), TS_OBJ_CNODE);
 	vspace = cspace_lookup_type(caller, inv_arg(inv, 2), TS_OBJ_VSPACE);
 	ipc_vaddr = inv_arg(inv, 3);
@@ -87,20 +87,16 @@ static int configure(struct invocation *inv, struct tcb *t)
 	if (t->state != THREAD_INACTIVE || t->running)
 		return TS_ERR_ILLEGAL_OPERATION;
 
-	/* Copy the new caps in first: deleting the old ones cannot then take them away. */
-	struct slot staged[4] = {0};
-	struct slot *sources[4] = { fault_ep, cspace, vspace, ipc_frame };
+	/*
+	 * Deleting an old cap may finalise a CNode holding one of the new
+	 * sources; sources are looked up again after each install.
+	 */
+	word_t cptrs[4] = { inv_arg(inv, 0), inv_arg(inv, 1), inv_arg(inv, 2), inv_arg(inv, 4) };
+	unsigned types[4] = { TS_OBJ_ENDPOINT, TS_OBJ_CNODE, TS_OBJ_VSPACE, TS_OBJ_FRAME_4K };
 	enum tcb_slot targets[4] = { TCB_FAULT_EP, TCB_CSPACE, TCB_VSPACE, TCB_IPC_BUFFER };
-	for (int i = 0; i < 4; i++) {
-		struct cap copy;
-		if (sources[i] && cap_derive(&sources[i]->cap, &copy))
-			cdt_insert_child(sources[i], &staged[i], &copy);
-	}
-	for (int i = 0; i < 4; i++) {
-		cap_delete(&t->slots[targets[i]]);
-		if (!slot_empty(&staged[i]))
-			cdt_move(&t->slots[targets[i]], &staged[i]);
-	}
+	for (int i = 0; i < 4; i++)
+		cap_install_copy(&t->slots[targets[i]],
+				 cptrs[i] ? cspace_lookup_type(caller, cptrs[i], types[i]) : NULL);
 	t->ipc_buffer_vaddr = ipc_frame ? ipc_vaddr : 0;
 	return TS_OK;
 }
@@ -254,23 +250,16 @@ static int set_domain(struct invocation *inv, struct tcb *t)
 		return TS_ERR_INVALID_CAPABILITY;
 	if (old == cap_domain(&s->cap))
 		return TS_OK;
-	/* The new domain's cap is copied before the old one is deleted. */
-	struct slot staged = {0};
-	struct cap copy;
-	cap_derive(&s->cap, &copy);
-	cdt_insert_child(s, &staged, &copy);
 	if (old)
 		old->nr_threads--;
-	cap_delete(&t->slots[TCB_DOMAIN]);
-	cdt_move(&t->slots[TCB_DOMAIN], &staged);
-	cap_domain(&copy)->nr_threads++;
+	cap_domain(&s->cap)->nr_threads++;
+	cap_install_copy(&t->slots[TCB_DOMAIN], s);
 	return TS_OK;
 }
 
 static int set_timeout(struct invocation *inv, struct tcb *t)
 {
 	struct slot *n = NULL;
-	struct cap copy;
 
 	if (!inv_has_args(inv, 2))
 		return TS_ERR_TRUNCATED_MESSAGE;
@@ -282,17 +271,9 @@ static int set_timeout(struct invocation *inv, struct tcb *t)
 			return TS_ERR_INSUFFICIENT_RIGHTS;
 	}
 	timer_cancel(t);
-	if (!n) {
-		cap_delete(&t->slots[TCB_TIMER]);
-		return TS_OK;
-	}
-	/* Copy the notification in before deleting the old one: it may be its last cap. */
-	struct slot staged = {0};
-	cap_derive(&n->cap, &copy);
-	cdt_insert_child(n, &staged, &copy);
-	cap_delete(&t->slots[TCB_TIMER]);
-	cdt_move(&t->slots[TCB_TIMER], &staged);
-	timer_arm(t, inv_arg(inv, 1));
+	cap_install_copy(&t->slots[TCB_TIMER], n);
+	if (n)
+		timer_arm(t, inv_arg(inv, 1));
 	return TS_OK;
 }
 

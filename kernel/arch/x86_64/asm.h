@@ -53,4 +53,26 @@
 #define CPU_CTX_TOP	16
 #define CPU_KSTACK_TOP	24
 
+#ifdef __ASSEMBLER__
+/*
+ * From 32-bit protected mode: PAE and global pages on, CR3 = the 32-bit
+ * operand cr3, long mode with NX and SYSCALL enabled, paging on. The far
+ * jump into a 64-bit code segment that completes the switch follows it.
+ */
+.macro ENTER_LONG_MODE cr3
+	movl %cr4, %eax
+	orl $(CR4_PAE | CR4_PGE), %eax
+	movl %eax, %cr4
+	movl \cr3, %eax
+	movl %eax, %cr3
+	movl $MSR_EFER, %ecx
+	rdmsr
+	orl $(EFER_LME | EFER_NXE | EFER_SCE), %eax
+	wrmsr
+	movl %cr0, %eax
+	orl $(CR0_PG | CR0_PE | CR0_WP), %eax
+	movl %eax, %cr0
+.endm
+#endif
+
 #endif

@@ -79,20 +79,7 @@ boot_entry32:
 	movl $boot_pdpt_high + 3, %eax
 	movl %eax, 511*8(%edi)
 
-	.globl boot_enter_long_mode
-boot_enter_long_mode:
-	movl %cr4, %eax
-	orl $(CR4_PAE | CR4_PGE), %eax
-	movl %eax, %cr4
-	movl $boot_pml4, %eax
-	movl %eax, %cr3
-	movl $MSR_EFER, %ecx
-	rdmsr
-	orl $(EFER_LME | EFER_NXE | EFER_SCE), %eax
-	wrmsr
-	movl %cr0, %eax
-	orl $(CR0_PG | CR0_PE | CR0_WP), %eax
-	movl %eax, %cr0
+	ENTER_LONG_MODE $boot_pml4
 	lgdt boot_gdt_ptr
 	ljmp $8, $boot_long_mode
 

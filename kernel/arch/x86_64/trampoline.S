@@ -28,18 +28,7 @@ tr_protected:
 	movw %ax, %ds
 	movw %ax, %es
 	movw %ax, %ss
-	movl %cr4, %eax
-	orl $(CR4_PAE | CR4_PGE), %eax
-	movl %eax, %cr4
-	movl ABS(tr_cr3), %eax
-	movl %eax, %cr3
-	movl $MSR_EFER, %ecx
-	rdmsr
-	orl $(EFER_LME | EFER_NXE | EFER_SCE), %eax
-	wrmsr
-	movl %cr0, %eax
-	orl $(CR0_PG | CR0_WP), %eax
-	movl %eax, %cr0
+	ENTER_LONG_MODE ABS(tr_cr3)
 	ljmpl $24, $ABS(tr_long)
 
 	.code64

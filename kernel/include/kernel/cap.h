@@ -57,6 +57,13 @@ bool cap_same_object(const struct cap *a, const struct cap *b);
 void cap_delete(struct slot *s);
 void cap_revoke(struct slot *s);
 
+/*
+ * Make the kernel-held slot dst (a TCB's or IRQ line's) a copy of src, or
+ * empty it if src is NULL. The copy is made before the old cap is deleted,
+ * which might otherwise take src with it.
+ */
+void cap_install_copy(struct slot *dst, struct slot *src);
+
 /* Whether a capability of this type may be copied, and what the copy looks like. */
 bool cap_derive(const struct cap *src, struct cap *out);
 

@@ -96,6 +96,17 @@ struct tcb {
 
 _Static_assert(sizeof(struct tcb) <= (1u << TS_TCB_BITS), "TCB too big");
 
+/* Where message register i (< TS_MSG_REG_COUNT) lives in a saved register file. */
+static inline word_t *ctx_mr(struct user_context *ctx, unsigned i)
+{
+	switch (i) {
+	case 0: return &ctx->rdx;
+	case 1: return &ctx->r10;
+	case 2: return &ctx->r8;
+	default: return &ctx->r9;
+	}
+}
+
 static inline struct tcb *cap_tcb(const struct cap *c) { return (struct tcb *)c->obj; }
 static inline struct endpoint *cap_endpoint(const struct cap *c) { return (struct endpoint *)c->obj; }
 static inline struct notification *cap_notification(const struct cap *c) { return (struct notification *)c->obj; }
@@ -108,6 +119,8 @@ void endpoint_cancel_all(struct endpoint *ep);
 void notification_cancel_all(struct notification *n);
 void tcb_finalise(struct tcb *t);
 void domain_finalise(struct domain *d);
+/* Give d the Xen domid if it has none and the domid is free. */
+bool domain_claim_id(struct domain *d, word_t domid);
 void cnode_finalise(struct cnode_header *h);
 void vspace_finalise(const struct cap *c);
 void irq_release(unsigned irq);

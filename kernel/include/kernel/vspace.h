@@ -23,8 +23,7 @@ void asid_release(word_t map);
 void *asid_lookup(word_t map);
 
 /* Remove whatever mapping a frame or paging cap holds (no-op if unmapped). */
-void frame_unmap_cap(struct cap *c);
-void paging_unmap_cap(struct cap *c);
+void mapping_remove(struct cap *c);
 /* Level of the entry that maps a frame or table of this type (see arch.h). */
 unsigned map_level(unsigned type);
 

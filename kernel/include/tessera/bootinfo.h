@@ -24,7 +24,7 @@ enum ts_root_slot {
 	TS_ROOT_IOPORT_CONTROL,
 	TS_ROOT_CONSOLE,
 	TS_ROOT_DEBUG,
-	TS_ROOT_DOMAIN,		/* the root task's Domain object (domid 0) */
+	TS_ROOT_DOMAIN,		/* the root task's Domain object, domid 0 */
 	TS_ROOT_IPC_BUFFER,	/* frame of the root thread's IPC buffer */
 	TS_ROOT_FIRST_FREE_FIXED,
 };
