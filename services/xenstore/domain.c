@@ -130,13 +130,22 @@ int xs_do_release(struct xs_conn *c, uint32_t domid)
 	d->introduced = false;
 	d->has_target = false;
 	d->features = XS_SUPPORTED_FEATURES;
-	if (!st->cfg.keep_orphans)
-		while (d->owned) {
-			char path[XENSTORE_ABS_PATH_MAX + 1];
-			memcpy(path, d->owned->path, d->owned->pathlen + 1);
-			if (xs_tree_rm(st, path) != XS_OK)
-				break;	/* the root: owned by dom0 only */
+	/* Each removal may take other owned nodes with it: restart. */
+	struct xs_node *n = st->cfg.keep_orphans ? NULL : d->owned;
+	while (n) {
+		if (n->pathlen == 1) {
+			n = n->owner_next;	/* the root stays, whoever owns it */
+			continue;
 		}
+		char path[XENSTORE_ABS_PATH_MAX + 1];
+		memcpy(path, n->path, n->pathlen + 1);
+		if (xs_tree_rm(st, path) != XS_OK) {
+			xs_log(st, "release of domain %u: cannot remove %s",
+			       (unsigned)domid, path);
+			break;
+		}
+		n = d->owned;
+	}
 	xs_watch_fire(st, "@releaseDomain", false, NULL, 0);
 	return XS_OK;
 }

@@ -306,7 +306,9 @@ static void deliver(struct xs_store *st, struct xs_watch *w,
 	    !(xs_perm_for(c, perms, nperms) & XS_ACCESS_READ))
 		return;
 	if (xs_quota_exceeded(c, XS_Q_WATCH_EVENTS, c->out_events + 1)) {
-		xs_quota_refuse(c, XS_Q_WATCH_EVENTS, c->out_events, epath);
+		/* One line when dropping starts; conn.c reports the total. */
+		if (c->events_dropped++ == 0)
+			xs_quota_refuse(c, XS_Q_WATCH_EVENTS, c->out_events, epath);
 		return;
 	}
 	const char *shown = epath + w->rel_off;

@@ -142,6 +142,7 @@ struct xs_conn {
 	struct xs_out *out_head, *out_tail;
 	uint32_t out_off;
 	uint32_t out_replies, out_events;
+	uint32_t events_dropped;	/* since the watch-events quota was hit */
 	struct xs_tx *txs;
 	uint32_t ntx, next_txid;
 	struct xs_watch *watches;
