@@ -196,13 +196,19 @@ static int do_set_perms(struct xs_view *v, char *body, uint32_t len)
 	return err ? err : reply_str(v->st, "OK");
 }
 
+/* WATCH <wpath>|<token>|[<depth>|] and UNWATCH <wpath>|<token>|. */
 static int do_watch(struct xs_conn *c, char *body, uint32_t len, bool add)
 {
 	char *argv[3];
+	uint64_t depth = 0;
 	int n = split(body, len, argv, 3);
 	if (n < 2)
 		return XS_EINVAL;
-	int err = add ? xs_watch_add(c, argv[0], argv[1])
+	bool has_depth = add && n == 3 && argv[2][0];
+	if (has_depth && xs_parse_uint(argv[2], INT32_MAX, &depth))
+		return XS_EINVAL;
+	int err = add ? xs_watch_add(c, argv[0], argv[1],
+				     has_depth ? (int32_t)depth : -1)
 		      : xs_watch_remove(c, argv[0], argv[1]);
 	return err ? err : reply_str(c->st, "OK");
 }

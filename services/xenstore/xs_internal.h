@@ -12,7 +12,8 @@
 /* Domain ids from DOMID_FIRST_RESERVED on are not real domains. */
 #define XS_DOMID_FIRST_RESERVED 0x7ff0u
 #define XS_SUPPORTED_FEATURES \
-	(XENSTORE_SERVER_FEATURE_RECONNECTION | XENSTORE_SERVER_FEATURE_ERROR)
+	(XENSTORE_SERVER_FEATURE_RECONNECTION | XENSTORE_SERVER_FEATURE_ERROR | \
+	 XENSTORE_SERVER_FEATURE_WATCHDEPTH)
 
 struct xs_perm {
 	uint32_t domid;
@@ -110,6 +111,7 @@ struct xs_watch {
 	char *path;		/* as registered: relative or absolute */
 	char *token;
 	uint32_t rel_off;	/* bytes of the home prefix to strip, or 0 */
+	int32_t depth;		/* levels below the path that match; -1: all */
 };
 
 /* A node of the watch index: one path prefix holding watches below it. */
@@ -207,7 +209,8 @@ int xs_canon_path(struct xs_conn *c, const char *in, char *out,
 /* watch.c */
 int xs_windex_init(struct xs_windex *w);
 void xs_windex_destroy(struct xs_windex *w);
-int xs_watch_add(struct xs_conn *c, const char *path, const char *token);
+int xs_watch_add(struct xs_conn *c, const char *path, const char *token,
+		 int32_t depth);
 int xs_watch_remove(struct xs_conn *c, const char *path, const char *token);
 void xs_watch_remove_all(struct xs_conn *c);
 void xs_watch_fire(struct xs_store *st, const char *path, bool recursive,

@@ -430,6 +430,43 @@ static void test_watches(struct xsc *d0, struct xsc *d1, struct xsc *w)
 	event_is(w, "@releaseDomain", "out");
 	DO(d1, XS_RESET_WATCHES, 0, "");
 
+	/* Watch depth (XENSTORE_SERVER_FEATURE_WATCHDEPTH). */
+	ok(DO0(d0, XS_GET_FEATURE, 0) && xsc_is(&R, XS_GET_FEATURE, "7"),
+	   "GET_FEATURE: reconnection, error and watch depth");
+	DO(d0, XS_WATCH, 0, "/wd", "d1", "1");
+	event_is(d0, "/wd", "d1");
+	wr(d0, 0, "/wd/a/b", "");
+	wr(d0, 0, "/wd/c", "");
+	ok(event_is(d0, "/wd/c", "d1") && pending_events(d0) == 0,
+	   "WATCH with depth 1: a child fires, a grandchild does not");
+	DO(d0, XS_UNWATCH, 0, "/wd", "d1");
+	DO(d0, XS_WATCH, 0, "/", "root1", "1");
+	event_is(d0, "/", "root1");
+	wr(d0, 0, "/wd/x", "");
+	ok(pending_events(d0) == 0 && DO(d0, XS_RM, 0, "/wd") &&
+	   event_is(d0, "/wd", "root1"), "depth counts from the root too");
+	DO(d0, XS_UNWATCH, 0, "/", "root1");
+	ok(DO(d0, XS_WATCH, 0, "/wd", "bad", "x") && err("EINVAL"),
+	   "WATCH with a malformed depth: EINVAL");
+	DO(w, XS_WATCH, 0, "@releaseDomain", "all1", "1");
+	event_is(w, "@releaseDomain", "all1");
+	DO(w, XS_WATCH, 0, "@releaseDomain/3", "only3");
+	event_is(w, "@releaseDomain/3", "only3");
+	DO(d0, XS_INTRODUCE, 0, "3", "100", "7");
+	DO(d0, XS_INTRODUCE, 0, "2", "100", "7");
+	event_is(w, "@introduceDomain", "in");
+	event_is(w, "@introduceDomain", "in");
+	DO(d0, XS_RELEASE, 0, "2");
+	ok(event_is(w, "@releaseDomain", "out") &&
+	   event_is(w, "@releaseDomain/2", "all1") && pending_events(w) == 0,
+	   "@releaseDomain with depth 1 names the domain; @releaseDomain/3 stays quiet for 2");
+	DO(d0, XS_RELEASE, 0, "3");
+	ok(event_is(w, "@releaseDomain", "out") &&
+	   event_is(w, "@releaseDomain/3", "all1") &&
+	   event_is(w, "@releaseDomain/3", "only3"), "@releaseDomain/3 fires for 3");
+	DO(w, XS_UNWATCH, 0, "@releaseDomain", "all1");
+	DO(w, XS_UNWATCH, 0, "@releaseDomain/3", "only3");
+
 	/* Transactions and events. */
 	DO(d0, XS_TRANSACTION_START, 0, "");
 	uint32_t tx = (uint32_t)atoi(R.data);

@@ -197,7 +197,8 @@ static void test_basic(void)
 	struct xenstore_domain_interface *p = guests[1].page;
 	ok(conn_of(1) != NULL, "INTRODUCE makes a ring connection");
 	ok(p->server_features == (XENSTORE_SERVER_FEATURE_RECONNECTION |
-				  XENSTORE_SERVER_FEATURE_ERROR) &&
+				  XENSTORE_SERVER_FEATURE_ERROR |
+				  XENSTORE_SERVER_FEATURE_WATCHDEPTH) &&
 	   p->connection == XENSTORE_CONNECTED && p->error == 0,
 	   "the page advertises the server's features and is connected");
 	ok(ring_ok(1, XS_WRITE, "a\0value", 7, XS_WRITE, "OK") &&
