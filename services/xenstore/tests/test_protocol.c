@@ -19,18 +19,38 @@
 static struct xsc_reply R;
 static char dir[64], logpath[128];
 
-static bool show_reply(void)
+/* A TAP line; a failure also shows the last reply. */
+static void ok(bool cond, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void ok(bool cond, const char *fmt, ...)
 {
-	printf("#   last reply: type %u len %u \"%.200s\"\n", (unsigned)R.type,
-	       (unsigned)R.len, R.data);
-	return false;
+	va_list ap;
+	va_start(ap, fmt);
+	tap_vok(cond, fmt, ap);
+	va_end(ap);
+	if (!cond)
+		printf("#   last reply: type %u len %u \"%.200s\"\n",
+		       (unsigned)R.type, (unsigned)R.len, R.data);
 }
 
-#define ok(cond, ...) ((void)(tap_ok((cond), __VA_ARGS__) || show_reply()))
+/* Sends a request of NUL-terminated strings; the reply lands in R. */
+static bool op(struct xsc *c, uint32_t type, uint32_t tx, ...)
+{
+	va_list ap;
+	va_start(ap, tx);
+	int rc = xsc_vop(c, type, tx, &R, ap);
+	va_end(ap);
+	return rc == 0;
+}
 
-#define DO(c, type, tx, ...) \
-	(xsc_op((c), (type), (tx), &R, __VA_ARGS__, (char *)NULL) == 0)
-#define DO0(c, type, tx) (xsc_request((c), (type), (tx), "", 0, &R) == 0)
+/* An empty payload. */
+static bool op0(struct xsc *c, uint32_t type, uint32_t tx)
+{
+	return xsc_request(c, type, tx, "", 0, &R) == 0;
+}
+
+#define DO(c, type, tx, ...) op((c), (type), (tx), __VA_ARGS__, (char *)NULL)
+#define DO0 op0
 
 static bool is_ok(uint32_t type)
 {
