@@ -641,6 +641,11 @@ static void test_quotas(struct xsc *d0, struct xsc *d1)
 	   "transaction-nodes quota: EQUOTA, logged");
 	DO(d1, XS_TRANSACTION_END, t1, "F");
 
+	ok(DO(d0, XS_CONTROL, 0, "quota", "1") && R.type == XS_CONTROL &&
+	   strstr(R.data, "watches            3 (used 0)") &&
+	   strstr(R.data, "transaction-nodes  3\n") &&
+	   DO(d0, XS_CONTROL, 0, "quota", "999") && err("ENOENT"),
+	   "CONTROL quota|<domid> shows a domain's quotas and use");
 	ok(DO(d0, XS_SET_QUOTA, 0, "nodes", "77") && is_ok(XS_SET_QUOTA) &&
 	   DO(d0, XS_GET_QUOTA, 0, "nodes") && xsc_is(&R, XS_GET_QUOTA, "77") &&
 	   DO(d0, XS_GET_QUOTA, 0, "1", "nodes") && xsc_is(&R, XS_GET_QUOTA, "1000"),
