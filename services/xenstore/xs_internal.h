@@ -56,7 +56,7 @@ int xs_table_init(struct xs_table *t);
 void xs_table_destroy(struct xs_table *t);	/* frees the nodes too */
 struct xs_node *xs_table_find(const struct xs_table *t, const char *path,
 			      size_t len, uint32_t hash);
-int xs_table_insert(struct xs_table *t, struct xs_node *n);
+void xs_table_insert(struct xs_table *t, struct xs_node *n);
 void xs_table_remove(struct xs_table *t, struct xs_node *n);
 void xs_node_free(struct xs_node *n);
 size_t xs_node_bytes(const struct xs_node *n);
@@ -191,7 +191,7 @@ int xs_op_set_perms(struct xs_view *v, const char *path,
 void xs_tree_delete(struct xs_store *st, struct xs_node *n);
 void xs_tree_set_owner(struct xs_store *st, struct xs_node *n,
 		       uint32_t old_owner);
-int xs_tree_adopt(struct xs_store *st, struct xs_node *n);
+void xs_tree_adopt(struct xs_store *st, struct xs_node *n);
 int xs_tree_rm(struct xs_store *st, const char *path);
 int xs_special_index(const char *path);
 
