@@ -728,6 +728,34 @@ static void test_bad_length(void)
 	xsc_close(&c);
 }
 
+/* Many clients at once: requests sent by all before any reply is read. */
+static void test_many_clients(struct xsc *d0)
+{
+	enum { N = 40 };
+	static struct xsc c[N];
+	char path[32], body[48];
+	for (int i = 0; i < N; i++) {
+		connect_as(&c[i], "sock");
+		int pl = snprintf(path, sizeof(path), "/many/c%d", i) + 1;
+		memcpy(body, path, (size_t)pl);
+		memcpy(body + pl, "v", 1);
+		struct xs_msg_header h = { XS_WRITE, (uint32_t)i, 0, (uint32_t)pl + 1 };
+		xsc_send_raw(&c[i], &h, sizeof(h));
+		xsc_send_raw(&c[i], body, (uint32_t)pl + 1);
+	}
+	bool all = true;
+	for (int i = 0; i < N; i++) {
+		struct xs_msg_header h;
+		char ok_text[3];
+		all &= read(c[i].fd, &h, sizeof(h)) == sizeof(h) &&
+		       h.type == XS_WRITE && h.req_id == (uint32_t)i && h.len == 3 &&
+		       read(c[i].fd, ok_text, 3) == 3;
+		xsc_close(&c[i]);
+	}
+	ok(all && DO(d0, XS_DIRECTORY, 0, "/many") && R.type == XS_DIRECTORY &&
+	   R.len == 40 * 3 + 30, "40 clients at once, each answered with its own req_id");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -754,6 +782,7 @@ int main(int argc, char **argv)
 	test_quotas(&d0, &d1);
 	test_domains(&d0, &w);
 	test_bad_length();
+	test_many_clients(&d0);
 
 	xsc_close(&d0);
 	xsc_close(&d1);
