@@ -55,6 +55,7 @@ static void drop_output(struct xs_conn *c)
 	c->out_tail = NULL;
 	c->out_off = 0;
 	c->out_replies = c->out_events = 0;
+	c->events_dropped = 0;
 }
 
 /* A peer that starts afresh: nothing of its past stays. */
@@ -150,6 +151,12 @@ static bool flush(struct xs_conn *c)
 		else
 			c->out_replies--;
 		free(o);
+	}
+	if (c->events_dropped && !c->out_head) {
+		xs_log(c->st, "connection %u (domain %u) reads again: %u watch events were dropped",
+		       (unsigned)c->id, (unsigned)c->dom->domid,
+		       (unsigned)c->events_dropped);
+		c->events_dropped = 0;
 	}
 	return moved;
 }

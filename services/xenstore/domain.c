@@ -3,6 +3,7 @@
  * connections, INTRODUCE and RELEASE. Records are kept once made, so that
  * nodes and connections may point at them.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +65,15 @@ int xs_domid_parse(const char *s, uint32_t *domid)
 	return err;
 }
 
+/* Fires "<name>/<domid>": watches on <name> see <name> (or, with depth
+ * 1, the whole path), watches on "<name>/<domid>" see only this domain. */
+static void fire_special(struct xs_store *st, const char *name, uint32_t domid)
+{
+	char path[40];
+	snprintf(path, sizeof(path), "%s/%u", name, (unsigned)domid);
+	xs_watch_fire(st, path, false, NULL, 0);
+}
+
 /* INTRODUCE <domid>|<gfn>|<evtchn>|: argv holds the three strings. */
 int xs_do_introduce(struct xs_conn *c, char **argv)
 {
@@ -105,7 +115,7 @@ int xs_do_introduce(struct xs_conn *c, char **argv)
 	d->introduced = true;
 	d->gfn = gfn;
 	d->evtchn = (uint32_t)evtchn;
-	xs_watch_fire(st, "@introduceDomain", false, NULL, 0);
+	fire_special(st, "@introduceDomain", domid);
 	return XS_OK;
 }
 
@@ -130,14 +140,23 @@ int xs_do_release(struct xs_conn *c, uint32_t domid)
 	d->introduced = false;
 	d->has_target = false;
 	d->features = XS_SUPPORTED_FEATURES;
-	if (!st->cfg.keep_orphans)
-		while (d->owned) {
-			char path[XENSTORE_ABS_PATH_MAX + 1];
-			memcpy(path, d->owned->path, d->owned->pathlen + 1);
-			if (xs_tree_rm(st, path) != XS_OK)
-				break;	/* the root: owned by dom0 only */
+	/* Each removal may take other owned nodes with it: restart. */
+	struct xs_node *n = st->cfg.keep_orphans ? NULL : d->owned;
+	while (n) {
+		if (n->pathlen == 1) {
+			n = n->owner_next;	/* the root stays, whoever owns it */
+			continue;
 		}
-	xs_watch_fire(st, "@releaseDomain", false, NULL, 0);
+		char path[XENSTORE_ABS_PATH_MAX + 1];
+		memcpy(path, n->path, n->pathlen + 1);
+		if (xs_tree_rm(st, path) != XS_OK) {
+			xs_log(st, "release of domain %u: cannot remove %s",
+			       (unsigned)domid, path);
+			break;
+		}
+		n = d->owned;
+	}
+	fire_special(st, "@releaseDomain", domid);
 	return XS_OK;
 }
 

@@ -47,7 +47,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 "usage: xenstored [options]\n"
-"  -s, --socket PATH          control-domain socket (default: $XENSTORED_PATH,\n"
+"  -s, --socket PATH          control-domain socket (default, as libxenstore:\n"
+"                             $XENSTORED_PATH, else $XENSTORED_RUNDIR/socket,\n"
 "                             else /run/xenstored/socket)\n"
 "  -U, --domain-socket D:PATH TEST ONLY: clients of PATH act as unprivileged\n"
 "                             domain D (may be repeated)\n"
@@ -107,14 +108,18 @@ int main(int argc, char **argv)
 	struct xsd_listener ls[MAX_LISTENERS];
 	int nls = 1;
 	struct xs_config cfg;
-	const char *env = getenv("XENSTORED_PATH");
+	static char default_path[256];
 	bool trace_on = false;
 	char *eq;
 	int ch;
 
 	log_file = stderr;
 	xs_config_defaults(&cfg);
-	ls[0] = (struct xsd_listener){ env ? env : "/run/xenstored/socket", 0, -1 };
+	const char *env_path = getenv("XENSTORED_PATH");
+	const char *rundir = getenv("XENSTORED_RUNDIR");
+	snprintf(default_path, sizeof(default_path), "%s/socket",
+		 rundir ? rundir : "/run/xenstored");
+	ls[0] = (struct xsd_listener){ env_path ? env_path : default_path, 0, -1 };
 	while ((ch = getopt_long(argc, argv, "s:U:T:l:Q:E:S:W:t:A:M:Kh", opts,
 				 NULL)) != -1) {
 		switch (ch) {
@@ -165,7 +170,7 @@ int main(int argc, char **argv)
 	cfg.trace = trace_line;
 	if (!trace_file)
 		trace_file = log_file;
-	if (strcmp(ls[0].path, "/run/xenstored/socket") == 0)
+	if (ls[0].path == default_path && !rundir)
 		mkdir("/run/xenstored", 0755);
 
 	struct xs_store *st = xs_store_new(&cfg);

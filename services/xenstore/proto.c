@@ -196,13 +196,19 @@ static int do_set_perms(struct xs_view *v, char *body, uint32_t len)
 	return err ? err : reply_str(v->st, "OK");
 }
 
+/* WATCH <wpath>|<token>|[<depth>|] and UNWATCH <wpath>|<token>|. */
 static int do_watch(struct xs_conn *c, char *body, uint32_t len, bool add)
 {
 	char *argv[3];
+	uint64_t depth = 0;
 	int n = split(body, len, argv, 3);
 	if (n < 2)
 		return XS_EINVAL;
-	int err = add ? xs_watch_add(c, argv[0], argv[1])
+	bool has_depth = add && n == 3 && argv[2][0];
+	if (has_depth && xs_parse_uint(argv[2], INT32_MAX, &depth))
+		return XS_EINVAL;
+	int err = add ? xs_watch_add(c, argv[0], argv[1],
+				     has_depth ? (int32_t)depth : -1)
 		      : xs_watch_remove(c, argv[0], argv[1]);
 	return err ? err : reply_str(c->st, "OK");
 }
@@ -373,6 +379,48 @@ static int do_quota(struct xs_conn *c, bool set, char *body, uint32_t len)
 	return reply_str(st, "OK");
 }
 
+/*
+ * CONTROL quota: the default quotas; CONTROL quota|<domid>: the domain's
+ * quotas and what it uses of nodes, watches and transactions.
+ */
+static int control_quota(struct xs_store *st, const char *domid_str)
+{
+	char text[768];
+	size_t used = 0;
+	const uint32_t *quota = st->cfg.quota;
+	struct xs_domain *d = NULL;
+	uint32_t domid;
+	if (domid_str) {
+		if (xs_domid_parse(domid_str, &domid))
+			return XS_EINVAL;
+		d = xs_domain_get(st, domid, false);
+		if (!d)
+			return XS_ENOENT;
+		quota = d->quota;
+	}
+	for (int q = 0; q < XS_Q_COUNT; q++) {
+		unsigned long long in_use = 0;
+		bool shown = d != NULL;
+		if (q == XS_Q_NODES && d)
+			in_use = d->nodes;
+		else if (q == XS_Q_WATCHES && d)
+			in_use = d->watches;
+		else if (q == XS_Q_TRANSACTIONS && d)
+			for (struct xs_conn *k = st->conns; k; k = k->next)
+				in_use += k->dom == d ? k->ntx : 0;
+		else
+			shown = false;
+		used += (size_t)snprintf(text + used, sizeof(text) - used,
+			"%-18s %u", xs_quota_name((enum xs_quota)q),
+			(unsigned)quota[q]);
+		if (shown)
+			used += (size_t)snprintf(text + used, sizeof(text) - used,
+						 " (used %llu)", in_use);
+		used += (size_t)snprintf(text + used, sizeof(text) - used, "\n");
+	}
+	return reply_str(st, text);
+}
+
 static int do_control(struct xs_conn *c, char *body, uint32_t len)
 {
 	struct xs_store *st = c->st;
@@ -400,15 +448,8 @@ static int do_control(struct xs_conn *c, char *body, uint32_t len)
 		xs_store_set_trace(st, argv[1][1] == 'n');
 		return reply_str(st, "OK");
 	}
-	if (strcmp(cmd, "quota") == 0 && n == 1) {
-		char text[512];
-		size_t used = 0;
-		for (int q = 0; q < XS_Q_COUNT; q++)
-			used += (size_t)snprintf(text + used, sizeof(text) - used,
-				"%-18s %u\n", xs_quota_name((enum xs_quota)q),
-				(unsigned)st->cfg.quota[q]);
-		return reply_str(st, text);
-	}
+	if (strcmp(cmd, "quota") == 0)
+		return control_quota(st, n == 2 ? argv[1] : NULL);
 	return XS_EINVAL;
 }
 

@@ -85,13 +85,12 @@ void xs_tree_set_owner(struct xs_store *st, struct xs_node *n,
 }
 
 /* Puts a fully built node into the tree. */
-int xs_tree_adopt(struct xs_store *st, struct xs_node *n)
+void xs_tree_adopt(struct xs_store *st, struct xs_node *n)
 {
 	n->gen = ++st->gen;
 	xs_table_insert(&st->nodes, n);
 	owner_link(st, n);
 	st->node_bytes += xs_node_bytes(n);
-	return XS_OK;
 }
 
 /* Removes one node (not its children) from the tree and frees it. */

@@ -93,7 +93,7 @@ static void grow(struct xs_table *t)
 	t->nbuckets = nb;
 }
 
-int xs_table_insert(struct xs_table *t, struct xs_node *n)
+void xs_table_insert(struct xs_table *t, struct xs_node *n)
 {
 	if (t->count >= t->nbuckets)
 		grow(t);
@@ -101,7 +101,6 @@ int xs_table_insert(struct xs_table *t, struct xs_node *n)
 	n->hash_next = *b;
 	*b = n;
 	t->count++;
-	return XS_OK;
 }
 
 void xs_table_remove(struct xs_table *t, struct xs_node *n)

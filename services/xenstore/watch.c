@@ -194,7 +194,8 @@ static int find_watch(struct xs_conn *c, const char *path, const char *token,
 	return XS_OK;
 }
 
-int xs_watch_add(struct xs_conn *c, const char *path, const char *token)
+int xs_watch_add(struct xs_conn *c, const char *path, const char *token,
+		 int32_t depth)
 {
 	struct xs_store *st = c->st;
 	char abs[XENSTORE_ABS_PATH_MAX + 1];
@@ -224,6 +225,7 @@ int xs_watch_add(struct xs_conn *c, const char *path, const char *token)
 	strcpy(w->token, token);
 	w->conn = c;
 	w->rel_off = rel_off;
+	w->depth = depth;
 	for (struct xs_wnode *n = w->wn; n; n = n->parent)
 		n->refs++;
 	w->wn_prev = w->wn->watches_last;
@@ -295,41 +297,74 @@ static void wpath(const struct xs_wnode *wn, char *out)
 	}
 }
 
+/* Levels of epath below the watched path (a prefix of it). */
+static uint32_t levels_below(const struct xs_wnode *wn, const char *epath)
+{
+	const char *p = epath + wn->pathlen;
+	uint32_t n = wn->pathlen == 1 && *p ? 1 : 0;	/* below the root */
+	for (; *p; p++)
+		n += *p == '/';
+	return n;
+}
+
 static void deliver(struct xs_store *st, struct xs_watch *w,
 		    const char *epath, const struct xs_perm *perms,
 		    uint32_t nperms)
 {
 	struct xs_conn *c = w->conn;
+	const char *shown = epath + w->rel_off;
+	size_t plen = strlen(shown);
 	if (c->dead)
 		return;
+	if (epath[0] == '@' && !w->wn->parent && w->depth != 1) {
+		/* "@releaseDomain/<domid>" shows as "@releaseDomain" unless
+		 * the watch asked for depth 1. */
+		plen = w->wn->seglen;
+	} else if (w->depth >= 0 && levels_below(w->wn, epath) > (uint32_t)w->depth) {
+		return;
+	}
 	if (!xs_conn_privileged(c) &&
 	    !(xs_perm_for(c, perms, nperms) & XS_ACCESS_READ))
 		return;
 	if (xs_quota_exceeded(c, XS_Q_WATCH_EVENTS, c->out_events + 1)) {
-		xs_quota_refuse(c, XS_Q_WATCH_EVENTS, c->out_events, epath);
+		/* One line when dropping starts; conn.c reports the total. */
+		if (c->events_dropped++ == 0)
+			xs_quota_refuse(c, XS_Q_WATCH_EVENTS, c->out_events, epath);
 		return;
 	}
-	const char *shown = epath + w->rel_off;
-	size_t plen = strlen(shown) + 1, tlen = strlen(w->token) + 1;
-	if (plen + tlen > XENSTORE_PAYLOAD_MAX) {
+	size_t tlen = strlen(w->token) + 1;
+	if (plen + 1 + tlen > XENSTORE_PAYLOAD_MAX) {
 		xs_log(st, "watch event for %s too long for token of %u bytes",
 		       epath, (unsigned)tlen);
 		return;
 	}
-	char *buf = malloc(plen + tlen);
+	char *buf = malloc(plen + 1 + tlen);
 	if (!buf)
 		return;
 	memcpy(buf, shown, plen);
-	memcpy(buf + plen, w->token, tlen);
-	xs_queue(c, XS_WATCH_EVENT, 0, 0, buf, (uint32_t)(plen + tlen), true);
+	buf[plen] = '\0';
+	memcpy(buf + plen + 1, w->token, tlen);
+	xs_queue(c, XS_WATCH_EVENT, 0, 0, buf, (uint32_t)(plen + 1 + tlen), true);
 	free(buf);
+}
+
+/* The special node of "@introduceDomain/<domid>" and the like, or -1. */
+static int special_of(const char *path)
+{
+	char name[32];
+	size_t n = strcspn(path, "/");
+	if (n >= sizeof(name))
+		return -1;
+	memcpy(name, path, n);
+	name[n] = '\0';
+	return xs_special_index(name);
 }
 
 void xs_watch_fire(struct xs_store *st, const char *path, bool recursive,
 		   const struct xs_perm *perms, uint32_t nperms)
 {
 	struct wwalk k = wwalk_begin(path);
-	int special = xs_special_index(path);
+	int special = special_of(path);
 
 	if (special >= 0) {
 		perms = st->special[special].perms;

@@ -12,7 +12,8 @@
 /* Domain ids from DOMID_FIRST_RESERVED on are not real domains. */
 #define XS_DOMID_FIRST_RESERVED 0x7ff0u
 #define XS_SUPPORTED_FEATURES \
-	(XENSTORE_SERVER_FEATURE_RECONNECTION | XENSTORE_SERVER_FEATURE_ERROR)
+	(XENSTORE_SERVER_FEATURE_RECONNECTION | XENSTORE_SERVER_FEATURE_ERROR | \
+	 XENSTORE_SERVER_FEATURE_WATCHDEPTH)
 
 struct xs_perm {
 	uint32_t domid;
@@ -55,7 +56,7 @@ int xs_table_init(struct xs_table *t);
 void xs_table_destroy(struct xs_table *t);	/* frees the nodes too */
 struct xs_node *xs_table_find(const struct xs_table *t, const char *path,
 			      size_t len, uint32_t hash);
-int xs_table_insert(struct xs_table *t, struct xs_node *n);
+void xs_table_insert(struct xs_table *t, struct xs_node *n);
 void xs_table_remove(struct xs_table *t, struct xs_node *n);
 void xs_node_free(struct xs_node *n);
 size_t xs_node_bytes(const struct xs_node *n);
@@ -110,6 +111,7 @@ struct xs_watch {
 	char *path;		/* as registered: relative or absolute */
 	char *token;
 	uint32_t rel_off;	/* bytes of the home prefix to strip, or 0 */
+	int32_t depth;		/* levels below the path that match; -1: all */
 };
 
 /* A node of the watch index: one path prefix holding watches below it. */
@@ -142,6 +144,7 @@ struct xs_conn {
 	struct xs_out *out_head, *out_tail;
 	uint32_t out_off;
 	uint32_t out_replies, out_events;
+	uint32_t events_dropped;	/* since the watch-events quota was hit */
 	struct xs_tx *txs;
 	uint32_t ntx, next_txid;
 	struct xs_watch *watches;
@@ -188,7 +191,7 @@ int xs_op_set_perms(struct xs_view *v, const char *path,
 void xs_tree_delete(struct xs_store *st, struct xs_node *n);
 void xs_tree_set_owner(struct xs_store *st, struct xs_node *n,
 		       uint32_t old_owner);
-int xs_tree_adopt(struct xs_store *st, struct xs_node *n);
+void xs_tree_adopt(struct xs_store *st, struct xs_node *n);
 int xs_tree_rm(struct xs_store *st, const char *path);
 int xs_special_index(const char *path);
 
@@ -206,7 +209,8 @@ int xs_canon_path(struct xs_conn *c, const char *in, char *out,
 /* watch.c */
 int xs_windex_init(struct xs_windex *w);
 void xs_windex_destroy(struct xs_windex *w);
-int xs_watch_add(struct xs_conn *c, const char *path, const char *token);
+int xs_watch_add(struct xs_conn *c, const char *path, const char *token,
+		 int32_t depth);
 int xs_watch_remove(struct xs_conn *c, const char *path, const char *token);
 void xs_watch_remove_all(struct xs_conn *c);
 void xs_watch_fire(struct xs_store *st, const char *path, bool recursive,

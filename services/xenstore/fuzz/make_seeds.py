@@ -20,6 +20,16 @@ def msg(conn, type_, *args, tx=0, value=None, block=False):
     return head + struct.pack("<H", len(body)) + body
 
 
+RING = 0x20      # record goes to the ring connection (domain 4)
+POKE = 0x40      # ... then sets one field of the ring page
+
+
+def poke(field, value):
+    """A ring record without bytes that sets a page field: req_cons,
+    req_prod, rsp_cons, rsp_prod, connection, error (0..5)."""
+    return bytes([RING | POKE | 8, 0, field]) + struct.pack("<I", value)
+
+
 def bad_length(conn, type_, length, payload):
     return (bytes([conn | 4, TYPES[type_], 1, 0]) +
             struct.pack("<H", len(payload)) + struct.pack("<I", length) +
@@ -81,6 +91,20 @@ SEEDS = {
                     msg(0, "MKDIR", "/local/domain/1"),
                     msg(0, "SET_PERMS", "/local/domain/1", "n1"),
                     msg(1, "WRITE", "v", value=b"V" * 3000)],
+    "ring-requests": [msg(0, "MKDIR", "/local/domain/4"),
+                      msg(0, "SET_PERMS", "/local/domain/4", "n4"),
+                      msg(RING, "WRITE", "a", value=b"x" * 1500),
+                      msg(RING, "READ", "a"),
+                      msg(RING, "WATCH", "a", "t", block=True),
+                      msg(0, "WRITE", "/local/domain/4/a/b", value=b"1"),
+                      msg(RING, "DIRECTORY", "a")],
+    "ring-attack": [msg(RING, "READ", "x"), poke(1, 0x7fffffff),
+                    msg(RING, "READ", "y"), poke(2, 0xfffffff0),
+                    msg(RING, "READ", "z")],
+    "ring-reconnect": [msg(RING, "WATCH", "/", "all"),
+                       msg(RING, "TRANSACTION_START", ""),
+                       poke(4, 1),
+                       msg(RING, "GET_DOMAIN_PATH", "4")],
     "watch-tx-flood": [msg(3, "WATCH", f"/f{i}", "t") for i in range(8)] +
                       [msg(3, "TRANSACTION_START", "") for _ in range(5)] +
                       [msg(3, "UNWATCH", "/f0", "t"),

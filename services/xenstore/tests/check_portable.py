@@ -11,7 +11,7 @@ ISO_C = {
     "malloc", "calloc", "realloc", "free",
     # <string.h>; compilers emit bcmp for memcmp() == 0 (Newlib has it)
     "memchr", "memcmp", "memcpy", "memmove", "memset", "bcmp",
-    "strcat", "strcmp", "strcpy", "strlen", "strncmp", "strncpy",
+    "strcat", "strcmp", "strcpy", "strcspn", "strlen", "strncmp", "strncpy",
     # <stdio.h> formatting into buffers only
     "snprintf", "vsnprintf",
 }

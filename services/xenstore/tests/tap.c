@@ -5,16 +5,22 @@
 
 static int ntests, nfailed;
 
-bool tap_ok(bool cond, const char *fmt, ...)
+bool tap_vok(bool cond, const char *fmt, va_list ap)
 {
-	va_list ap;
 	printf("%sok %d - ", cond ? "" : "not ", ++ntests);
-	va_start(ap, fmt);
 	vprintf(fmt, ap);
-	va_end(ap);
 	printf("\n");
 	fflush(stdout);
 	nfailed += !cond;
+	return cond;
+}
+
+bool tap_ok(bool cond, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	tap_vok(cond, fmt, ap);
+	va_end(ap);
 	return cond;
 }
 

@@ -19,18 +19,38 @@
 static struct xsc_reply R;
 static char dir[64], logpath[128];
 
-static bool show_reply(void)
+/* A TAP line; a failure also shows the last reply. */
+static void ok(bool cond, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void ok(bool cond, const char *fmt, ...)
 {
-	printf("#   last reply: type %u len %u \"%.200s\"\n", (unsigned)R.type,
-	       (unsigned)R.len, R.data);
-	return false;
+	va_list ap;
+	va_start(ap, fmt);
+	tap_vok(cond, fmt, ap);
+	va_end(ap);
+	if (!cond)
+		printf("#   last reply: type %u len %u \"%.200s\"\n",
+		       (unsigned)R.type, (unsigned)R.len, R.data);
 }
 
-#define ok(cond, ...) ((void)(tap_ok((cond), __VA_ARGS__) || show_reply()))
+/* Sends a request of NUL-terminated strings; the reply lands in R. */
+static bool op(struct xsc *c, uint32_t type, uint32_t tx, ...)
+{
+	va_list ap;
+	va_start(ap, tx);
+	int rc = xsc_vop(c, type, tx, &R, ap);
+	va_end(ap);
+	return rc == 0;
+}
 
-#define DO(c, type, tx, ...) \
-	(xsc_op((c), (type), (tx), &R, __VA_ARGS__, (char *)NULL) == 0)
-#define DO0(c, type, tx) (xsc_request((c), (type), (tx), "", 0, &R) == 0)
+/* An empty payload. */
+static bool op0(struct xsc *c, uint32_t type, uint32_t tx)
+{
+	return xsc_request(c, type, tx, "", 0, &R) == 0;
+}
+
+#define DO(c, type, tx, ...) op((c), (type), (tx), __VA_ARGS__, (char *)NULL)
+#define DO0 op0
 
 static bool is_ok(uint32_t type)
 {
@@ -430,6 +450,43 @@ static void test_watches(struct xsc *d0, struct xsc *d1, struct xsc *w)
 	event_is(w, "@releaseDomain", "out");
 	DO(d1, XS_RESET_WATCHES, 0, "");
 
+	/* Watch depth (XENSTORE_SERVER_FEATURE_WATCHDEPTH). */
+	ok(DO0(d0, XS_GET_FEATURE, 0) && xsc_is(&R, XS_GET_FEATURE, "7"),
+	   "GET_FEATURE: reconnection, error and watch depth");
+	DO(d0, XS_WATCH, 0, "/wd", "d1", "1");
+	event_is(d0, "/wd", "d1");
+	wr(d0, 0, "/wd/a/b", "");
+	wr(d0, 0, "/wd/c", "");
+	ok(event_is(d0, "/wd/c", "d1") && pending_events(d0) == 0,
+	   "WATCH with depth 1: a child fires, a grandchild does not");
+	DO(d0, XS_UNWATCH, 0, "/wd", "d1");
+	DO(d0, XS_WATCH, 0, "/", "root1", "1");
+	event_is(d0, "/", "root1");
+	wr(d0, 0, "/wd/x", "");
+	ok(pending_events(d0) == 0 && DO(d0, XS_RM, 0, "/wd") &&
+	   event_is(d0, "/wd", "root1"), "depth counts from the root too");
+	DO(d0, XS_UNWATCH, 0, "/", "root1");
+	ok(DO(d0, XS_WATCH, 0, "/wd", "bad", "x") && err("EINVAL"),
+	   "WATCH with a malformed depth: EINVAL");
+	DO(w, XS_WATCH, 0, "@releaseDomain", "all1", "1");
+	event_is(w, "@releaseDomain", "all1");
+	DO(w, XS_WATCH, 0, "@releaseDomain/3", "only3");
+	event_is(w, "@releaseDomain/3", "only3");
+	DO(d0, XS_INTRODUCE, 0, "3", "100", "7");
+	DO(d0, XS_INTRODUCE, 0, "2", "100", "7");
+	event_is(w, "@introduceDomain", "in");
+	event_is(w, "@introduceDomain", "in");
+	DO(d0, XS_RELEASE, 0, "2");
+	ok(event_is(w, "@releaseDomain", "out") &&
+	   event_is(w, "@releaseDomain/2", "all1") && pending_events(w) == 0,
+	   "@releaseDomain with depth 1 names the domain; @releaseDomain/3 stays quiet for 2");
+	DO(d0, XS_RELEASE, 0, "3");
+	ok(event_is(w, "@releaseDomain", "out") &&
+	   event_is(w, "@releaseDomain/3", "all1") &&
+	   event_is(w, "@releaseDomain/3", "only3"), "@releaseDomain/3 fires for 3");
+	DO(w, XS_UNWATCH, 0, "@releaseDomain", "all1");
+	DO(w, XS_UNWATCH, 0, "@releaseDomain/3", "only3");
+
 	/* Transactions and events. */
 	DO(d0, XS_TRANSACTION_START, 0, "");
 	uint32_t tx = (uint32_t)atoi(R.data);
@@ -584,6 +641,11 @@ static void test_quotas(struct xsc *d0, struct xsc *d1)
 	   "transaction-nodes quota: EQUOTA, logged");
 	DO(d1, XS_TRANSACTION_END, t1, "F");
 
+	ok(DO(d0, XS_CONTROL, 0, "quota", "1") && R.type == XS_CONTROL &&
+	   strstr(R.data, "watches            3 (used 0)") &&
+	   strstr(R.data, "transaction-nodes  3\n") &&
+	   DO(d0, XS_CONTROL, 0, "quota", "999") && err("ENOENT"),
+	   "CONTROL quota|<domid> shows a domain's quotas and use");
 	ok(DO(d0, XS_SET_QUOTA, 0, "nodes", "77") && is_ok(XS_SET_QUOTA) &&
 	   DO(d0, XS_GET_QUOTA, 0, "nodes") && xsc_is(&R, XS_GET_QUOTA, "77") &&
 	   DO(d0, XS_GET_QUOTA, 0, "1", "nodes") && xsc_is(&R, XS_GET_QUOTA, "1000"),
@@ -666,6 +728,34 @@ static void test_bad_length(void)
 	xsc_close(&c);
 }
 
+/* Many clients at once: requests sent by all before any reply is read. */
+static void test_many_clients(struct xsc *d0)
+{
+	enum { N = 40 };
+	static struct xsc c[N];
+	char path[32], body[48];
+	for (int i = 0; i < N; i++) {
+		connect_as(&c[i], "sock");
+		int pl = snprintf(path, sizeof(path), "/many/c%d", i) + 1;
+		memcpy(body, path, (size_t)pl);
+		memcpy(body + pl, "v", 1);
+		struct xs_msg_header h = { XS_WRITE, (uint32_t)i, 0, (uint32_t)pl + 1 };
+		xsc_send_raw(&c[i], &h, sizeof(h));
+		xsc_send_raw(&c[i], body, (uint32_t)pl + 1);
+	}
+	bool all = true;
+	for (int i = 0; i < N; i++) {
+		struct xs_msg_header h;
+		char ok_text[3];
+		all &= read(c[i].fd, &h, sizeof(h)) == sizeof(h) &&
+		       h.type == XS_WRITE && h.req_id == (uint32_t)i && h.len == 3 &&
+		       read(c[i].fd, ok_text, 3) == 3;
+		xsc_close(&c[i]);
+	}
+	ok(all && DO(d0, XS_DIRECTORY, 0, "/many") && R.type == XS_DIRECTORY &&
+	   R.len == 40 * 3 + 30, "40 clients at once, each answered with its own req_id");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -692,6 +782,7 @@ int main(int argc, char **argv)
 	test_quotas(&d0, &d1);
 	test_domains(&d0, &w);
 	test_bad_length();
+	test_many_clients(&d0);
 
 	xsc_close(&d0);
 	xsc_close(&d1);

@@ -197,7 +197,8 @@ static void test_basic(void)
 	struct xenstore_domain_interface *p = guests[1].page;
 	ok(conn_of(1) != NULL, "INTRODUCE makes a ring connection");
 	ok(p->server_features == (XENSTORE_SERVER_FEATURE_RECONNECTION |
-				  XENSTORE_SERVER_FEATURE_ERROR) &&
+				  XENSTORE_SERVER_FEATURE_ERROR |
+				  XENSTORE_SERVER_FEATURE_WATCHDEPTH) &&
 	   p->connection == XENSTORE_CONNECTED && p->error == 0,
 	   "the page advertises the server's features and is connected");
 	ok(ring_ok(1, XS_WRITE, "a\0value", 7, XS_WRITE, "OK") &&
@@ -418,14 +419,53 @@ static void test_outstanding(void)
 	xs_conn_process(c);
 	for (int i = 0; i < 1100; i++)
 		dom0_request(XS_WRITE, "/ev\0x", 5);
+	ok(strstr(logged, "quota: domain 7 refused watch-events") != NULL,
+	   "the first watch event over the watch-events quota (1024) is logged");
 	m.blocked = false;
 	xs_conn_process(c);
 	size_t event = XS_HEADER_SIZE + sizeof("/ev") + sizeof("token");
 	size_t reply = XS_HEADER_SIZE + sizeof("OK");
 	ok(m.out_bytes == reply + 1024 * event &&
-	   strstr(logged, "quota: domain 7 refused watch-events"),
-	   "watch events beyond the watch-events quota (1024) are dropped and logged");
+	   strstr(logged, "domain 7) reads again: 77 watch events were dropped"),
+	   "the rest are dropped, and counted in one line when the peer reads again");
 	xs_conn_free(c);
+}
+
+/* With keep_orphans, RELEASE leaves the domain's nodes in place. */
+static void test_keep_orphans(void)
+{
+	struct xs_config cfg;
+	xs_config_defaults(&cfg);
+	cfg.keep_orphans = true;
+	struct xs_store *kst = xs_store_new(&cfg);
+	static struct mem_transport m;
+	static char out[4096];
+	mem_init(&m, out, sizeof(out));
+	struct xs_conn *c = xs_conn_new(kst, &m.t, 0);
+	static const struct {
+		uint32_t type;
+		const char *payload;
+		uint32_t len;
+	} script[] = {
+		{ XS_INTRODUCE, "5\0" "1\0" "2", 6 },
+		{ XS_WRITE, "/orphan\0v", 9 },
+		{ XS_SET_PERMS, "/orphan\0n5", 11 },
+		{ XS_RELEASE, "5", 2 },
+		{ XS_READ, "/orphan", 8 },
+	};
+	for (size_t i = 0; i < sizeof(script) / sizeof(script[0]); i++) {
+		struct xs_msg_header h = { script[i].type, 1, 0, script[i].len };
+		m.out_len = 0;
+		mem_feed(&m, &h, sizeof(h));
+		mem_feed(&m, script[i].payload, script[i].len);
+		xs_conn_process(c);
+	}
+	struct xs_msg_header r;
+	memcpy(&r, out, sizeof(r));
+	ok(r.type == XS_READ && r.len == 1 && out[sizeof(r)] == 'v' &&
+	   xs_domain_nodes(kst, 5) == 1,
+	   "keep_orphans: RELEASE leaves the domain's nodes (still counted to it)");
+	xs_store_free(kst);
 }
 
 int main(void)
@@ -446,6 +486,7 @@ int main(void)
 	test_malicious();
 	test_release();
 	test_outstanding();
+	test_keep_orphans();
 	xs_store_free(st);
 	for (int i = 0; i < 8; i++)
 		free(guests[i].page);

@@ -9,28 +9,13 @@ Output is TAP.
 """
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import tempfile
-import time
+
+from xs_testlib import ok, run_daemon
 
 TOOLS = ["xenstore-write", "xenstore-read", "xenstore-ls", "xenstore-list",
          "xenstore-rm", "xenstore-chmod", "xenstore-exists", "xenstore-watch"]
-
-count = 0
-failed = 0
-
-
-def ok(cond, name, detail=""):
-    global count, failed
-    count += 1
-    print(f"{'' if cond else 'not '}ok {count} - {name}")
-    if not cond:
-        failed += 1
-        for line in str(detail).splitlines():
-            print(f"#   {line}")
-    sys.stdout.flush()
 
 
 class Store:
@@ -45,44 +30,21 @@ class Store:
                               text=True, timeout=timeout)
 
 
-def wait_for(path, seconds=10):
-    end = time.time() + seconds
-    while time.time() < end:
-        if os.path.exists(path):
-            return True
-        time.sleep(0.02)
-    return False
-
-
 def main():
     daemon = sys.argv[1]
     missing = [t for t in TOOLS if not shutil.which(t)]
     if missing:
         print(f"1..0 # SKIP xenstore-utils not installed ({' '.join(missing)})")
         return 0
-    tmp = tempfile.mkdtemp(prefix="xs-utils-")
-    log = os.path.join(tmp, "log")
-    s = Store(tmp)
-    proc = subprocess.Popen([daemon, "-s", s.sock[0], "-U", f"1:{s.sock[1]}",
-                             "-U", f"2:{s.sock[2]}", "-l", log,
-                             "--quota", "nodes=6"])
-    try:
-        if not all(wait_for(p) for p in s.sock.values()):
-            print("Bail out! daemon did not create its sockets")
-            return 1
-        run_tests(s, log)
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            rc = proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            rc = -1
-        ok(rc == 0, "daemon exits cleanly (no leaks under ASan)", f"rc={rc}")
-    print(f"1..{count}")
-    if failed == 0:
-        shutil.rmtree(tmp)
-    return 1 if failed else 0
+    def args(tmp):
+        sock = Store(tmp).sock
+        return ["-s", sock[0], "-U", f"1:{sock[1]}", "-U", f"2:{sock[2]}",
+                "-l", os.path.join(tmp, "log"), "--quota", "nodes=6"]
+
+    return run_daemon(daemon, "xs-utils-", args,
+                      lambda tmp: Store(tmp).sock.values(),
+                      lambda tmp: run_tests(Store(tmp),
+                                            os.path.join(tmp, "log")))
 
 
 def run_tests(s, log):

@@ -111,23 +111,28 @@ int xsc_request(struct xsc *c, uint32_t type, uint32_t tx, const void *payload,
 	}
 }
 
-int xsc_op(struct xsc *c, uint32_t type, uint32_t tx, struct xsc_reply *r, ...)
+int xsc_vop(struct xsc *c, uint32_t type, uint32_t tx, struct xsc_reply *r,
+	    va_list ap)
 {
 	char buf[XENSTORE_PAYLOAD_MAX + 64];
 	uint32_t len = 0;
-	va_list ap;
-	va_start(ap, r);
 	for (const char *s; (s = va_arg(ap, const char *));) {
 		size_t l = strlen(s) + 1;
-		if (len + l > sizeof(buf)) {
-			va_end(ap);
+		if (len + l > sizeof(buf))
 			return -1;
-		}
 		memcpy(buf + len, s, l);
 		len += (uint32_t)l;
 	}
-	va_end(ap);
 	return xsc_request(c, type, tx, buf, len, r);
+}
+
+int xsc_op(struct xsc *c, uint32_t type, uint32_t tx, struct xsc_reply *r, ...)
+{
+	va_list ap;
+	va_start(ap, r);
+	int rc = xsc_vop(c, type, tx, r, ap);
+	va_end(ap);
+	return rc;
 }
 
 int xsc_event(struct xsc *c, int timeout_ms, struct xsc_event *ev)

@@ -6,6 +6,7 @@
 #ifndef XS_CLIENT_H
 #define XS_CLIENT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -42,6 +43,8 @@ int xsc_request(struct xsc *c, uint32_t type, uint32_t tx, const void *payload,
 /* Sends a request whose payload is the NULL-terminated list of strings,
  * each followed by a NUL. */
 int xsc_op(struct xsc *c, uint32_t type, uint32_t tx, struct xsc_reply *r, ...);
+int xsc_vop(struct xsc *c, uint32_t type, uint32_t tx, struct xsc_reply *r,
+	    va_list ap);
 /* Waits up to timeout_ms for a watch event; 1 if one was taken. */
 int xsc_event(struct xsc *c, int timeout_ms, struct xsc_event *ev);
 void xsc_event_free(struct xsc_event *ev);
