@@ -14,3 +14,4 @@ if [ -n "$missing" ] || [ "${CI:-}" = true ]; then
   $SUDO apt-get update
   [ -z "$missing" ] || DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends $missing
 fi
+sh stubdoms/fetch-sources.sh >/dev/null
