@@ -3,6 +3,7 @@
 #include <ts/alloc.h>
 #include <ts/methods.h>
 #include <ts/print.h>
+#include <ts/string.h>
 #include <ts/thread.h>
 #include "stubdom.h"
 
@@ -61,4 +62,22 @@ int stubdom_create(const struct stubdom_config *cfg, struct ts_domain *d)
 			cfg->args, cfg->tsc_khz, heap_slot, cfg->heap_bits, exit_slot, cpio_addr, cpio_size,
 			cfg->priority, cfg->cpu);
 	return n < 0 || (size_t)n >= sizeof(d->info.cmdline) ? TS_ERR_RANGE : TS_OK;
+}
+
+int stubdom_give(struct ts_domain *d, const char *key, uint64_t cap, uint64_t rights,
+		 uint64_t badge)
+{
+	size_t len = strlen(d->info.cmdline), room = sizeof(d->info.cmdline) - len;
+	char word[48];
+	uint64_t slot;
+	int n, err;
+
+	/* Check the room first: a failed give changes nothing. */
+	n = ts_snprintf(word, sizeof(word), " %s=%lu", key, d->info.first_free);
+	if (n < 0 || (size_t)n >= sizeof(word) || (size_t)n >= room)
+		return TS_ERR_RANGE;
+	err = ts_domain_give(d, cap, rights, badge, &slot);
+	if (err == TS_OK)
+		memcpy(d->info.cmdline + len, word, (size_t)n + 1);
+	return err;
 }

@@ -32,4 +32,12 @@ struct stubdom_config {
 /* Returns a ts_error; on failure the objects made stay in the caller's CSpace. */
 int stubdom_create(const struct stubdom_config *cfg, struct ts_domain *d);
 
+/*
+ * Gives the domain a copy of cap (as ts_domain_give) and tells it where:
+ * appends " key=SLOT" to its command line, which libos_args_number()
+ * reads. TS_ERR_RANGE if the command line has no room left.
+ */
+int stubdom_give(struct ts_domain *d, const char *key, uint64_t cap, uint64_t rights,
+		 uint64_t badge);
+
 #endif

@@ -88,3 +88,14 @@ int libos_parse_args(const char *cmdline, struct libos_args *a)
 	a->argv[a->argc] = NULL;
 	return 0;
 }
+
+int libos_args_number(const struct libos_args *a, const char *key, uint64_t *value)
+{
+	const char *v, *rest;
+
+	for (int i = 0; i < a->argc; i++) {
+		if (key_value(a->argv[i], key, &v))
+			return number(v, '\0', value, &rest);
+	}
+	return -1;
+}

@@ -1,7 +1,8 @@
 /*
  * nltest: a Newlib stub domain exercising libc on libos: formatted
  * output, the heap growing from its Untyped, strtod and qsort, files from
- * the cpio archive, the clock and sleeping, a second thread, and exit.
+ * the cpio archive, the clock and sleeping, a second thread, events,
+ * shared pages, and exit. With the argument "abort" it calls abort().
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -244,12 +245,38 @@ static void test_event(void)
 		  "a signalled event returns its badge 0x%llx at once", (unsigned long long)word);
 }
 
+/* The page and notification the parent gave (stubdom_give: shared=SLOT ntfn=SLOT). */
+static void test_shared(void)
+{
+	uint64_t slot, ntfn;
+	struct libos_event ev;
+	char *page;
+
+	if (!tap_check(libos_args_number(&libos_args, "shared", &slot) == 0 &&
+		       libos_args_number(&libos_args, "ntfn", &ntfn) == 0,
+		       "the parent gave a shared page and a notification"))
+		return;
+	page = libos_map_shared(slot, 1, 1);
+	tap_check(page && strcmp(page, "parent: hello") == 0, "map the shared page: '%s'", page ? page : "");
+	if (page)
+		strcpy(page + 2048, "child: hello back");
+	errno = 0;
+	tap_check(libos_map_shared(slot, 1, 1) == NULL && errno == EINVAL,
+		  "mapping the same frame cap again fails with EINVAL");
+	tap_check(libos_event_init(&ev, ntfn) == 0 && libos_event_wait(&ev, 1000000000) == 0x4,
+		  "the parent's signal (badge 0x4) waits on the notification");
+}
+
 int main(int argc, char **argv)
 {
 	printf("%s: a Newlib stub domain, %d args:", argv[0], argc);
 	for (int i = 1; i < argc; i++)
 		printf(" %s", argv[i]);
 	printf("\n");
+	if (argc > 1 && strcmp(argv[1], "abort") == 0) {
+		printf("%s: calling abort()\n", argv[0]);
+		abort();
+	}
 	test_printf();
 	test_heap();
 	test_strtod_qsort();
@@ -257,5 +284,6 @@ int main(int argc, char **argv)
 	test_clock();
 	test_thread();
 	test_event();
+	test_shared();
 	return tap_done(argv[0]);
 }

@@ -1,6 +1,7 @@
 /*
  * The stub-domain system test's root task: it builds each Newlib stub
- * domain of the ISO (boot modules role=nltest, role=lwiptest) with the
+ * domain of the ISO (boot modules role=nltest, role=lwiptest, and
+ * role=nlabort: nltest calling abort) with the
  * cpio archive (role=files), waits for its exit status or a fault (with
  * a deadline), and reports TAP lines next to the ones the domains print.
  * It ends the QEMU run through the isa-debug-exit port (0xf4).
@@ -27,6 +28,47 @@ const struct ts_bootinfo *bi;	/* for the harness */
 extern unsigned tests_run, tests_failed;
 static uint64_t ep, timer;
 
+/* A page and a notification the root shares with nltest. */
+#define RW		(TS_RIGHT_READ | TS_RIGHT_WRITE)
+#define PARENT_BADGE	0x4
+static const char greeting[] = "parent: hello", answer[] = "child: hello back";
+static uint64_t shared_frame;
+
+static int give_shared(struct ts_domain *d)
+{
+	uint64_t ntfn, signaller = 0;
+	int err = ts_object_alloc(TS_OBJ_FRAME_4K, 0, &shared_frame);
+
+	if (err == TS_OK)
+		err = ts_frame_fill(shared_frame, greeting, sizeof(greeting));
+	if (err == TS_OK)
+		err = stubdom_give(d, "shared", shared_frame, RW, 0);
+	if (err == TS_OK)
+		err = ts_object_alloc(TS_OBJ_NOTIFICATION, 0, &ntfn);
+	if (err == TS_OK)
+		err = stubdom_give(d, "ntfn", ntfn, RW, 0);
+	if (err == TS_OK)
+		err = (signaller = ts_slot_alloc()) ? TS_OK : TS_ERR_RANGE;
+	if (err == TS_OK)
+		err = ts_cnode_mint(TS_ROOT_CNODE, signaller, TS_ROOT_CNODE, ntfn, TS_RIGHT_WRITE,
+				    PARENT_BADGE);
+	if (err == TS_OK)
+		ts_signal(signaller);	/* pending until the child waits */
+	return err;
+}
+
+/* After nltest exited: its answer in the second half of the shared page. */
+static void check_shared_answer(void)
+{
+	const char *page = (const char *)TS_SCRATCH_VADDR;
+	int err = ts_map_frame(shared_frame, TS_ROOT_VSPACE, TS_SCRATCH_VADDR, TS_RIGHT_READ, 0);
+
+	check(err == TS_OK && strcmp(page + 2048, answer) == 0,
+	      "nltest: the shared page holds its answer '%s'", err == TS_OK ? page + 2048 : "");
+	if (err == TS_OK)
+		ts_frame_unmap(shared_frame);
+}
+
 /* The program name and arguments: the module's command line without role=. */
 static void module_args(const struct ts_boot_module *m, char *out, size_t size)
 {
@@ -50,7 +92,8 @@ static void module_args(const struct ts_boot_module *m, char *out, size_t size)
 }
 
 /* Runs one stub domain to its exit and checks its status. */
-static void run_stubdom(const char *role, unsigned index)
+static void run_stubdom(const char *role, unsigned index, int (*give)(struct ts_domain *d),
+			uint64_t want_status)
 {
 	const struct ts_boot_module *m = find_module(role);
 	struct ts_domain d;
@@ -73,6 +116,8 @@ static void run_stubdom(const char *role, unsigned index)
 	cfg.image = (const void *)m->vaddr;
 	cfg.image_size = m->size;
 	err = stubdom_create(&cfg, &d);
+	if (err == TS_OK && give)
+		err = give(&d);
 	if (err == TS_OK)
 		err = ts_domain_start(&d);
 	ts_snprintf(name, sizeof(name), "%s: built as a stub domain and started ('%s')", role,
@@ -88,9 +133,9 @@ static void run_stubdom(const char *role, unsigned index)
 	ts_tcb_set_timeout(TS_ROOT_TCB, 0, 0);
 	ts_tcb_suspend(d.tcb);
 	if (msg.badge == (EXIT_BADGE | index) && ts_msginfo_label(msg.info) == LIBOS_EXIT) {
-		ts_snprintf(name, sizeof(name), "%s: exit status %ld reached the parent after %lu ms",
-			    role, (long)msg.mr[0], (ts_rdtsc() - start) / bi->tsc_khz);
-		check(msg.mr[0] == 0, "%s", name);
+		ts_snprintf(name, sizeof(name), "%s: exit status %ld (want %ld) reached the parent after %lu ms",
+			    role, (long)msg.mr[0], (long)want_status, (ts_rdtsc() - start) / bi->tsc_khz);
+		check(msg.mr[0] == want_status, "%s", name);
 	} else if (msg.badge == (FAULT_BADGE | index)) {
 		ts_snprintf(detail, sizeof(detail), " (fault %lu at rip %p, address/vector %lx)",
 			    ts_msginfo_label(msg.info), (void *)msg.mr[0], msg.mr[1]);
@@ -128,8 +173,11 @@ int main(void *start_arg)
 	    ts_tcb_bind_notification(TS_ROOT_TCB, ntfn) != TS_OK) {
 		check(0, "the root task makes its endpoint and timer");
 	} else {
-		run_stubdom("nltest", 1);
-		run_stubdom("lwiptest", 2);
+		run_stubdom("nltest", 1, give_shared, 0);
+		check_shared_answer();
+		run_stubdom("lwiptest", 2, NULL, 0);
+		/* abort() is SIGABRT to itself: status 128 + 6. */
+		run_stubdom("nlabort", 3, NULL, 134);
 	}
 	ts_printf("stubdom-tests: done\n");
 	exit_qemu(tests_failed != 0);

@@ -210,6 +210,13 @@ static void test_args(void)
 	      "args: cpio needs exactly ADDR,SIZE");
 	check(libos_parse_args("p heap=5", &a) == -1 && libos_parse_args("p heap=5,23", &a) == 0 &&
 	      a.heap == 5 && a.heap_bits == 23, "args: heap needs SLOT,BITS");
+	uint64_t v = 0;
+	check(libos_parse_args("p shared=7 ntfn=0x8 bad=x", &a) == 0 &&
+	      libos_args_number(&a, "shared", &v) == 0 && v == 7 &&
+	      libos_args_number(&a, "ntfn", &v) == 0 && v == 8 &&
+	      libos_args_number(&a, "bad", &v) == -1 && libos_args_number(&a, "none", &v) == -1 &&
+	      libos_args_number(&a, "share", &v) == -1,
+	      "args: key=N arguments by name");
 	memset(longline, 'a', sizeof(longline) - 1);
 	longline[sizeof(longline) - 1] = 0;
 	check(libos_parse_args(longline, &a) == -1, "args: a line longer than the buffer");

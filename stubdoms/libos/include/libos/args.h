@@ -38,4 +38,11 @@ struct libos_args {
  */
 int libos_parse_args(const char *cmdline, struct libos_args *a);
 
+/*
+ * The number N of the first argument "key=N" (e.g. where the builder's
+ * stubdom_give put a cap). Returns 0, or -1 if there is none or N is not
+ * a number.
+ */
+int libos_args_number(const struct libos_args *a, const char *key, uint64_t *value);
+
 #endif
