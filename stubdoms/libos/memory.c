@@ -3,6 +3,8 @@
  * Untyped (ts_alloc), sbrk, and mappings of frames the parent gave.
  */
 #include <errno.h>
+#include <malloc.h>
+#include <stdlib.h>
 #include <ts/alloc.h>
 #include <ts/methods.h>
 #include <ts/runtime.h>
@@ -99,6 +101,20 @@ no_memory:
 	libos_unlock(&libos_object_lock);
 	errno = ENOMEM;
 	return (void *)-1;
+}
+
+/* Newlib's aligned_alloc calls it but Newlib does not define it. */
+int posix_memalign(void **out, size_t align, size_t size)
+{
+	void *p;
+
+	if (align < sizeof(void *) || (align & (align - 1)))
+		return EINVAL;
+	p = memalign(align, size);
+	if (!p)
+		return ENOMEM;
+	*out = p;
+	return 0;
 }
 
 size_t libos_heap_mapped(void)

@@ -1,7 +1,7 @@
 /*
  * The stub-domain system test's root task: it builds each Newlib stub
  * domain of the ISO (boot modules role=nltest, role=lwiptest, and
- * role=nlabort: nltest calling abort) with the
+ * role=nlabort: nltest calling abort, role=xstest) with the
  * cpio archive (role=files), waits for its exit status or a fault (with
  * a deadline), and reports TAP lines next to the ones the domains print.
  * It ends the QEMU run through the isa-debug-exit port (0xf4).
@@ -178,6 +178,7 @@ int main(void *start_arg)
 		run_stubdom("lwiptest", 2, NULL, 0);
 		/* abort() is SIGABRT to itself: status 128 + 6. */
 		run_stubdom("nlabort", 3, NULL, 134);
+		run_stubdom("xstest", 4, NULL, 0);
 	}
 	ts_printf("stubdom-tests: done\n");
 	exit_qemu(tests_failed != 0);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <libos/args.h>
+#include <libos/xenbus.h>
 #include <tessera/object.h>
 
 /* The parsed command line (argv of main and the libos keys). */
@@ -64,6 +65,18 @@ int libos_event_create(struct libos_event *ev);
  * The resolution is the kernel's 10 ms tick.
  */
 uint64_t libos_event_wait(struct libos_event *ev, int64_t timeout_ns);
+
+/*
+ * A xenbus connection on Tessera: kicking xenstored signals `signal` (a
+ * badged notification cap), waiting for it is `event` with a timeout
+ * (after which requests fail with -ETIMEDOUT). `link` must outlive xb.
+ */
+struct libos_xenbus_link {
+	uint64_t signal;
+	struct libos_event *event;
+	int64_t timeout_ns;
+};
+void libos_xenbus_init(struct xenbus *xb, volatile void *page, struct libos_xenbus_link *link);
 
 /*
  * Maps count frames whose caps are in the consecutive slots first..
