@@ -3,7 +3,6 @@
  * reader on good and malformed archives, the heap bookkeeping of sbrk,
  * and the command line. TAP output.
  */
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,21 +10,7 @@
 #include <libos/args.h>
 #include <libos/cpio.h>
 #include <libos/heap.h>
-
-static int tests_run, tests_failed;
-
-static void check(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	tests_run++;
-	tests_failed += !cond;
-	printf("%s %d - ", cond ? "ok" : "not ok", tests_run);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
+#include "check.h"
 
 /* Appends one newc entry (header, name, data, padding) to buf at *len. */
 static void add_entry(char *buf, size_t *len, const char *name, uint32_t mode, const char *data,
@@ -231,6 +216,5 @@ int main(void)
 	test_cpio_malformed();
 	test_heap();
 	test_args();
-	printf("1..%d\n", tests_run);
-	return tests_failed != 0;
+	return check_done();
 }

@@ -4,27 +4,12 @@
  * this process: kicking the ring runs the server.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <libos/xenbus.h>
 #include "ring.h"
 #include "xenstore.h"
-
-static int tests_run, tests_failed;
-
-static void check(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	tests_run++;
-	tests_failed += !cond;
-	printf("%s %d - ", cond ? "ok" : "not ok", tests_run);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
+#include "check.h"
 
 static struct xenstore_domain_interface page;
 static struct xs_ring ring;
@@ -170,6 +155,5 @@ int main(void)
 	test_nodes();
 	test_watches();
 	test_broken();
-	printf("1..%d\n", tests_run);
-	return tests_failed != 0;
+	return check_done();
 }
