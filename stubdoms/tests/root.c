@@ -22,7 +22,7 @@
 #define EXIT_BADGE	0x100
 #define FAULT_BADGE	0x200
 #define TIMER_BADGE	(1ull << 62)
-#define DEADLINE_MS	60000
+#define DEADLINE_MS	20000
 
 const struct ts_bootinfo *bi;	/* for the harness */
 extern unsigned tests_run, tests_failed;
