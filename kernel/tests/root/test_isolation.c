@@ -73,6 +73,15 @@ static int start_agent(const struct ts_boot_module *mod, uint64_t frame, uint64_
 	uint64_t domid = 0, threads = 0;
 	struct ts_msg m = { 0 };
 
+	struct ts_domain_config bad = cfg;
+	uint64_t before = ts_alloc.next_slot;
+
+	bad.image_size = 32;	/* cut inside the ELF header */
+	check_err(ts_domain_create(&bad, &agent), TS_ERR_INVALID_ARGUMENT, "loader: a truncated ELF image is refused");
+	bad = cfg;
+	bad.cnode_radix = 2;	/* no room for its fixed slots */
+	check_err(ts_domain_create(&bad, &agent), TS_ERR_RANGE, "loader: a CNode too small for its slots is refused");
+	check(ts_alloc.next_slot == before, "loader: ... before it made anything");
 	if (!check_err(ts_domain_create(&cfg, &agent), TS_OK, "loader: build a domain from the agent ELF module"))
 		return 0;
 	check_err(ts_domain_give(&agent, ep, TS_RIGHT_WRITE, AGENT_BADGE, 0), TS_OK, "loader: give it a badged endpoint");
