@@ -238,14 +238,10 @@ static int all_finished(void)
 	return 1;
 }
 
-static void set_running(int run)
+static void stop_all(void)
 {
-	for (unsigned i = 0; i < INSTANCES; i++) {
-		if (run && !fuzzers[i].st->finished)
-			ts_tcb_resume(fuzzers[i].d.tcb);
-		else if (!run)
-			ts_tcb_suspend(fuzzers[i].d.tcb);
-	}
+	for (unsigned i = 0; i < INSTANCES; i++)
+		ts_tcb_suspend(fuzzers[i].d.tcb);
 }
 
 static void call_once(void *arg)
@@ -304,7 +300,7 @@ static void run_epoch(uint64_t deadline)
 			supervise(&fuzzers[i]);
 		ts_yield();
 	}
-	set_running(0);
+	stop_all();
 }
 
 void test_fuzz(void)
