@@ -20,7 +20,9 @@ extern struct libos_lock libos_object_lock;
 struct libos_thread {
 	struct ts_thread t;	/* first: the thread's fs base points at t.tls */
 	struct libos_event sleep;	/* made at its first sleep (sleep.ntfn 0 until then) */
-	uint64_t done;		/* notification signalled when fn returns */
+	uint64_t done;		/* notification the joiner waits on */
+	uint64_t done_signal;	/* its badged copy, signalled when fn returns (an unbadged
+				   signal with nobody waiting yet would be lost) */
 	void *(*fn)(void *);
 	void *arg;
 	void *result;

@@ -15,7 +15,7 @@ static void thread_main(void *arg)
 
 	ts_ipc()->user_data = (uint64_t)(uintptr_t)t;
 	t->result = t->fn(t->arg);
-	ts_signal(t->done);
+	ts_signal(t->done_signal);
 }
 
 int libos_thread_create(struct libos_thread **out, void *(*fn)(void *), void *arg, size_t stack_size)
@@ -24,6 +24,8 @@ int libos_thread_create(struct libos_thread **out, void *(*fn)(void *), void *ar
 	void *stack = malloc(stack_size);
 	int err = t && stack ? libos_object_alloc(TS_OBJ_NOTIFICATION, 0, &t->done) : TS_ERR_NOT_ENOUGH_MEMORY;
 
+	if (err == TS_OK)
+		err = libos_cap_mint(t->done, TS_RIGHT_WRITE, 1, &t->done_signal);
 	if (err == TS_OK) {
 		t->fn = fn;
 		t->arg = arg;

@@ -200,6 +200,11 @@ static void *worker(void *arg)
 	return w;
 }
 
+static void *identity(void *arg)
+{
+	return arg;
+}
+
 static void test_thread(void)
 {
 	struct work w = { 1, 20001, 0, 0 };
@@ -219,6 +224,14 @@ static void test_thread(void)
 	int joined = libos_thread_join(t, &result) == 0;
 	tap_check(joined && result == &w && w.mallocs_ok && ok && w.sum == 20000ll * 20001 / 2,
 		  "the thread ran (sum %lld) with both threads calling malloc/free", w.sum);
+
+	/* A thread that has long ended when join starts waiting. */
+	result = NULL;
+	if (tap_check(libos_thread_create(&t, identity, &w, 16384) == 0, "start a short thread")) {
+		usleep(30000);
+		joined = libos_thread_join(t, &result) == 0;
+		tap_check(joined && result == &w, "join a thread that ended before join was called");
+	}
 }
 
 static void test_event(void)
