@@ -96,7 +96,7 @@ static void run_stubdom(const char *role, unsigned index, int (*give)(struct ts_
 			uint64_t want_status)
 {
 	const struct ts_boot_module *m = find_module(role);
-	struct ts_domain d;
+	struct ts_domain d = { 0 };
 	char args[64], name[192], detail[96] = "";
 	struct stubdom_config cfg = {
 		.args = args, .cnode_radix = 12, .heap_bits = 23, .console = TS_ROOT_CONSOLE,
