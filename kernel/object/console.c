@@ -47,13 +47,16 @@ static int console_read_log(struct invocation *inv)
 	return TS_OK;
 }
 
+/* Writing needs WRITE; reading the log (everyone's output) needs READ. */
 int console_invoke(struct invocation *inv)
 {
+	unsigned rights = inv->slot->cap.rights;
+
 	switch (inv->label) {
 	case TS_CONSOLE_WRITE:
-		return console_write(inv);
+		return rights & TS_RIGHT_WRITE ? console_write(inv) : TS_ERR_INSUFFICIENT_RIGHTS;
 	case TS_CONSOLE_READ_LOG:
-		return console_read_log(inv);
+		return rights & TS_RIGHT_READ ? console_read_log(inv) : TS_ERR_INSUFFICIENT_RIGHTS;
 	default:
 		return TS_ERR_ILLEGAL_OPERATION;
 	}

@@ -93,8 +93,8 @@ enum ts_method {
 	TS_DOMAIN_GET_INFO,	/* -> MR0 = domid (or ~0 if unset), MR1 = threads bound */
 
 	/* Console (kernel log) */
-	TS_CONSOLE_WRITE = 96,	/* length (<= 8 * (TS_MSG_MAX_LENGTH - 1)), bytes packed in MR1.. */
-	TS_CONSOLE_READ_LOG,	/* offset -> MR0 = next offset, MR1 = byte count, bytes in MR2.. */
+	TS_CONSOLE_WRITE = 96,	/* (needs WRITE) length (<= 8 * (TS_MSG_MAX_LENGTH - 1)), bytes in MR1.. */
+	TS_CONSOLE_READ_LOG,	/* (needs READ) offset -> MR0 = next offset, MR1 = byte count, bytes in MR2.. */
 
 	/* Debug (held by the root task only) */
 	TS_DEBUG_CHECK_INVARIANTS = 112,	/* -> MR0 = number of violations found */

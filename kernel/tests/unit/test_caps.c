@@ -4,6 +4,7 @@
  * revoke (with their effect on threads and mappings), CSpace lookup, and
  * the IPC paths, all driven through the real system-call entry point.
  */
+#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -322,6 +323,23 @@ static void test_cspace(void)
 	check(cspace_lookup(me, 1ull << 63) == NULL, "cspace: nonzero guard bits fail");
 }
 
+static void test_console_rights(void)
+{
+	const char text[8] = "hello!\n";
+	word_t word;
+
+	memcpy(&word, text, 8);
+	cdt_insert_child(&cdt_root, &root[TS_ROOT_CONSOLE],
+			 &(struct cap){ .type = TS_CAP_CONSOLE, .rights = TS_RIGHTS_ALL });
+	INVOKE(TS_ROOT_CNODE, TS_CNODE_MINT, 80, TS_ROOT_CNODE, TS_ROOT_CONSOLE, TS_RIGHT_WRITE, 0);
+	check(INVOKE(80, TS_CONSOLE_WRITE, 7, word) == TS_OK &&
+	      memmem(host.console, host.console_len, "hello!", 6) != NULL, "console: a write-only cap writes");
+	check(INVOKE(80, TS_CONSOLE_READ_LOG, 0) == TS_ERR_INSUFFICIENT_RIGHTS,
+	      "console: reading the log needs the read right");
+	check(INVOKE(TS_ROOT_CONSOLE, TS_CONSOLE_READ_LOG, 0) == TS_OK && me->ctx.r10 > 0,
+	      "console: the full cap reads the log back");
+}
+
 static void test_cycles_and_chains(void)
 {
 	const word_t chain = 20000;
@@ -362,6 +380,7 @@ int main(void)
 	test_timeouts();
 	test_mappings();
 	test_cspace();
+	test_console_rights();
 	test_cycles_and_chains();
 	printf("1..%u\n", tests);
 	return failures != 0;
