@@ -55,7 +55,8 @@ void cpu_features_init(void)
 			.offset_low = addr & 0xffff,
 			.selector = SEL_KCODE,
 			.ist = v == 8 ? 1 : 0,
-			.type = 0x8e,	/* present, DPL 0, interrupt gate */
+			/* present interrupt gate; int3 and into may be used from user mode */
+			.type = v == 3 || v == 4 ? 0xee : 0x8e,
 			.offset_mid = (addr >> 16) & 0xffff,
 			.offset_high = addr >> 32,
 		};

@@ -63,7 +63,7 @@ enum ts_method {
 	TS_TCB_SET_MCP,		/* max controlled priority, <= caller's MCP */
 	TS_TCB_SET_AFFINITY,	/* cpu index */
 	TS_TCB_READ_REGISTERS,	/* -> MRs: the registers in enum ts_reg order */
-	TS_TCB_WRITE_REGISTERS,	/* resume (0/1), then TS_REG_COUNT values in ts_reg order */
+	TS_TCB_WRITE_REGISTERS,	/* resume (0/1), count (<= TS_REG_COUNT), then count values in ts_reg order */
 	TS_TCB_RESUME,
 	TS_TCB_SUSPEND,
 	TS_TCB_BIND_NOTIFICATION,	/* notification cptr */
