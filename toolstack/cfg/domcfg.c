@@ -91,7 +91,8 @@ static int get_string_list(struct ctx *c, struct cfg_setting *s,
 
 /* --- generic field decoders --- */
 
-enum field { F_STRING, F_TRI, F_ACTION, F_MEMORY, F_COUNT, F_I64 };
+enum field { F_STRING, F_STRING_LIST, F_TRI, F_ACTION, F_MEMORY, F_COUNT,
+             F_I64 };
 
 static const char *const action_names[] = {
     [ACT_DESTROY] = "destroy", [ACT_RESTART] = "restart",
@@ -123,6 +124,8 @@ static int decode_field(struct ctx *c, struct cfg_setting *s, enum field kind,
             return -1;
         *(const char **)field = str;
         return 0;
+    case F_STRING_LIST:
+        return get_string_list(c, s, (struct string_list *)field);
     case F_TRI:
         if (get_bool(c, s, &b) != 0)
             return -1;
@@ -220,30 +223,37 @@ static int decode_builder(struct ctx *c, struct cfg_setting *s)
     return 0;
 }
 
-static int decode_uuid(struct ctx *c, struct cfg_setting *s)
+/* Writes the lower-case form of U to OUT (37 bytes); -1 if U is not of the
+ * form xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx. */
+static int canonical_uuid(const char *u, char *out)
 {
-    const char *u;
-    if (get_string(c, s, &u) != 0)
-        return -1;
     static const int groups[] = { 8, 4, 4, 4, 12 };
-    char *out = arena_alloc(c->arena, 37);
-    if (out == NULL)
-        return bad(c, s, "out of memory%s", NULL);
     const char *p = u;
     size_t o = 0;
     for (int g = 0; g < 5; g++) {
         for (int i = 0; i < groups[g]; i++, p++) {
             if (hex_digit(*p) < 0)
-                return bad(c, s, "'%s' is not a UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)", u);
+                return -1;
             out[o++] = (char)tolower((unsigned char)*p);
         }
         if (g < 4) {
             if (*p++ != '-')
-                return bad(c, s, "'%s' is not a UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)", u);
+                return -1;
             out[o++] = '-';
         }
     }
-    if (*p != '\0')
+    return *p == '\0' ? 0 : -1;
+}
+
+static int decode_uuid(struct ctx *c, struct cfg_setting *s)
+{
+    const char *u;
+    if (get_string(c, s, &u) != 0)
+        return -1;
+    char *out = arena_alloc(c->arena, 37);
+    if (out == NULL)
+        return bad(c, s, "out of memory%s", NULL);
+    if (canonical_uuid(u, out) != 0)
         return bad(c, s, "'%s' is not a UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)", u);
     c->dc->uuid = out;
     return 0;
@@ -331,11 +341,6 @@ static int decode_loader(struct ctx *c, struct cfg_setting *s)
     return 0;
 }
 
-static int decode_bootloader_args(struct ctx *c, struct cfg_setting *s)
-{
-    return get_string_list(c, s, &c->dc->bootloader_args);
-}
-
 static int decode_boot(struct ctx *c, struct cfg_setting *s)
 {
     const char *b;
@@ -347,16 +352,6 @@ static int decode_boot(struct ctx *c, struct cfg_setting *s)
                    "c (disk), d (cdrom), n (network)", b);
     c->dc->boot = b;
     return 0;
-}
-
-static int decode_serial(struct ctx *c, struct cfg_setting *s)
-{
-    return get_string_list(c, s, &c->dc->serial);
-}
-
-static int decode_usbdevice(struct ctx *c, struct cfg_setting *s)
-{
-    return get_string_list(c, s, &c->dc->usbdevice);
 }
 
 /* viridian = 1, or a list of enlightenment groups. */
@@ -418,62 +413,83 @@ static int list_items(struct ctx *c, struct cfg_setting *s,
     return get_string_list(c, s, l);
 }
 
+/* Returns a copy in arena A of the N-item array OLD (items of SIZE bytes)
+ * with a copy of ITEM appended, or NULL when out of memory. */
+static void *append_item(struct arena *a, const void *old, unsigned n,
+                         const void *item, size_t size)
+{
+    char *items = arena_alloc(a, (n + 1) * size);
+    if (items == NULL)
+        return NULL;
+    if (n)
+        memcpy(items, old, n * size);
+    memcpy(items + n * size, item, size);
+    return items;
+}
+
 static int add_disk(struct ctx *c, const struct disk_spec *d)
 {
     struct domain_config *dc = c->dc;
-    struct disk_spec *disks = arena_alloc(c->arena,
-                                          (dc->ndisks + 1) * sizeof(*disks));
+    struct disk_spec *disks = append_item(c->arena, dc->disks, dc->ndisks, d,
+                                          sizeof(*d));
     if (disks == NULL)
         return -1;
-    if (dc->ndisks)
-        memcpy(disks, dc->disks, dc->ndisks * sizeof(*disks));
-    disks[dc->ndisks++] = *d;
     dc->disks = disks;
+    dc->ndisks++;
     return 0;
-}
-
-static int decode_disk(struct ctx *c, struct cfg_setting *s)
-{
-    struct string_list l;
-    if (list_items(c, s, &l) != 0)
-        return -1;
-    int rc = 0;
-    for (unsigned i = 0; i < l.n; i++) {
-        char prefix[256];
-        snprintf(prefix, sizeof(prefix), "%s:%d: disk", s->file,
-                 s->value->items[i]->line);
-        struct disk_spec d;
-        if (disk_spec_parse(c->arena, l.items[i], &d, c->diag, prefix) != 0) {
-            rc = -1;
-            continue;
-        }
-        for (unsigned j = 0; j < c->dc->ndisks; j++)
-            if (strcmp(c->dc->disks[j].vdev, d.vdev) == 0) {
-                diag_add(c->diag, DIAG_ERROR, "%s: vdev %s is used twice",
-                         prefix, d.vdev);
-                rc = -1;
-            }
-        if (rc == 0 && add_disk(c, &d) != 0)
-            return bad(c, s, "out of memory%s", NULL);
-    }
-    return rc;
 }
 
 static int add_vif(struct ctx *c, const struct vif_spec *v)
 {
     struct domain_config *dc = c->dc;
-    struct vif_spec *vifs = arena_alloc(c->arena,
-                                        (dc->nvifs + 1) * sizeof(*vifs));
+    struct vif_spec *vifs = append_item(c->arena, dc->vifs, dc->nvifs, v,
+                                        sizeof(*v));
     if (vifs == NULL)
         return -1;
-    if (dc->nvifs)
-        memcpy(vifs, dc->vifs, dc->nvifs * sizeof(*vifs));
-    vifs[dc->nvifs++] = *v;
     dc->vifs = vifs;
+    dc->nvifs++;
     return 0;
 }
 
-static int decode_vif(struct ctx *c, struct cfg_setting *s)
+/* Decoders of one item of a device list key: each parses SPEC, adding
+ * "PREFIX: reason" errors, and when KEEP appends it to the configuration.
+ * Returns 0, -1 for an invalid item, or -2 when out of memory. */
+typedef int device_decoder(struct ctx *c, const char *spec, const char *prefix,
+                           bool keep);
+
+static int decode_one_disk(struct ctx *c, const char *spec, const char *prefix,
+                           bool keep)
+{
+    struct disk_spec d;
+    if (disk_spec_parse(c->arena, spec, &d, c->diag, prefix) != 0)
+        return -1;
+    int rc = 0;
+    for (unsigned j = 0; j < c->dc->ndisks; j++)
+        if (strcmp(c->dc->disks[j].vdev, d.vdev) == 0) {
+            diag_add(c->diag, DIAG_ERROR, "%s: vdev %s is used twice",
+                     prefix, d.vdev);
+            rc = -1;
+        }
+    if (rc == 0 && keep && add_disk(c, &d) != 0)
+        return -2;
+    return rc;
+}
+
+static int decode_one_vif(struct ctx *c, const char *spec, const char *prefix,
+                          bool keep)
+{
+    struct vif_spec v;
+    if (vif_spec_parse(c->arena, spec, &v, c->diag, prefix) != 0)
+        return -1;
+    if (keep && add_vif(c, &v) != 0)
+        return -2;
+    return 0;
+}
+
+/* KEY = [ 'spec', ... ]: every item is checked, so that all errors are
+ * reported, but items are kept only while no error has been seen. */
+static int decode_device_list(struct ctx *c, struct cfg_setting *s,
+                              device_decoder *decode_one)
 {
     struct string_list l;
     if (list_items(c, s, &l) != 0)
@@ -481,17 +497,25 @@ static int decode_vif(struct ctx *c, struct cfg_setting *s)
     int rc = 0;
     for (unsigned i = 0; i < l.n; i++) {
         char prefix[256];
-        snprintf(prefix, sizeof(prefix), "%s:%d: vif", s->file,
-                 s->value->items[i]->line);
-        struct vif_spec v;
-        if (vif_spec_parse(c->arena, l.items[i], &v, c->diag, prefix) != 0) {
-            rc = -1;
-            continue;
-        }
-        if (rc == 0 && add_vif(c, &v) != 0)
+        snprintf(prefix, sizeof(prefix), "%s:%d: %s", s->file,
+                 s->value->items[i]->line, s->key);
+        int r = decode_one(c, l.items[i], prefix, rc == 0);
+        if (r == -2)
             return bad(c, s, "out of memory%s", NULL);
+        if (r != 0)
+            rc = -1;
     }
     return rc;
+}
+
+static int decode_disk(struct ctx *c, struct cfg_setting *s)
+{
+    return decode_device_list(c, s, decode_one_disk);
+}
+
+static int decode_vif(struct ctx *c, struct cfg_setting *s)
+{
+    return decode_device_list(c, s, decode_one_vif);
 }
 
 /* [DDDD:]BB:DD.F[@VSLOT][,options]; F may be '*' for all functions. */
@@ -629,7 +653,7 @@ static const struct key_decoder {
     FIELD("root", F_STRING, root),
     FIELD("extra", F_STRING, extra),
     FIELD("bootloader", F_STRING, bootloader),
-    CUSTOM("bootloader_args", decode_bootloader_args),
+    FIELD("bootloader_args", F_STRING_LIST, bootloader_args),
     FIELD("firmware", F_STRING, firmware),
     FIELD("firmware_override", F_STRING, firmware_override),
     CUSTOM("loader", decode_loader),
@@ -645,13 +669,13 @@ static const struct key_decoder {
     FIELD("on_watchdog", F_ACTION, on_watchdog),
     CUSTOM("boot", decode_boot),
     FIELD("acpi", F_TRI, acpi),
-    CUSTOM("serial", decode_serial),
+    FIELD("serial", F_STRING_LIST, serial),
     FIELD("vnc", F_TRI, vnc),
     FIELD("vnclisten", F_STRING, vnclisten),
     FIELD("vncpasswd", F_STRING, vncpasswd),
     FIELD("sdl", F_TRI, sdl),
     FIELD("usb", F_TRI, usb),
-    CUSTOM("usbdevice", decode_usbdevice),
+    FIELD("usbdevice", F_STRING_LIST, usbdevice),
     CUSTOM("device_model_version", decode_dm_version),
     FIELD("device_model_stubdomain_override", F_TRI, device_model_stubdomain),
     CUSTOM("device_model", decode_device_model),
