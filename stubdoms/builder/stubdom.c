@@ -57,10 +57,18 @@ int stubdom_create(const struct stubdom_config *cfg, struct ts_domain *d)
 	}
 	if (err != TS_OK)
 		return err;
-	n = ts_snprintf(d->info.cmdline, sizeof(d->info.cmdline),
-			"%s tsc_khz=%lu heap=%lu,%u exit=%lu cpio=0x%lx,%lu prio=%u cpu=%u",
-			cfg->args, cfg->tsc_khz, heap_slot, cfg->heap_bits, exit_slot, cpio_addr, cpio_size,
-			cfg->priority, cfg->cpu);
+	/* The command line has 128 bytes: keys without a value are left out. */
+	n = ts_snprintf(d->info.cmdline, sizeof(d->info.cmdline), "%s tsc_khz=%lu heap=%lu,%u",
+			cfg->args, cfg->tsc_khz, heap_slot, cfg->heap_bits);
+	if (n >= 0 && exit_slot)
+		n += ts_snprintf(d->info.cmdline + n, sizeof(d->info.cmdline) - (size_t)n,
+				 " exit=%lu", exit_slot);
+	if (n >= 0 && (size_t)n < sizeof(d->info.cmdline) && cpio_size)
+		n += ts_snprintf(d->info.cmdline + n, sizeof(d->info.cmdline) - (size_t)n,
+				 " cpio=0x%lx,%lu", cpio_addr, cpio_size);
+	if (n >= 0 && (size_t)n < sizeof(d->info.cmdline))
+		n += ts_snprintf(d->info.cmdline + n, sizeof(d->info.cmdline) - (size_t)n,
+				 " prio=%u cpu=%u", cfg->priority, cfg->cpu);
 	return n < 0 || (size_t)n >= sizeof(d->info.cmdline) ? TS_ERR_RANGE : TS_OK;
 }
 

@@ -105,8 +105,8 @@ _READ_WRITE_RETURN_TYPE read(int fd, void *buf, size_t len)
 	struct file *f;
 	size_t n;
 
-	if (is_console(fd))
-		return 0;	/* no console input yet */
+	if (is_console(fd))	/* console input only on a PV console ring */
+		return libos_pvconsole_active() ? libos_pvconsole_read(buf, len) : 0;
 	if (!(f = lookup(fd)))
 		return -1;
 	n = f->pos < f->size ? f->size - f->pos : 0;
@@ -127,6 +127,8 @@ _READ_WRITE_RETURN_TYPE write(int fd, const void *buf, size_t len)
 		errno = EBADF;	/* files are read-only */
 		return -1;
 	}
+	if (libos_pvconsole_active())
+		return libos_pvconsole_write(p, len);
 	for (size_t done = 0; done < len;) {
 		size_t n = len - done < TS_CONSOLE_WRITE_MAX ? len - done : TS_CONSOLE_WRITE_MAX;
 

@@ -43,4 +43,10 @@ extern struct libos_lock libos_thread_lock;
 void libos_heap_init(void);
 void libos_files_init(void);
 
+/* The PV console ring, if the domain was given one (pvconsole.c). */
+void libos_pvconsole_init(void);
+int libos_pvconsole_active(void);
+long libos_pvconsole_write(const char *buf, size_t n);
+long libos_pvconsole_read(char *buf, size_t n);	/* blocks if it has an event */
+
 #endif

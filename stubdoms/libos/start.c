@@ -43,6 +43,7 @@ void libos_start(const struct ts_child_info *info)
 			      libos_args.heap, 1);
 	libos_heap_init();
 	libos_files_init();
+	libos_pvconsole_init();
 	for (constructor *c = __init_array_start; c < __init_array_end; c++)
 		(*c)();
 	exit(program_main(libos_args.argc, libos_args.argv));

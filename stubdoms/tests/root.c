@@ -17,6 +17,7 @@
 #include <ts/syscall.h>
 #include "../builder/stubdom.h"
 #include "harness.h"
+#include "services.h"
 
 #define DEBUG_EXIT_PORT	0xf4
 #define EXIT_BADGE	0x100
@@ -179,6 +180,7 @@ int main(void *start_arg)
 		/* abort() is SIGABRT to itself: status 128 + 6. */
 		run_stubdom("nlabort", 3, NULL, 134);
 		run_stubdom("xstest", 4, NULL, 0);
+		test_services(ep);
 	}
 	ts_printf("stubdom-tests: done\n");
 	exit_qemu(tests_failed != 0);

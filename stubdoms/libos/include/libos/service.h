@@ -21,12 +21,14 @@ enum svc_label {
 	SVC_INTRODUCE = 1,
 	SVC_RELEASE = 2,	/* control only; MR0 = domid: stop serving, drop its caps */
 	/* Console service, any client: */
-	CONS_ATTACH = 16,	/* MR0 = domid; reply MR0 = bytes of replay, then the bytes */
-	CONS_READ = 17,		/* reply MR0 = bytes of new output, then the bytes */
-	CONS_WRITE = 18,	/* MR0 = count, then the bytes: input; reply MR0 = 1 if Ctrl-] detached */
+	CONS_ATTACH = 16,	/* MR0 = domid: the caller's output position starts at the replay */
+	CONS_READ = 17,		/* reply MR0 = bytes of output from there, then the bytes */
+	CONS_WRITE = 18,	/* MR0 = count, then the bytes: input; reply MR0 = 1 if Ctrl-]
+				   detached, MR1 = bytes the ring took */
 	CONS_DETACH = 19,
-	/* Only in a service started with the word "selftest": read MR0 (isolation test). */
-	SVC_PROBE_READ = 0x7e,
+	/* Only in a service started with the word "selftest" (<libos/server.h>): */
+	SVC_SELFTEST = 0x7d,	/* MR0 = a slot to try; reply MR0..2: errors seen */
+	SVC_PROBE_READ = 0x7e,	/* MR0 = an address to read */
 };
 
 enum svc_status {
