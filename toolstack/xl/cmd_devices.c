@@ -31,29 +31,43 @@ static void print_errors(const struct diag *d)
         fprintf(stderr, "%s%s\n", m->level == DIAG_WARNING ? "warning: " : "", m->text);
 }
 
-int xl_cmd_block_attach(struct xl *xl, const struct xl_cmd *cmd, int argc, char **argv)
+/* block-attach and network-attach: ARGV[2..] is one device spec of KIND,
+ * its parts joined by commas; errors are reported as "CMD: reason". */
+static int attach_device(struct xl *xl, const struct xl_cmd *cmd, int argc,
+                         char **argv, enum ctl_devkind kind)
 {
-    if (argc < 3)
-        return xl_need_args(cmd, argc - 1, 2);
     struct arena a = { 0 };
     struct diag d;
-    struct disk_spec disk;
+    union { struct disk_spec disk; struct vif_spec vif; } dev;
     diag_init(&d, &a);
     char *spec = join_spec(&a, argc - 2, argv + 2);
-    if (spec == NULL || disk_spec_parse(&a, spec, &disk, &d, "block-attach") != 0) {
-        print_errors(&d);
+    int parsed = -1;
+    if (spec != NULL && kind == CTL_DEV_VIF)
+        parsed = vif_spec_parse(&a, spec, &dev.vif, &d, cmd->name);
+    else if (spec != NULL)
+        parsed = disk_spec_parse(&a, spec, &dev.disk, &d, cmd->name);
+    print_errors(&d);
+    if (parsed != 0) {
         arena_free(&a);
         return XL_FAIL;
     }
-    print_errors(&d);
     uint32_t domid;
     int rc = xl_find_domain(xl, cmd->name, argv[1], &domid);
     if (rc == XL_OK) {
-        int err = CTL_CALL(&xl->ctl, disk_attach, domid, &disk);
+        int err = kind == CTL_DEV_VIF
+            ? CTL_CALL(&xl->ctl, nic_attach, domid, &dev.vif)
+            : CTL_CALL(&xl->ctl, disk_attach, domid, &dev.disk);
         rc = err == CTL_OK ? XL_OK : xl_report(xl, cmd->name, err);
     }
     arena_free(&a);
     return rc;
+}
+
+int xl_cmd_block_attach(struct xl *xl, const struct xl_cmd *cmd, int argc, char **argv)
+{
+    if (argc < 3)
+        return xl_need_args(cmd, argc - 1, 2);
+    return attach_device(xl, cmd, argc, argv, CTL_DEV_VBD);
 }
 
 int xl_cmd_block_detach(struct xl *xl, const struct xl_cmd *cmd, int argc, char **argv)
@@ -78,25 +92,7 @@ int xl_cmd_network_attach(struct xl *xl, const struct xl_cmd *cmd, int argc, cha
 {
     if (argc < 2)
         return xl_need_args(cmd, argc - 1, 1);
-    struct arena a = { 0 };
-    struct diag d;
-    struct vif_spec vif;
-    diag_init(&d, &a);
-    char *spec = join_spec(&a, argc - 2, argv + 2);
-    if (spec == NULL || vif_spec_parse(&a, spec, &vif, &d, "network-attach") != 0) {
-        print_errors(&d);
-        arena_free(&a);
-        return XL_FAIL;
-    }
-    print_errors(&d);
-    uint32_t domid;
-    int rc = xl_find_domain(xl, cmd->name, argv[1], &domid);
-    if (rc == XL_OK) {
-        int err = CTL_CALL(&xl->ctl, nic_attach, domid, &vif);
-        rc = err == CTL_OK ? XL_OK : xl_report(xl, cmd->name, err);
-    }
-    arena_free(&a);
-    return rc;
+    return attach_device(xl, cmd, argc, argv, CTL_DEV_VIF);
 }
 
 int xl_cmd_network_detach(struct xl *xl, const struct xl_cmd *cmd, int argc, char **argv)
