@@ -174,7 +174,8 @@ int xl_cmd_uptime(struct xl *xl, const struct xl_cmd *cmd, int argc, char **argv
     return XL_OK;
 }
 
-int xl_cmd_domid(struct xl *xl, const struct xl_cmd *cmd, int argc, char **argv)
+/* domid and domname take exactly one argument: XL_OK, or the usage result. */
+static int one_argument(const struct xl_cmd *cmd, int argc)
 {
     if (argc < 2)
         return xl_need_args(cmd, argc - 1, 1);
@@ -182,52 +183,59 @@ int xl_cmd_domid(struct xl *xl, const struct xl_cmd *cmd, int argc, char **argv)
         xl_help_cmd(cmd);
         return XL_USAGE;
     }
+    return XL_OK;
+}
+
+/* domid and domname: prints the id of the domain called NAME or, when NAME
+ * is NULL, the name of domain ID. */
+static int print_domain_id_or_name(struct xl *xl, const struct xl_cmd *cmd,
+                                   const char *name, unsigned long id)
+{
     struct ctl_domain *doms;
     size_t n;
     int err = CTL_CALL(&xl->ctl, list_domains, &doms, &n);
     if (err != CTL_OK)
         return xl_report(xl, cmd->name, err);
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(doms[i].name, argv[1]) == 0) {
+    for (size_t i = 0; i < n; i++) {
+        if (name != NULL && strcmp(doms[i].name, name) == 0)
             printf("%u\n", doms[i].domid);
-            free(doms);
-            return XL_OK;
-        }
+        else if (name == NULL && doms[i].domid == id)
+            printf("%s\n", doms[i].name);
+        else
+            continue;
+        free(doms);
+        return XL_OK;
+    }
     free(doms);
-    fprintf(stderr, "Can't get domid of domain name '%s', maybe this domain "
-            "does not exist.\n", argv[1]);
+    if (name != NULL)
+        fprintf(stderr, "Can't get domid of domain name '%s', maybe this domain "
+                "does not exist.\n", name);
+    else
+        fprintf(stderr, "Can't get domain name of domain id '%lu', maybe this "
+                "domain does not exist.\n", id);
     return XL_FAIL;
+}
+
+int xl_cmd_domid(struct xl *xl, const struct xl_cmd *cmd, int argc, char **argv)
+{
+    int rc = one_argument(cmd, argc);
+    if (rc != XL_OK)
+        return rc;
+    return print_domain_id_or_name(xl, cmd, argv[1], 0);
 }
 
 int xl_cmd_domname(struct xl *xl, const struct xl_cmd *cmd, int argc, char **argv)
 {
-    if (argc < 2)
-        return xl_need_args(cmd, argc - 1, 1);
-    if (argc > 2) {
-        xl_help_cmd(cmd);
-        return XL_USAGE;
-    }
+    int rc = one_argument(cmd, argc);
+    if (rc != XL_OK)
+        return rc;
     char *end;
     unsigned long id = strtoul(argv[1], &end, 10);
     if (*end != '\0' || argv[1][0] < '0' || argv[1][0] > '9') {
         fprintf(stderr, "Invalid domain id.\n\n");
         return XL_FAIL;
     }
-    struct ctl_domain *doms;
-    size_t n;
-    int err = CTL_CALL(&xl->ctl, list_domains, &doms, &n);
-    if (err != CTL_OK)
-        return xl_report(xl, cmd->name, err);
-    for (size_t i = 0; i < n; i++)
-        if (doms[i].domid == id) {
-            printf("%s\n", doms[i].name);
-            free(doms);
-            return XL_OK;
-        }
-    free(doms);
-    fprintf(stderr, "Can't get domain name of domain id '%lu', maybe this "
-            "domain does not exist.\n", id);
-    return XL_FAIL;
+    return print_domain_id_or_name(xl, cmd, NULL, id);
 }
 
 int xl_cmd_dmesg(struct xl *xl, const struct xl_cmd *cmd, int argc, char **argv)
