@@ -1,15 +1,18 @@
 #include "format.h"
 
 #include <inttypes.h>
+#include <string.h>
 
-static void state_letters(const struct ctl_domain *d, char s[7])
+/* The state letters of D in ORDER, a permutation of "rbpscd": each letter
+ * where its flag is set, '-' where not. */
+static void state_letters(const struct ctl_domain *d, const char *order,
+                          char s[7])
 {
-    s[0] = d->running ? 'r' : '-';
-    s[1] = d->blocked ? 'b' : '-';
-    s[2] = d->paused ? 'p' : '-';
-    s[3] = d->shutdown ? 's' : '-';
-    s[4] = d->crashed ? 'c' : '-';
-    s[5] = d->dying ? 'd' : '-';
+    static const char letters[] = "rbpscd";
+    const bool set[] = { d->running, d->blocked, d->paused, d->shutdown,
+                         d->crashed, d->dying };
+    for (int i = 0; i < 6; i++)
+        s[i] = set[strchr(letters, order[i]) - letters] ? order[i] : '-';
     s[6] = '\0';
 }
 
@@ -24,7 +27,7 @@ void fmt_list_header(FILE *out, bool verbose)
 void fmt_list_row(FILE *out, const struct ctl_domain *d, bool verbose)
 {
     char state[7];
-    state_letters(d, state);
+    state_letters(d, "rbpscd", state);
     fprintf(out, "%-40s %5" PRIu32 " %5" PRIu64 " %5u     %s %9.1f", d->name,
             d->domid, d->current_memkb / 1024, d->vcpus_online, state,
             (double)d->cpu_time_ns / 1e9);
@@ -140,14 +143,7 @@ void fmt_top_row(FILE *out, const struct ctl_domain *d, uint64_t total_kb,
                  double cpu_pct)
 {
     char state[7];
-    /* xentop orders the letters d s b c p r, unlike xl list */
-    state[0] = d->dying ? 'd' : '-';
-    state[1] = d->shutdown ? 's' : '-';
-    state[2] = d->blocked ? 'b' : '-';
-    state[3] = d->crashed ? 'c' : '-';
-    state[4] = d->paused ? 'p' : '-';
-    state[5] = d->running ? 'r' : '-';
-    state[6] = '\0';
+    state_letters(d, "dsbcpr", state);    /* xentop's order, unlike xl list */
     double mem_pct = total_kb ? 100.0 * (double)d->current_memkb / (double)total_kb : 0;
     double max_pct = total_kb ? 100.0 * (double)d->max_memkb / (double)total_kb : 0;
     fprintf(out, "%10s %s %10" PRIu64 " %6.1f %10" PRIu64 " %6.1f %10" PRIu64
