@@ -14,9 +14,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "bench_common.h"
 #include "xs_client.h"
 
 #define NWATCHERS 20
@@ -26,18 +26,6 @@ struct result {
 };
 
 static struct xsc_reply R;
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void node_path(char *out, size_t cap, unsigned i)
-{
-	snprintf(out, cap, "/bench/d%u/n%u", i / 100, i % 100);
-}
 
 static void write_node(struct xsc *c, uint32_t tx, const char *path,
 		       const char *val)
@@ -60,44 +48,44 @@ static void run(const char *sock, unsigned nodes, struct result *r)
 	}
 	xsc_op(&c, XS_RM, 0, &R, "/bench", (char *)NULL);
 	for (unsigned i = 0; i < nodes; i++) {
-		node_path(path, sizeof(path), i);
+		bench_node_path(path, sizeof(path), i);
 		write_node(&c, 0, path, "value");
 	}
 
 	const unsigned OPS = 20000;
-	double t0 = now();
+	double t0 = bench_now();
 	for (unsigned i = 0; i < OPS; i++) {
-		node_path(path, sizeof(path), (unsigned)rand_r(&seed) % nodes);
+		bench_node_path(path, sizeof(path), (unsigned)rand_r(&seed) % nodes);
 		xsc_op(&c, XS_READ, 0, &R, path, (char *)NULL);
 	}
-	r->reads = OPS / (now() - t0);
+	r->reads = OPS / (bench_now() - t0);
 
-	t0 = now();
+	t0 = bench_now();
 	for (unsigned i = 0; i < OPS; i++) {
-		node_path(path, sizeof(path), (unsigned)rand_r(&seed) % nodes);
+		bench_node_path(path, sizeof(path), (unsigned)rand_r(&seed) % nodes);
 		write_node(&c, 0, path, "new-value");
 	}
-	r->writes = OPS / (now() - t0);
+	r->writes = OPS / (bench_now() - t0);
 
-	t0 = now();
+	t0 = bench_now();
 	for (unsigned i = 0; i < OPS; i++) {
-		snprintf(path, sizeof(path), "/bench/d%u",
-			 (unsigned)rand_r(&seed) % (nodes / 100));
+		bench_dir_path(path, sizeof(path),
+			       (unsigned)rand_r(&seed) % (nodes / 100));
 		xsc_op(&c, XS_DIRECTORY, 0, &R, path, (char *)NULL);
 	}
-	r->dirs = OPS / (now() - t0);
+	r->dirs = OPS / (bench_now() - t0);
 
 	const unsigned TXS = 5000;
-	t0 = now();
+	t0 = bench_now();
 	for (unsigned i = 0; i < TXS; i++) {
 		xsc_op(&c, XS_TRANSACTION_START, 0, &R, "", (char *)NULL);
 		uint32_t tx = (uint32_t)atoi(R.data);
-		node_path(path, sizeof(path), (unsigned)rand_r(&seed) % nodes);
+		bench_node_path(path, sizeof(path), (unsigned)rand_r(&seed) % nodes);
 		xsc_op(&c, XS_READ, tx, &R, path, (char *)NULL);
 		write_node(&c, tx, path, "tx");
 		xsc_op(&c, XS_TRANSACTION_END, tx, &R, "T", (char *)NULL);
 	}
-	r->txs = TXS / (now() - t0);
+	r->txs = TXS / (bench_now() - t0);
 
 	/* NWATCHERS clients watch /fan; every write reaches all of them. */
 	static struct xsc w[NWATCHERS];
@@ -110,7 +98,7 @@ static void run(const char *sock, unsigned nodes, struct result *r)
 	}
 	const unsigned FANS = 2000;
 	unsigned got = 0;
-	t0 = now();
+	t0 = bench_now();
 	for (unsigned i = 0; i < FANS; i++) {
 		write_node(&c, 0, "/fan/x", "1");
 		for (int k = 0; k < NWATCHERS; k++)
@@ -119,7 +107,7 @@ static void run(const char *sock, unsigned nodes, struct result *r)
 				xsc_event_free(&ev);
 			}
 	}
-	r->events = got / (now() - t0);
+	r->events = got / (bench_now() - t0);
 	for (int i = 0; i < NWATCHERS; i++)
 		xsc_close(&w[i]);
 	xsc_close(&c);

@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "bench_common.h"
 #include "mem_transport.h"
 #include "xenstore.h"
 #include "xs_wire.h"
@@ -23,18 +23,6 @@ static void request(struct xs_conn *c, struct mem_transport *m, uint32_t type,
 	mem_feed(m, a, al);
 	mem_feed(m, b, blen);
 	xs_conn_process(c);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void node_path(char *out, size_t cap, unsigned i)
-{
-	snprintf(out, cap, "/bench/d%u/n%u", i / 100, i % 100);
 }
 
 #define NWATCHERS 100
@@ -57,7 +45,7 @@ static void run(unsigned nodes, struct result *r)
 	unsigned seed = 1;
 
 	for (unsigned i = 0; i < nodes; i++) {
-		node_path(path, sizeof(path), i);
+		bench_node_path(path, sizeof(path), i);
 		request(c, &m, XS_WRITE, 0, path, "value", 5);
 	}
 	struct xs_stats stats;
@@ -75,50 +63,50 @@ static void run(unsigned nodes, struct result *r)
 	}
 
 	const unsigned OPS = 200000;
-	double t0 = now();
+	double t0 = bench_now();
 	for (unsigned i = 0; i < OPS; i++) {
-		node_path(path, sizeof(path), (unsigned)rand_r(&seed) % nodes);
+		bench_node_path(path, sizeof(path), (unsigned)rand_r(&seed) % nodes);
 		request(c, &m, XS_READ, 0, path, NULL, 0);
 	}
-	r->reads = OPS / (now() - t0);
+	r->reads = OPS / (bench_now() - t0);
 
 	/* The same reads over 1000 nodes only: what is left when the working
 	 * set fits in the caches at both sizes. */
-	t0 = now();
+	t0 = bench_now();
 	for (unsigned i = 0; i < OPS; i++) {
-		node_path(path, sizeof(path), (unsigned)rand_r(&seed) % 1000);
+		bench_node_path(path, sizeof(path), (unsigned)rand_r(&seed) % 1000);
 		request(c, &m, XS_READ, 0, path, NULL, 0);
 	}
-	r->hot_reads = OPS / (now() - t0);
+	r->hot_reads = OPS / (bench_now() - t0);
 
 	/* Writes replace values of random nodes (nobody watches /bench). */
-	t0 = now();
+	t0 = bench_now();
 	for (unsigned i = 0; i < OPS; i++) {
-		node_path(path, sizeof(path), (unsigned)rand_r(&seed) % nodes);
+		bench_node_path(path, sizeof(path), (unsigned)rand_r(&seed) % nodes);
 		request(c, &m, XS_WRITE, 0, path, "new-value", 9);
 	}
-	r->writes = OPS / (now() - t0);
+	r->writes = OPS / (bench_now() - t0);
 
-	t0 = now();
+	t0 = bench_now();
 	for (unsigned i = 0; i < OPS; i++) {
-		snprintf(path, sizeof(path), "/bench/d%u",
-			 (unsigned)rand_r(&seed) % (nodes / 100));
+		bench_dir_path(path, sizeof(path),
+			       (unsigned)rand_r(&seed) % (nodes / 100));
 		request(c, &m, XS_DIRECTORY, 0, path, NULL, 0);
 	}
-	r->dirs = OPS / (now() - t0);
+	r->dirs = OPS / (bench_now() - t0);
 
 	/* START, READ, WRITE, END(commit) on random nodes. */
 	const unsigned TXS = 50000;
-	t0 = now();
+	t0 = bench_now();
 	for (unsigned i = 0; i < TXS; i++) {
 		request(c, &m, XS_TRANSACTION_START, 0, "", NULL, 0);
 		uint32_t tx = i + 1;
-		node_path(path, sizeof(path), (unsigned)rand_r(&seed) % nodes);
+		bench_node_path(path, sizeof(path), (unsigned)rand_r(&seed) % nodes);
 		request(c, &m, XS_READ, tx, path, NULL, 0);
 		request(c, &m, XS_WRITE, tx, path, "tx", 2);
 		request(c, &m, XS_TRANSACTION_END, tx, "T", NULL, 0);
 	}
-	r->txs = TXS / (now() - t0);
+	r->txs = TXS / (bench_now() - t0);
 
 	/* NWATCHERS connections watch /fan; each write fires one event each. */
 	for (unsigned i = 0; i < NWATCHERS; i++) {
@@ -130,7 +118,7 @@ static void run(unsigned nodes, struct result *r)
 	size_t before = 0, after = 0, expected = 0;
 	for (unsigned i = 0; i < NWATCHERS; i++)
 		before += wm[i].out_bytes;
-	t0 = now();
+	t0 = bench_now();
 	for (unsigned i = 0; i < FANS; i++) {
 		int pl = snprintf(path, sizeof(path), "/fan/n%u", i % 64);
 		request(c, &m, XS_WRITE, 0, path, "x", 1);
@@ -138,7 +126,7 @@ static void run(unsigned nodes, struct result *r)
 			xs_conn_process(wc[k]);
 		expected += NWATCHERS * (XS_HEADER_SIZE + (size_t)pl + 1 + 2);
 	}
-	double dt = now() - t0;
+	double dt = bench_now() - t0;
 	for (unsigned i = 0; i < NWATCHERS; i++)
 		after += wm[i].out_bytes;
 	r->fanout = (double)FANS * NWATCHERS / dt;
