@@ -177,19 +177,24 @@ static struct xs_wnode *wmake(struct xs_windex *w, const char *path)
 	return k.parent;
 }
 
-/*
- * Makes path absolute in abs and finds c's watch with that path and token
- * (*w = NULL if there is none).
- */
+/* A watch as WATCH and UNWATCH name it: the path made absolute, where the
+ * path as given starts in it, and the connection's watch (NULL if none). */
+struct watch_lookup {
+	char abs[XENSTORE_ABS_PATH_MAX + 1];
+	uint32_t rel_off;
+	struct xs_watch *w;
+};
+
+/* Makes path absolute and finds c's watch with that path and token. */
 static int find_watch(struct xs_conn *c, const char *path, const char *token,
-		      char *abs, uint32_t *rel_off, struct xs_watch **w)
+		      struct watch_lookup *f)
 {
-	int err = xs_canon_path(c, path, abs, true, rel_off);
+	int err = xs_canon_path(c, path, f->abs, true, &f->rel_off);
 	if (err)
 		return err;
-	struct xs_wnode *wn = wlookup(&c->st->windex, abs);
-	for (*w = wn ? wn->watches : NULL; *w; *w = (*w)->wn_next)
-		if ((*w)->conn == c && strcmp((*w)->token, token) == 0)
+	struct xs_wnode *wn = wlookup(&c->st->windex, f->abs);
+	for (f->w = wn ? wn->watches : NULL; f->w; f->w = f->w->wn_next)
+		if (f->w->conn == c && strcmp(f->w->token, token) == 0)
 			break;
 	return XS_OK;
 }
@@ -198,23 +203,21 @@ int xs_watch_add(struct xs_conn *c, const char *path, const char *token,
 		 int32_t depth)
 {
 	struct xs_store *st = c->st;
-	char abs[XENSTORE_ABS_PATH_MAX + 1];
-	uint32_t rel_off;
-	struct xs_watch *w;
-	int err = find_watch(c, path, token, abs, &rel_off, &w);
+	struct watch_lookup f;
+	int err = find_watch(c, path, token, &f);
 	if (err)
 		return err;
-	if (w)
+	if (f.w)
 		return XS_EEXIST;
 	if (xs_quota_exceeded(c, XS_Q_WATCHES, c->dom->watches + 1))
-		return xs_quota_refuse(c, XS_Q_WATCHES, c->dom->watches, abs);
+		return xs_quota_refuse(c, XS_Q_WATCHES, c->dom->watches, f.abs);
 
-	w = calloc(1, sizeof(*w));
+	struct xs_watch *w = calloc(1, sizeof(*w));
 	if (!w)
 		return XS_ENOMEM;
 	w->path = malloc(strlen(path) + 1);
 	w->token = malloc(strlen(token) + 1);
-	w->wn = w->path && w->token ? wmake(&st->windex, abs) : NULL;
+	w->wn = w->path && w->token ? wmake(&st->windex, f.abs) : NULL;
 	if (!w->wn) {
 		free(w->path);
 		free(w->token);
@@ -224,7 +227,7 @@ int xs_watch_add(struct xs_conn *c, const char *path, const char *token,
 	strcpy(w->path, path);
 	strcpy(w->token, token);
 	w->conn = c;
-	w->rel_off = rel_off;
+	w->rel_off = f.rel_off;
 	w->depth = depth;
 	for (struct xs_wnode *n = w->wn; n; n = n->parent)
 		n->refs++;
@@ -268,15 +271,13 @@ static void watch_free(struct xs_conn *c, struct xs_watch *w)
 
 int xs_watch_remove(struct xs_conn *c, const char *path, const char *token)
 {
-	char abs[XENSTORE_ABS_PATH_MAX + 1];
-	uint32_t rel_off;
-	struct xs_watch *w;
-	int err = find_watch(c, path, token, abs, &rel_off, &w);
+	struct watch_lookup f;
+	int err = find_watch(c, path, token, &f);
 	if (err)
 		return err;
-	if (!w)
+	if (!f.w)
 		return XS_ENOENT;
-	watch_free(c, w);
+	watch_free(c, f.w);
 	return XS_OK;
 }
 
