@@ -20,7 +20,7 @@
 #include <ts/string.h>
 #include <ts/syscall.h>
 #include <errno.h>
-#include "../builder/stubdom.h"
+#include "../builder/service.h"
 #include "harness.h"
 #include "services.h"
 #include "xs_wire.h"
@@ -44,9 +44,10 @@ static const struct {
 
 static uint64_t ep;			/* the root's fault and exit endpoint */
 static uint64_t wake, wake_timeout;	/* what the root waits on, and its timer's copy */
-static struct ts_domain dom[NR_DOMS];
-static uint64_t cons_ctl, cons_client, xs_ctl;	/* the root's endpoint caps */
-static uint64_t cons_events, xs_events;		/* the services' notifications */
+static struct stubdom_service cons, xs;
+static struct ts_domain client;
+static struct ts_domain *dom[NR_DOMS] = { &cons.dom, &xs.dom, &client };
+static uint64_t cons_client;		/* the root's `xl console` cap */
 static struct xenbus xb;
 
 static uint64_t object(enum ts_object_type type)
@@ -95,41 +96,7 @@ static int xb_wait(void *arg)
 	return wait_wake(2000) == 0;
 }
 
-/* A request on a service endpoint: label, MRs, caps; returns the reply's label. */
-static unsigned call(uint64_t cap, uint64_t label, const uint64_t *mr, unsigned n,
-		     const uint64_t *caps, unsigned nr_caps, uint64_t *reply)
-{
-	struct ts_ipc_buffer *ipc = ts_ipc();
-	struct ts_msg m = { 0 };
-
-	ipc->receive_cnode = 0;
-	for (unsigned i = 0; i < nr_caps; i++)
-		ipc->caps[i] = caps[i];
-	for (unsigned i = 0; i < n; i++) {
-		if (i < TS_MSG_REG_COUNT)
-			m.mr[i] = mr[i];
-		else
-			ipc->msg[i] = mr[i];
-	}
-	m.info = ts_msginfo_new(label, nr_caps, n);
-	ts_call(cap, &m);
-	if (reply) {
-		for (unsigned i = 0; i < ts_msginfo_length(m.info) && i < TS_MSG_MAX_LENGTH; i++)
-			reply[i] = i < TS_MSG_REG_COUNT ? m.mr[i] : ipc->msg[i];
-	}
-	return (unsigned)ts_msginfo_label(m.info);
-}
-
-/* SVC_INTRODUCE of domain i: its ring frame and a WRITE cap of the notification that wakes it. */
-static unsigned introduce(uint64_t service, unsigned i, uint64_t frame, uint64_t ntfn)
-{
-	uint64_t mr[2 + SVC_NAME_MAX / 8] = { doms[i].domid, strlen(doms[i].name) };
-	uint64_t caps[2] = { frame, mint(ntfn, TS_RIGHT_WRITE, 1) };
-
-	svc_pack(mr + 2, doms[i].name, mr[1]);
-	return call(service, SVC_INTRODUCE, mr, 2 + svc_bytes_mrs(mr[1]), caps, 2, NULL);
-}
-
+/* Builds domain i: a plain stub domain, or a service with its endpoint and notification. */
 static int build(unsigned i, const char *args)
 {
 	const struct ts_boot_module *m = find_module(doms[i].role);
@@ -147,7 +114,9 @@ static int build(unsigned i, const char *args)
 	/* Only the console service writes to the serial line, and cannot read the kernel log. */
 	if (i == CONSOLED)
 		cfg.console = mint(TS_ROOT_CONSOLE, TS_RIGHT_WRITE, 0);
-	return stubdom_create(&cfg, &dom[i]);
+	if (i == CLIENT)
+		return stubdom_create(&cfg, &client);
+	return stubdom_service_create(&cfg, i == CONSOLED ? &cons : &xs);
 }
 
 /* A domain's PV console: frame and notifications given, introduced to the console service. */
@@ -157,13 +126,13 @@ static int give_console(unsigned i, uint64_t *ntfn_out)
 	int err = frame && ntfn ? TS_OK : TS_ERR_NOT_ENOUGH_MEMORY;
 
 	if (err == TS_OK)
-		err = stubdom_give(&dom[i], "pvcons", frame, RW, 0);
+		err = stubdom_give(dom[i], "pvcons", frame, RW, 0);
 	if (err == TS_OK)
-		err = stubdom_give(&dom[i], "pvkick", cons_events, TS_RIGHT_WRITE,
-				   svc_kick_badge(doms[i].domid));
+		err = stubdom_give_kick(dom[i], "pvkick", &cons, doms[i].domid);
 	if (err == TS_OK && ntfn_out)
-		err = stubdom_give(&dom[i], "pvevent", ntfn, RW, 0);
-	if (err == TS_OK && introduce(cons_ctl, i, frame, ntfn) != SVC_OK)
+		err = stubdom_give(dom[i], "pvevent", ntfn, RW, 0);
+	if (err == TS_OK &&
+	    stubdom_service_introduce(&cons, doms[i].domid, doms[i].name, frame, ntfn) != SVC_OK)
 		err = TS_ERR_INVALID_ARGUMENT;
 	if (ntfn_out)
 		*ntfn_out = ntfn;
@@ -172,50 +141,39 @@ static int give_console(unsigned i, uint64_t *ntfn_out)
 
 static int start_services(void)
 {
-	uint64_t cons_ep = object(TS_OBJ_ENDPOINT), xs_ep = object(TS_OBJ_ENDPOINT);
 	uint64_t dom0_ring = object(TS_OBJ_FRAME_4K);
 	int err;
 
-	cons_events = object(TS_OBJ_NOTIFICATION);
-	xs_events = object(TS_OBJ_NOTIFICATION);
 	wake = object(TS_OBJ_NOTIFICATION);
 	wake_timeout = mint(wake, TS_RIGHT_WRITE, WAKE_TIMEOUT);
-	cons_ctl = mint(cons_ep, TS_RIGHT_WRITE | TS_RIGHT_GRANT, SVC_BADGE_CONTROL);
-	cons_client = mint(cons_ep, TS_RIGHT_WRITE, CLIENT_BADGE);
-	xs_ctl = mint(xs_ep, TS_RIGHT_WRITE | TS_RIGHT_GRANT, SVC_BADGE_CONTROL);
-	if (!cons_ctl || !cons_client || !xs_ctl || !wake_timeout || !dom0_ring || !xs_events)
+	if (!wake_timeout || !dom0_ring)
 		return TS_ERR_NOT_ENOUGH_MEMORY;
 
 	err = build(CONSOLED, "consoled selftest");
 	if (err == TS_OK)
-		err = stubdom_give(&dom[CONSOLED], "svc", cons_ep, TS_RIGHT_READ, 0);
+		err = ts_domain_start(&cons.dom);
 	if (err == TS_OK)
-		err = stubdom_give(&dom[CONSOLED], "events", cons_events, TS_RIGHT_READ, 0);
-	if (err == TS_OK)
-		err = ts_domain_start(&dom[CONSOLED]);
+		err = (cons_client = mint(cons.endpoint, TS_RIGHT_WRITE, CLIENT_BADGE)) ? TS_OK
+										   : TS_ERR_RANGE;
 	if (err != TS_OK)
 		return err;
 
 	err = build(XENSTORED, "xenstored selftest");
 	if (err == TS_OK)
-		err = stubdom_give(&dom[XENSTORED], "svc", xs_ep, TS_RIGHT_READ, 0);
+		err = stubdom_give(&xs.dom, "dom0ring", dom0_ring, RW, 0);
 	if (err == TS_OK)
-		err = stubdom_give(&dom[XENSTORED], "events", xs_events, TS_RIGHT_READ, 0);
-	if (err == TS_OK)
-		err = stubdom_give(&dom[XENSTORED], "dom0ring", dom0_ring, RW, 0);
-	if (err == TS_OK)
-		err = stubdom_give(&dom[XENSTORED], "dom0kick", wake, TS_RIGHT_WRITE, 1);
+		err = stubdom_give(&xs.dom, "dom0kick", wake, TS_RIGHT_WRITE, 1);
 	/* It never waits for its console (no pvevent): the service signals a notification nobody waits on. */
 	if (err == TS_OK)
 		err = give_console(XENSTORED, NULL);
 	if (err == TS_OK)
-		err = ts_domain_start(&dom[XENSTORED]);
+		err = ts_domain_start(&xs.dom);
 	if (err == TS_OK)
 		err = ts_map_frame(dom0_ring, TS_ROOT_VSPACE, SERVICES_DOM0_RING_VADDR, RW, 0);
 	if (err == TS_OK) {
 		static uint64_t kick;
 
-		kick = mint(xs_events, TS_RIGHT_WRITE, svc_kick_badge(0));
+		kick = mint(xs.events, TS_RIGHT_WRITE, svc_kick_badge(0));
 		xenbus_init(&xb, (volatile void *)SERVICES_DOM0_RING_VADDR, xb_kick, xb_wait, &kick);
 	}
 	return err;
@@ -230,12 +188,11 @@ static int start_client(void)
 	int err = ring && ntfn ? build(CLIENT, "svcclient") : TS_ERR_NOT_ENOUGH_MEMORY;
 
 	if (err == TS_OK)
-		err = stubdom_give(&dom[CLIENT], "xsring", ring, RW, 0);
+		err = stubdom_give(&client, "xsring", ring, RW, 0);
 	if (err == TS_OK)
-		err = stubdom_give(&dom[CLIENT], "xskick", xs_events, TS_RIGHT_WRITE,
-				   svc_kick_badge(doms[CLIENT].domid));
+		err = stubdom_give_kick(&client, "xskick", &xs, doms[CLIENT].domid);
 	if (err == TS_OK)
-		err = stubdom_give(&dom[CLIENT], "xsevent", ntfn, RW, 0);
+		err = stubdom_give(&client, "xsevent", ntfn, RW, 0);
 	if (err == TS_OK)
 		err = give_console(CLIENT, &cons_ntfn);
 	if (!check(err == TS_OK, "services: the client domain is built, its console introduced (%s)",
@@ -252,70 +209,63 @@ static int start_client(void)
 	check(xenbus_watch(&xb, "@introduceDomain", "intro") == 0 &&
 	      xenbus_next_event(&xb, path, sizeof(path), token, sizeof(token)) == 0,
 	      "xenstore: the control domain watches @introduceDomain");
-	status = introduce(xs_ctl, CLIENT, ring, ntfn);
+	status = stubdom_service_introduce(&xs, doms[CLIENT].domid, "client", ring, ntfn);
 	check(status == SVC_OK, "xenstore: SVC_INTRODUCE of domain 5 with its ring (status %u)", status);
 	err = xenbus_next_event(&xb, path, sizeof(path), token, sizeof(token));
 	check(err == 0 && strcmp(path, "@introduceDomain") == 0 && strcmp(token, "intro") == 0,
 	      "xenstore: @introduceDomain fires ('%s', token '%s', %d)", path, token, err);
-	status = introduce(xs_ctl, CLIENT, ring, ntfn);
+	status = stubdom_service_introduce(&xs, doms[CLIENT].domid, "client", ring, ntfn);
 	check(status == SVC_OK, "xenstore: the same INTRODUCE again is OK, as in Xen (status %u)",
 	      status);
-	err = ts_domain_start(&dom[CLIENT]);
+	err = ts_domain_start(&client);
 	return check(err == TS_OK, "services: the client domain starts (%s)", ts_error_name(err));
 }
 
 /* CONS_READ until the output holds want (or the deadline); out gets what was read. */
 static int read_until(const char *want, char *out, size_t size)
 {
-	uint64_t mr[1 + SVC_BYTES_MAX / 8], end = ts_rdtsc() + DEADLINE_MS * bi->tsc_khz;
+	static char buf[SVC_BYTES_MAX];
+	uint64_t end = ts_rdtsc() + DEADLINE_MS * bi->tsc_khz;
 	size_t len = 0;
+	long n;
 
 	out[0] = 0;
 	while (ts_rdtsc() < end) {
-		if (call(cons_client, CONS_READ, NULL, 0, NULL, 0, mr) != SVC_OK)
+		if ((n = stubdom_console_read(cons_client, buf, sizeof(buf))) < 0)
 			return 0;
-		if (mr[0] && mr[0] <= SVC_BYTES_MAX) {
-			size_t n = len + mr[0] < size ? mr[0] : size - 1 - len;
-
-			svc_unpack(out + len, mr + 1, n);
-			len += n;
-			out[len] = 0;
-			for (size_t i = 0; i + strlen(want) <= len; i++)
-				if (memcmp(out + i, want, strlen(want)) == 0)
-					return 1;
-		}
+		if ((size_t)n > size - 1 - len)
+			n = (long)(size - 1 - len);
+		memcpy(out + len, buf, (size_t)n);
+		len += (size_t)n;
+		out[len] = 0;
+		for (size_t i = 0; i + strlen(want) <= len; i++)
+			if (memcmp(out + i, want, strlen(want)) == 0)
+				return 1;
 		sleep_ms(20);
 	}
 	return 0;
-}
-
-static unsigned cons_write(const char *s, uint64_t *reply)
-{
-	uint64_t mr[1 + SVC_BYTES_MAX / 8] = { strlen(s) };
-
-	svc_pack(mr + 1, s, mr[0]);
-	return call(cons_client, CONS_WRITE, mr, 1 + svc_bytes_mrs(mr[0]), NULL, 0, reply);
 }
 
 /* `xl console client`: the replay, input, Ctrl-]. */
 static void console_session(void)
 {
 	static char out[2048];
-	uint64_t domid = doms[CLIENT].domid, reply[2];
+	int detached = -1;
+	long n;
 
-	check(call(cons_client, CONS_READ, NULL, 0, NULL, 0, NULL) == SVC_ENOTCONN,
+	check(stubdom_console_read(cons_client, out, SVC_BYTES_MAX) == -SVC_ENOTCONN,
 	      "console: CONS_READ before attaching is ENOTCONN");
-	check(call(cons_client, CONS_ATTACH, &domid, 1, NULL, 0, NULL) == SVC_OK,
+	check(stubdom_console_attach(cons_client, doms[CLIENT].domid) == SVC_OK,
 	      "console: a client attaches to domain 5");
 	check(read_until("hello from the PV console\n", out, sizeof(out)),
 	      "console: the attached client reads the domain's output from the replay on");
-	check(cons_write("ping\n", reply) == SVC_OK && reply[0] == 0 && reply[1] == 5,
-	      "console: 'ping' goes to the domain's input ring");
+	n = stubdom_console_write(cons_client, "ping\n", 5, &detached);
+	check(n == 5 && detached == 0, "console: 'ping' goes to the domain's input ring");
 	check(read_until("client got: ping", out, sizeof(out)),
 	      "console: the domain answers the input");
-	check(cons_write("\x1d", reply) == SVC_OK && reply[0] == 1,
-	      "console: Ctrl-] detaches");
-	check(call(cons_client, CONS_READ, NULL, 0, NULL, 0, NULL) == SVC_ENOTCONN,
+	n = stubdom_console_write(cons_client, "\x1d", 1, &detached);
+	check(n == 0 && detached == 1, "console: Ctrl-] detaches");
+	check(stubdom_console_read(cons_client, out, SVC_BYTES_MAX) == -SVC_ENOTCONN,
 	      "console: after detaching, CONS_READ is ENOTCONN");
 }
 
@@ -377,17 +327,17 @@ static void isolation(void)
 	unsigned status;
 	int faulted;
 
-	check(call(cons_client, SVC_INTRODUCE, bad, 2, NULL, 0, NULL) == SVC_EPERM,
+	check(stubdom_service_call(cons_client, SVC_INTRODUCE, bad, 2, NULL, 0, NULL) == SVC_EPERM,
 	      "isolation: a client's SVC_INTRODUCE is EPERM");
-	check(call(cons_ctl, SVC_INTRODUCE, domid0, 2, caps, 2, NULL) == SVC_EINVAL,
+	check(stubdom_service_call(cons.ctl, SVC_INTRODUCE, domid0, 2, caps, 2, NULL) == SVC_EINVAL,
 	      "console: SVC_INTRODUCE of domain 0 is EINVAL");
-	status = call(xs_ctl, SVC_SELFTEST, &slot, 1, NULL, 0, res);
+	status = stubdom_service_call(xs.ctl, SVC_SELFTEST, &slot, 1, NULL, 0, res);
 	check(status == SVC_OK &&
 	      res[0] == TS_ERR_INVALID_CAPABILITY && res[1] == TS_ERR_INVALID_CAPABILITY &&
 	      res[2] == TS_ERR_INVALID_CAPABILITY,
 	      "isolation: xenstore's Console slot and slot %d are empty (%s, %s, %s)", NOT_GIVEN_SLOT,
 	      ts_error_name((int)res[0]), ts_error_name((int)res[1]), ts_error_name((int)res[2]));
-	status = call(cons_ctl, SVC_SELFTEST, &slot, 1, NULL, 0, res);
+	status = stubdom_service_call(cons.ctl, SVC_SELFTEST, &slot, 1, NULL, 0, res);
 	check(status == SVC_OK && res[0] == TS_OK &&
 	      res[1] == TS_ERR_INSUFFICIENT_RIGHTS && res[2] == TS_ERR_INVALID_CAPABILITY,
 	      "isolation: the console service writes the serial line but may not read the kernel "
@@ -395,7 +345,7 @@ static void isolation(void)
 	      ts_error_name((int)res[2]));
 	/* Last: each service reads memory it was not given, and faults (a send: no reply comes). */
 	for (unsigned i = CONSOLED; i <= XENSTORED; i++) {
-		uint64_t service = i == CONSOLED ? cons_ctl : xs_ctl;
+		uint64_t service = i == CONSOLED ? cons.ctl : xs.ctl;
 
 		memset(&msg, 0, sizeof(msg));
 		msg.info = ts_msginfo_new(SVC_PROBE_READ, 0, 1);
@@ -427,22 +377,22 @@ void test_services(uint64_t root_ep)
 	check(err,
 	      "isolation: the client faults reading 0x%lx, which it was not given (fault address 0x%lx)",
 	      NOT_GIVEN_ADDR, msg.mr[1]);
-	ts_tcb_suspend(dom[CLIENT].tcb);
+	ts_tcb_suspend(client.tcb);
 	check(log_contains(log_start, "[client] hello from the PV console\n"),
 	      "console: the client's output is on the serial line behind '[client] '");
 	check(log_contains(log_start, "[xenstore] xenstored: serving"),
 	      "console: the xenstore stub domain's own output too, behind '[xenstore] '");
 	check(xenbus_read(&xb, "/local/domain/5/data/greeting", value, sizeof(value)) == 5 &&
 	      strcmp(value, "hello") == 0, "xenstore: the control domain reads what the client wrote");
-	check(call(xs_ctl, SVC_RELEASE, &domid, 1, NULL, 0, NULL) == SVC_OK &&
+	check(stubdom_service_release(&xs, domid) == SVC_OK &&
 	      xenbus_read(&xb, "/local/domain/5/name", value, sizeof(value)) == -ENOENT,
 	      "xenstore: SVC_RELEASE of domain 5 removes the home it owned");
-	check(call(xs_ctl, SVC_RELEASE, &domid, 1, NULL, 0, NULL) == SVC_ENOENT,
+	check(stubdom_service_release(&xs, domid) == SVC_ENOENT,
 	      "xenstore: a second SVC_RELEASE is ENOENT");
-	check(call(cons_ctl, SVC_RELEASE, &domid, 1, NULL, 0, NULL) == SVC_OK &&
-	      call(cons_client, CONS_ATTACH, &domid, 1, NULL, 0, NULL) == SVC_ENOENT,
+	check(stubdom_service_release(&cons, domid) == SVC_OK &&
+	      stubdom_console_attach(cons_client, domid) == SVC_ENOENT,
 	      "console: after SVC_RELEASE, attaching to domain 5 is ENOENT");
 	isolation();
 	for (unsigned i = 0; i < NR_DOMS; i++)
-		ts_tcb_suspend(dom[i].tcb);
+		ts_tcb_suspend(dom[i]->tcb);
 }
