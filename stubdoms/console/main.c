@@ -71,19 +71,25 @@ static void emit(void *arg, const char *line, size_t len)
 	write(1, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 }
 
-/* Takes everything the domain wrote. */
+/*
+ * Takes what the domain wrote, at most two rings' worth: a domain that
+ * keeps writing cannot hold the service (its next kick brings it back).
+ */
 static void drain(struct cons_dom *d)
 {
 	char buf[512];
+	size_t budget = 2 * sizeof(d->page->out);
 	long n;
 
-	while (!d->broken && (n = xencons_read(&d->out, &d->out_cons, buf, sizeof(buf))) != 0) {
+	while (!d->broken && budget &&
+	       (n = xencons_read(&d->out, &d->out_cons, buf, sizeof(buf))) != 0) {
 		if (n < 0) {
 			d->broken = 1;
 			printf("console: domain %u moved its ring's index out of range; no longer read\n",
 			       (unsigned)d->domid);
 			break;
 		}
+		budget -= (size_t)n < budget ? (size_t)n : budget;
 		cons_log_add(&d->log, buf, (size_t)n, emit, d);
 		svc_evtchn_notify(&d->evtchn);	/* room again */
 	}
