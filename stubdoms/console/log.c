@@ -9,8 +9,9 @@ void cons_log_add(struct cons_log *l, const char *buf, size_t n, cons_emit_fn *e
 		l->replay[l->total++ & (CONS_REPLAY_SIZE - 1)] = c;
 		if (c == '\r')
 			continue;
+		/* Control bytes could move a terminal's cursor over other domains' lines. */
 		if (c != '\n')
-			l->line[l->line_len++] = c;
+			l->line[l->line_len++] = ((unsigned char)c < 0x20 && c != '\t') || c == 0x7f ? '.' : c;
 		if (c == '\n' || l->line_len == CONS_LINE_MAX) {
 			emit(arg, l->line, l->line_len);
 			l->line_len = 0;

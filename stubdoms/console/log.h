@@ -23,9 +23,10 @@ struct cons_log {
 typedef void cons_emit_fn(void *arg, const char *line, size_t len);
 
 /*
- * Adds n bytes of output: keeps them for replay, and calls emit for
- * every line completed (without its newline; '\r' is dropped) or when
- * CONS_LINE_MAX bytes wait without a newline.
+ * Adds n bytes of output: keeps them for replay as they are, and calls
+ * emit for every line completed (without its newline; '\r' is dropped,
+ * other control bytes but tab become '.') or when CONS_LINE_MAX bytes
+ * wait without a newline.
  */
 void cons_log_add(struct cons_log *l, const char *buf, size_t n, cons_emit_fn *emit, void *arg);
 

@@ -125,12 +125,15 @@ static void test_log(void)
 	check(nr_lines == 1 && strcmp(lines[0], "hello") == 0, "a line goes out without \\r\\n");
 	cons_log_add(l, "ld\n", 3, emit, NULL);
 	check(nr_lines == 2 && strcmp(lines[1], "world") == 0, "a line completed in two pieces");
+	cons_log_add(l, "\x1b[2J\tx\x7f\n", 8, emit, NULL);
+	check(nr_lines == 3 && strcmp(lines[2], ".[2J\tx.") == 0,
+	      "escape and DEL become '.' on the serial line, tab stays");
 	memset(long_line, 'x', sizeof(long_line));
 	cons_log_add(l, long_line, sizeof(long_line), emit, NULL);
-	check(nr_lines == 3 && strlen(lines[2]) == CONS_LINE_MAX, "a line over %d bytes is cut",
+	check(nr_lines == 4 && strlen(lines[3]) == CONS_LINE_MAX, "a line over %d bytes is cut",
 	      CONS_LINE_MAX);
-	n = cons_log_since(l, &pos, got, 13);
-	check(n == 13 && memcmp(got, "hello\r\nworld\n", 13) == 0 && pos == 13,
+	n = cons_log_since(l, &pos, got, 21);
+	check(n == 21 && memcmp(got, "hello\r\nworld\n\x1b[2J\tx\x7f\n", 21) == 0 && pos == 21,
 	      "the replay gives the bytes as written");
 	for (int i = 0; i < 100; i++)
 		cons_log_add(l, long_line, 100, emit, NULL);
