@@ -149,6 +149,7 @@ static void release(struct svc_request *req)
 		return;
 	}
 	drain(d);
+	d->page->connection = XENCONSOLE_DISCONNECTED;
 	*p = d->next;
 	for (int i = 0; i < MAX_SESSIONS; i++)
 		if (sessions[i].dom == d)

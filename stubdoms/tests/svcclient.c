@@ -21,10 +21,13 @@
 
 #define NOT_GIVEN_ADDR	0x3ff00000ull	/* in the shared region, never mapped here */
 #define NOT_GIVEN_SLOT	4000		/* beyond anything given or allocated */
+#define ROUNDS		200		/* write+read pairs timed */
 
 static void xenstore(struct xenbus *xb)
 {
 	char value[64];
+	uint64_t t0;
+	unsigned i;
 	long n;
 
 	n = xenbus_read(xb, "name", value, sizeof(value));
@@ -40,6 +43,15 @@ static void xenstore(struct xenbus *xb)
 		  "xenstore: writing another domain's home is EACCES");
 	tap_check(xenbus_read(xb, "/local/domain/0/name", value, sizeof(value)) == -EACCES,
 		  "xenstore: reading the control domain's home is EACCES");
+	t0 = libos_now_ns();
+	for (i = 0; i < ROUNDS; i++) {
+		snprintf(value, sizeof(value), "%u", i);
+		if (xenbus_write(xb, "data/counter", value) != 0 ||
+		    xenbus_read(xb, "data/counter", value, sizeof(value)) < 0)
+			break;
+	}
+	tap_check(i == ROUNDS, "xenstore: %u write+read pairs through the stub domain, %llu us per "
+		  "request", i, (unsigned long long)((libos_now_ns() - t0) / 1000 / (2 * (i ? i : 1))));
 }
 
 static void console_input(void)
