@@ -98,8 +98,9 @@ static int xb_wait(void *arg)
 
 /*
  * The console service on CPU 0, xenstore and the client together on the
- * last CPU: under QEMU's TCG a wake-up on the other CPU costs about 2 ms
- * (a client request across CPUs took 3.8 ms, on one CPU 67 us).
+ * last CPU: under QEMU's multi-threaded TCG a wake-up on the other CPU
+ * costs about 2 ms (a client request across CPUs took 3.8-6 ms, on one
+ * CPU 50-70 us, across CPUs with single-threaded TCG 57 us).
  */
 static unsigned cpu_of(unsigned i)
 {
