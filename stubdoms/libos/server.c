@@ -95,8 +95,7 @@ void svc_reply(unsigned status, const uint64_t *mr, unsigned n)
 
 int svc_selftest(struct svc_server *s, const struct svc_request *req)
 {
-	uint64_t res[3], next, count;
-	char byte;
+	uint64_t res[3];
 
 	if (!s->selftest || req->nr_mrs < 1 ||
 	    (req->label != SVC_SELFTEST && req->label != SVC_PROBE_READ))
@@ -106,17 +105,22 @@ int svc_selftest(struct svc_server *s, const struct svc_request *req)
 		svc_reply(SVC_OK, res, 1);
 		return 1;
 	}
-	res[0] = (uint64_t)ts_console_write(TS_CHILD_CONSOLE, "", 0);
-	res[1] = (uint64_t)ts_console_read_log(TS_CHILD_CONSOLE, 0, &byte, 1, &next, &count);
-	{
-		struct ts_msg m = { 0 };
-
-		m.info = ts_msginfo_new(1, 0, 0);
-		ts_call(req->mr[0], &m);
-		res[2] = ts_msginfo_label(m.info);
-	}
+	libos_probe_caps(req->mr[0], res);
 	svc_reply(SVC_OK, res, 3);
 	return 1;
+}
+
+void libos_probe_caps(uint64_t slot, uint64_t res[3])
+{
+	struct ts_msg m = { 0 };
+	uint64_t next, count;
+	char byte;
+
+	res[0] = (uint64_t)ts_console_write(TS_CHILD_CONSOLE, "", 0);
+	res[1] = (uint64_t)ts_console_read_log(TS_CHILD_CONSOLE, 0, &byte, 1, &next, &count);
+	m.info = ts_msginfo_new(1, 0, 0);
+	ts_call(slot, &m);
+	res[2] = ts_msginfo_label(m.info);
 }
 
 void svc_serve(struct svc_server *s, const struct svc_handlers *h)

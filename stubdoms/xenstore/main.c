@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ts/methods.h>
-#include <ts/runtime.h>
 #include <libos/libos.h>
 #include <libos/server.h>
 #include "ring.h"

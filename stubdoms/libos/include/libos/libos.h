@@ -79,6 +79,13 @@ struct libos_xenbus_link {
 void libos_xenbus_init(struct xenbus *xb, volatile void *page, struct libos_xenbus_link *link);
 
 /*
+ * Isolation probes (tests): the errors of writing to the Console cap's
+ * slot (res[0]), of reading the kernel log through it (res[1]) and of a
+ * call on slot (res[2]); an empty slot gives TS_ERR_INVALID_CAPABILITY.
+ */
+void libos_probe_caps(uint64_t slot, uint64_t res[3]);
+
+/*
  * Maps count frames whose caps are in the consecutive slots first..
  * (given by the parent) at the next free address of the shared region.
  * Returns the address, or NULL with errno set (ENOMEM, EINVAL).
