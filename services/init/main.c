@@ -1,159 +1,188 @@
 /*
- * init: the root task, seed of the control domain. It reports what the
- * kernel handed it, builds one domain per boot module whose command line
- * names it (name=NAME [domid=N] [prio=N] [cpu=N] [radix=N]), and then
- * serves their requests and reports their faults.
+ * init: the root task, Domain-0's first thread. It builds Domain-0's xl
+ * shell (the boot module "role=xl", a Newlib program on libos) inside
+ * Domain-0 (its thread is bound to the root Domain, domid 0), gives it the
+ * boot cpio archive ("role=files": /etc/xen, /boot), the serial line, and
+ * all the memory it does not need itself as the guest memory pool, then
+ * reports the shell's faults and exit. What the shell receives is listed in
+ * control.h.
  */
+#include <libos/protocol.h>
 #include <tessera/bootinfo.h>
-#include <ts/cmdline.h>
 #include <ts/alloc.h>
+#include <ts/cmdline.h>
 #include <ts/domain.h>
 #include <ts/methods.h>
 #include <ts/print.h>
 #include <ts/runtime.h>
 #include <ts/string.h>
 #include <ts/syscall.h>
-#include "protocol.h"
+#include "../../stubdoms/builder/stubdom.h"
+#include "control.h"
 
-#define MAX_DOMAINS	TS_BOOT_MAX_MODULES
-#define FAULT_BADGE	0x100	/* | domain index: a fault message */
-#define CLIENT_BADGE	0x200	/* | domain index: a request */
-
-struct child {
-	char name[32];
-	struct ts_domain d;
-};
+#define COM1_FIRST	0x3f8
+#define COM1_LAST	0x3ff
+#define COM1_IRQ	4
+#define SHELL_FAULT_BADGE	1
+#define SHELL_EXIT_BADGE	2
 
 static const struct ts_bootinfo *bi;
-static struct child children[MAX_DOMAINS];
-static unsigned nr_children;
 
-static uint64_t uptime_ms(void)
+static uint64_t ram_bytes(void)
 {
-	return bi->tsc_khz ? ts_rdtsc() / bi->tsc_khz : 0;
-}
+	uint64_t ram = 0;
 
-static void report_boot(void)
-{
-	uint64_t ram = 0, device = 0;
-
-	for (uint64_t i = 0; i < bi->untyped.count; i++) {
-		if (bi->untyped_list[i].is_device)
-			device += 1ull << bi->untyped_list[i].size_bits;
-		else
+	for (uint64_t i = 0; i < bi->untyped.count; i++)
+		if (!bi->untyped_list[i].is_device)
 			ram += 1ull << bi->untyped_list[i].size_bits;
+	return ram;
+}
+
+static const struct ts_boot_module *module_with_role(const char *role)
+{
+	for (uint64_t i = 0; i < bi->nr_modules; i++) {
+		char value[16];
+
+		if (ts_cmdline_get(bi->modules[i].cmdline, "role", value, sizeof(value)) &&
+		    strcmp(value, role) == 0)
+			return &bi->modules[i];
 	}
-	ts_printf("init: Tessera root task, %lu CPU(s), TSC %lu kHz, kernel cmdline '%s'\n",
-		  bi->nr_cpus, bi->tsc_khz, bi->cmdline);
-	ts_printf("init: %lu untyped caps: %lu MiB RAM, %lu MiB device; %lu free slots of %lu\n",
-		  bi->untyped.count, ram >> 20, device >> 20, bi->empty.count,
-		  1ul << bi->root_cnode_radix);
-	for (uint64_t i = 0; i < bi->nr_modules; i++)
-		ts_printf("init: module %lu: %lu bytes at %p, cmdline '%s'\n", i,
-			  bi->modules[i].size, (void *)bi->modules[i].vaddr, bi->modules[i].cmdline);
+	return NULL;
 }
 
-/* A numeric option of a module command line, or def when absent. */
-static uint64_t option(const char *cmdline, const char *key, uint64_t def)
+/*
+ * Moves the free memory into the shell's guest pool: a boot Untyped init
+ * did not touch goes whole; from one it used, the largest Untyped that
+ * still fit at its end. Returns how many caps were given.
+ */
+static unsigned give_pool(struct ts_domain *d)
 {
-	char value[24];
-	const char *p = value;
+	unsigned n = 0;
 
-	if (!ts_cmdline_get(cmdline, key, value, sizeof(value)))
-		return def;
-	return ts_parse_u64(&p);
+	for (unsigned bits = 40; bits >= 20 && n < CONTROL_POOL_MAX; bits--) {
+		for (uint64_t i = 0; i < bi->untyped.count && n < CONTROL_POOL_MAX; i++) {
+			const struct ts_boot_untyped *u = &bi->untyped_list[i];
+			uint64_t cap = bi->untyped.first + i, free_bytes, part;
+
+			if (u->is_device || u->size_bits < bits ||
+			    ts_debug_untyped_free(TS_ROOT_DEBUG, cap, &free_bytes) != TS_OK ||
+			    free_bytes < (1ull << bits))
+				continue;
+			if (u->size_bits == bits && free_bytes == (1ull << bits)) {
+				if (ts_domain_give_move(d, cap, 0) == TS_OK)
+					n++;
+				continue;
+			}
+			part = ts_slot_alloc();
+			if (part && ts_untyped_retype(cap, TS_OBJ_UNTYPED, bits, TS_ROOT_CNODE, part, 1) == TS_OK &&
+			    ts_domain_give_move(d, part, 0) == TS_OK)
+				n++;
+		}
+	}
+	return n;
 }
 
-static void start_domain(const struct ts_boot_module *mod, uint64_t ep)
+/* Gives a hardware cap (made into a free slot) to the shell's slot `want`. */
+static int give_moved(struct ts_domain *d, uint64_t cap, uint64_t want)
 {
-	struct child *c = &children[nr_children];
-	struct ts_domain_config cfg = {
-		.image = (const void *)mod->vaddr,
-		.image_size = mod->size,
-		.cmdline = mod->cmdline,
-		.cnode_radix = (unsigned)option(mod->cmdline, "radix", 8),
-		.fault_ep = ep,
-		.fault_badge = FAULT_BADGE | nr_children,
+	uint64_t slot;
+	int err = ts_domain_give_move(d, cap, &slot);
+
+	return err == TS_OK && slot != want ? TS_ERR_RANGE : err;
+}
+
+static int build_shell(const struct ts_boot_module *image, const struct ts_boot_module *files,
+		       uint64_t ep, struct ts_domain *d)
+{
+	char args[40];
+	struct stubdom_config cfg = {
+		.image = (const void *)image->vaddr, .image_size = image->size, .args = args,
+		.cnode_radix = CONTROL_CNODE_RADIX, .heap_bits = CONTROL_HEAP_BITS,
 		.console = TS_ROOT_CONSOLE,
-		.priority = (unsigned)option(mod->cmdline, "prio", 50),
-		.cpu = (unsigned)(option(mod->cmdline, "cpu", 0) % bi->nr_cpus),
-		.domid = option(mod->cmdline, "domid", TS_DOMID_INVALID),
+		.fault_ep = ep, .fault_badge = SHELL_FAULT_BADGE,
+		.exit_ep = ep, .exit_badge = SHELL_EXIT_BADGE,
+		.cpio = files, .priority = CONTROL_PRIORITY, .cpu = 0,
+		.domid = TS_DOMID_INVALID, .tsc_khz = bi->tsc_khz,
 	};
-	int err;
+	uint64_t com1 = ts_slot_alloc(), irq = ts_slot_alloc(), dom, slot;
+	size_t len;
+	unsigned pool;
+	int err, n;
 
-	ts_cmdline_get(mod->cmdline, "name", c->name, sizeof(c->name));
-	err = ts_domain_create(&cfg, &c->d);
+	ts_snprintf(args, sizeof(args), "xl ram=%lu cpus=%lu", ram_bytes(), bi->nr_cpus);
+	err = com1 && irq ? stubdom_create(&cfg, d) : TS_ERR_RANGE;
+	/* Its thread belongs to Domain-0; the Domain object made for it goes. */
+	dom = d->domain;
 	if (err == TS_OK)
-		err = ts_domain_give(&c->d, ep, TS_RIGHT_WRITE, CLIENT_BADGE | nr_children, 0);
+		err = ts_tcb_set_domain(d->tcb, TS_ROOT_DOMAIN);
 	if (err == TS_OK)
-		err = ts_domain_start(&c->d);
-	if (err != TS_OK) {
-		ts_printf("init: cannot start domain %s: %s\n", c->name, ts_error_name(err));
-		return;
-	}
-	ts_printf("init: started domain %s (priority %u, CPU %u)\n", c->name, cfg.priority, cfg.cpu);
-	nr_children++;
+		err = ts_cnode_delete(TS_ROOT_CNODE, dom);
+	if (err == TS_OK)
+		err = ts_ioport_control_issue(TS_ROOT_IOPORT_CONTROL, COM1_FIRST, COM1_LAST,
+					      TS_ROOT_CNODE, com1);
+	if (err == TS_OK)
+		err = ts_irq_control_get(TS_ROOT_IRQ_CONTROL, COM1_IRQ, TS_ROOT_CNODE, irq);
+	if (err == TS_OK)
+		err = give_moved(d, com1, CONTROL_SLOT_COM1);
+	if (err == TS_OK)
+		err = give_moved(d, irq, CONTROL_SLOT_COM1_IRQ);
+	if (err == TS_OK)
+		err = ts_domain_give(d, TS_ROOT_DEBUG, TS_RIGHTS_ALL, 0, &slot);
+	if (err == TS_OK && slot != CONTROL_SLOT_DEBUG)
+		err = TS_ERR_RANGE;
+	if (err != TS_OK)
+		return err;
+	pool = give_pool(d);
+	len = strlen(d->info.cmdline);
+	n = ts_snprintf(d->info.cmdline + len, sizeof(d->info.cmdline) - len, " pool=%u", pool);
+	if (n < 0 || (size_t)n >= sizeof(d->info.cmdline) - len)
+		return TS_ERR_RANGE;
+	return ts_domain_start(d);
 }
 
-static void report_fault(const struct child *c, const struct ts_msg *m)
+static void report(const struct ts_msg *m)
 {
-	uint64_t kind = ts_msginfo_label(m->info);
+	uint64_t label = ts_msginfo_label(m->info);
 
-	if (kind == TS_FAULT_VM)
-		ts_printf("init: domain %s: page fault at %p (rip %p, error %lx); stopped\n",
-			  c->name, (void *)m->mr[1], (void *)m->mr[0], m->mr[2]);
-	else
-		ts_printf("init: domain %s: exception %lu at rip %p (error %lx); stopped\n",
-			  c->name, m->mr[1], (void *)m->mr[0], m->mr[2]);
-}
-
-/* Serves requests and faults forever; a faulted domain stays stopped. */
-static __attribute__((noreturn)) void serve(uint64_t ep)
-{
-	struct ts_msg m = { 0 };
-
-	ts_recv(ep, &m);
-	for (;;) {
-		uint64_t index = m.badge & 0xff;
-		int reply = 0;
-
-		if ((m.badge & ~0xffull) == CLIENT_BADGE && index < nr_children &&
-		    ts_msginfo_label(m.info) == INIT_HELLO) {
-			ts_printf("init: domain %s says hello\n", children[index].name);
-			m.info = ts_msginfo_new(0, 0, 2);
-			m.mr[0] = nr_children;
-			m.mr[1] = uptime_ms();
-			reply = 1;
-		} else if ((m.badge & ~0xffull) == FAULT_BADGE && index < nr_children) {
-			report_fault(&children[index], &m);
-		}
-		if (reply) {
-			ts_reply_recv(ep, &m);
-		} else {
-			m = (struct ts_msg){ 0 };
-			ts_recv(ep, &m);
-		}
-	}
+	if (m->badge == SHELL_EXIT_BADGE && label == LIBOS_EXIT)
+		ts_printf("init: Domain-0's xl shell exited with status %lu\n", m->mr[0]);
+	else if (m->badge == SHELL_FAULT_BADGE && label == TS_FAULT_VM)
+		ts_printf("init: Domain-0's xl shell: page fault at %p (rip %p); stopped\n",
+			  (void *)m->mr[1], (void *)m->mr[0]);
+	else if (m->badge == SHELL_FAULT_BADGE)
+		ts_printf("init: Domain-0's xl shell: exception %lu at rip %p; stopped\n",
+			  m->mr[1], (void *)m->mr[0]);
 }
 
 int main(void *start_arg)
 {
+	const struct ts_boot_module *shell, *files;
+	struct ts_domain d;
 	uint64_t ep;
+	int err;
 
 	bi = start_arg;
 	if (ts_root_init(bi) != 0)
 		return 1;
-	report_boot();
-	if (ts_object_alloc(TS_OBJ_ENDPOINT, 0, &ep) != TS_OK) {
-		ts_printf("init: no memory for an endpoint\n");
+	ts_printf("init: Tessera Domain-0, %lu CPU(s), %lu MiB RAM\n", bi->nr_cpus,
+		  ram_bytes() >> 20);
+	shell = module_with_role("xl");
+	files = module_with_role("files");
+	if (!shell || !files) {
+		ts_printf("init: the boot modules role=xl and role=files are needed\n");
 		return 1;
 	}
-	for (uint64_t i = 0; i < bi->nr_modules && nr_children < MAX_DOMAINS; i++) {
-		char name[2];
-
-		if (ts_cmdline_get(bi->modules[i].cmdline, "name", name, sizeof(name)))
-			start_domain(&bi->modules[i], ep);
+	err = ts_object_alloc(TS_OBJ_ENDPOINT, 0, &ep);
+	if (err == TS_OK)
+		err = build_shell(shell, files, ep, &d);
+	if (err != TS_OK) {
+		ts_printf("init: cannot start Domain-0's xl shell: %s\n", ts_error_name(err));
+		return 1;
 	}
-	ts_printf("init: %u domain(s) running\n", nr_children);
-	serve(ep);
+	for (;;) {
+		struct ts_msg m = { 0 };
+
+		ts_recv(ep, &m);
+		report(&m);
+	}
 }

@@ -182,7 +182,8 @@ int ts_domain_give_move(struct ts_domain *d, uint64_t cap, uint64_t *child_slot)
 	return err;
 }
 
-int ts_domain_start(struct ts_domain *d)
+/* Writes the info page and the first thread's registers; resumes it if asked. */
+static int load_registers(struct ts_domain *d, int resume)
 {
 	uint64_t regs[TS_REG_COUNT] = { 0 };
 	int err = ts_frame_fill(d->info_frame, &d->info, sizeof(d->info));
@@ -195,5 +196,15 @@ int ts_domain_start(struct ts_domain *d)
 	regs[TS_REG_RFLAGS] = 0x202;
 	regs[TS_REG_RDI] = TS_CHILD_INFO_VADDR;
 	regs[TS_REG_FS_BASE] = TS_CHILD_INFO_VADDR;
-	return ts_tcb_write_registers(d->tcb, 1, regs);
+	return ts_tcb_write_registers(d->tcb, resume, regs);
+}
+
+int ts_domain_start(struct ts_domain *d)
+{
+	return load_registers(d, 1);
+}
+
+int ts_domain_prepare(struct ts_domain *d)
+{
+	return load_registers(d, 0);
 }

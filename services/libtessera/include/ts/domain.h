@@ -60,6 +60,8 @@ int ts_domain_give_move(struct ts_domain *d, uint64_t cap, uint64_t *child_slot)
 
 /* Writes its info page and starts its thread. */
 int ts_domain_start(struct ts_domain *d);
+/* The same without starting it: ts_tcb_resume(d->tcb) starts it later. */
+int ts_domain_prepare(struct ts_domain *d);
 
 /* Copies len bytes to the start of frame (4 KiB), zeroing the rest. */
 int ts_frame_fill(uint64_t frame, const void *data, size_t len);

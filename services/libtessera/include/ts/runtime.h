@@ -1,5 +1,7 @@
 /*
- * Program start-up. crt0 calls main(start_arg): for the root task
+ * Program start-up. crt0 calls main(start_arg) (a libtessera program
+ * defines int main(void *start_arg); a Newlib program on libos keeps the
+ * usual main(argc, argv), so no prototype is declared here): for the root task
  * start_arg is the boot-info page; for a domain built by ts_domain_create
  * it is the struct ts_child_info below. The init functions set up the
  * thread's TLS (IPC buffer), ts_console, ts_self and ts_alloc.
@@ -49,6 +51,5 @@ int ts_child_init(const struct ts_child_info *info);
 /* Ends the calling program's first thread (suspends it). */
 void ts_exit(int status) __attribute__((noreturn));
 
-int main(void *start_arg);
 
 #endif

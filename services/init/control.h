@@ -1,0 +1,27 @@
+/*
+ * What init gives the control domain's xl shell (services/init/dom0),
+ * beyond what stubdom_create gives every Newlib domain (TCB, CNode,
+ * VSpace, Console in slot 4, heap Untyped in 5, exit endpoint in 6): the
+ * caps below, in these slots of its CNode, and on its command line
+ * "ram=BYTES cpus=N pool=COUNT".
+ */
+#ifndef INIT_CONTROL_H
+#define INIT_CONTROL_H
+
+enum control_slot {
+	CONTROL_SLOT_COM1 = 7,		/* I/O ports 0x3f8-0x3ff */
+	CONTROL_SLOT_COM1_IRQ,		/* IRQ 4 handler */
+	CONTROL_SLOT_DEBUG,		/* free bytes of the guest memory pool */
+	CONTROL_SLOT_POOL,		/* the guest memory pool: pool=COUNT Untyped caps */
+};
+
+/* At most this many Untyped caps go to the pool (a child gets 16 caps). */
+#define CONTROL_POOL_MAX	11
+
+/* log2 of the shell's CNode: its own heap below half, guests above. */
+#define CONTROL_CNODE_RADIX	16
+#define CONTROL_HEAP_BITS	24	/* 16 MiB for the toolstack's malloc */
+#define CONTROL_PRIORITY	90	/* above guests, below init */
+#define GUEST_PRIORITY		50
+
+#endif

@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+"""Boots the appliance ISO in QEMU and drives Domain-0's xl shell through
+the serial console, checking what an operator would see. TAP output.
+
+usage: run_xl_session.py APPLIANCE.iso [--timeout SECONDS]
+"""
+import argparse
+import re
+import subprocess
+import sys
+import threading
+import time
+
+PROMPT = '[root@Domain-0 ~]# '
+
+
+class Console:
+    """The serial line: everything QEMU printed, and a read position."""
+
+    def __init__(self, proc):
+        self.proc = proc
+        self.text = ''
+        self.pos = 0
+        self.cond = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        while True:
+            data = self.proc.stdout.read1(4096)
+            if not data:
+                break
+            with self.cond:
+                self.text += data.decode(errors='replace').replace('\r', '')
+                self.cond.notify_all()
+
+    def expect(self, pattern, timeout):
+        """Waits for pattern after the read position; returns the text up to
+        the end of the match (and moves past it), or None on timeout."""
+        regex = re.compile(pattern, re.M)
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                m = regex.search(self.text, self.pos)
+                if m:
+                    out = self.text[self.pos:m.end()]
+                    self.pos = m.end()
+                    return out
+                left = deadline - time.monotonic()
+                if left <= 0 or self.proc.poll() is not None:
+                    return None
+                self.cond.wait(left)
+
+    def command(self, line, timeout=20):
+        """Types a command line; returns its output (up to the next prompt)."""
+        self.proc.stdin.write((line + '\r').encode())
+        self.proc.stdin.flush()
+        out = self.expect(re.escape(PROMPT), timeout)
+        if out is None:
+            return None
+        return out[:-len(PROMPT)]
+
+    def resync(self, marker, timeout=20):
+        """Types a word the shell refuses and reads up to its answer: the
+        output of the last command may itself contain the prompt (xl dmesg
+        shows the whole console log)."""
+        self.proc.stdin.write((marker + '\r').encode())
+        self.proc.stdin.flush()
+        return self.expect(re.escape(marker) + r': command not found.*\n' + re.escape(PROMPT),
+                           timeout)
+
+
+class Tap:
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+
+    def ok(self, cond, name, detail=None):
+        self.n += 1
+        if not cond:
+            self.failed += 1
+        print('%s %d - %s' % ('ok' if cond else 'not ok', self.n, name))
+        if not cond and detail is not None:
+            for l in str(detail).splitlines()[-30:]:
+                print('#   ' + l)
+        sys.stdout.flush()
+        return cond
+
+
+def field(out, name):
+    m = re.search(r'^%s\s*:\s*(\S+)' % name, out or '', re.M)
+    return m.group(1) if m else None
+
+
+def domain_lines(out):
+    return [l for l in (out or '').splitlines()
+            if re.match(r'^\S+\s+\d+\s+\d+\s+\d+\s+[-rbpscd]{6}\s+[\d.]+$', l)]
+
+
+def names(out):
+    return [l.split()[0] for l in domain_lines(out)]
+
+
+def session(con, t):
+    boot = con.expect(r'Domain-0: xl shell on the serial console', 60)
+    t.ok(boot is not None, 'Domain-0 boots into the xl shell', con.text)
+    auto = con.expect(r'xl: domain demo \(1\) stopped: poweroff; on_poweroff=destroy', 30)
+    t.ok(auto is not None and 'Starting auto Xen domain /etc/xen/auto/demo.cfg' in auto
+         and 'demo: hello from a Tessera guest' in auto,
+         'the demo in /etc/xen/auto starts at boot, prints and powers off', con.text[-2000:])
+    con.expect(re.escape(PROMPT), 10)
+
+    out = con.command('xl list')
+    t.ok(out is not None and re.search(r'^Name\s+ID\s+Mem\s+VCPUs\s+State\s+Time\(s\)$', out, re.M)
+         and re.search(r'^Domain-0\s+0\s+\d+\s+1\s+r-----', out, re.M)
+         and names(out) == ['Domain-0'],
+         'xl list: Domain-0 alone once the demo powered off', out)
+
+    info = con.command('xl info')
+    free0 = field(info, 'free_memory')
+    t.ok(free0 is not None and int(free0) > 0 and field(info, 'nr_cpus') == '2'
+         and int(field(info, 'total_memory') or 0) >= int(free0),
+         'xl info: nr_cpus, total and free memory', info)
+    t.ok(re.search(r'^virt_caps\s*:\s*$', info or '', re.M) is not None
+         and 'hvm' not in (field(info, 'xen_caps') or ''),
+         'xl info: no HVM (or PV) capability claimed', info)
+
+    out = con.command('xl create /etc/xen/demo.cfg')
+    t.ok(out is not None and 'Parsing config from /etc/xen/demo.cfg' in out,
+         'xl create /etc/xen/demo.cfg', out)
+    done = con.expect(r'xl: domain demo \(2\) stopped: poweroff; on_poweroff=destroy', 20)
+    t.ok(done is not None and 'demo: done, poweroff' in done,
+         'the demo prints its output and exits', done or con.text[-2000:])
+    out = con.command('xl list')
+    t.ok(names(out) == ['Domain-0'], 'the demo is gone from xl list', out)
+    info = con.command('xl info')
+    t.ok(field(info, 'free_memory') == free0,
+         'xl info: free memory back to %s MiB after the demo' % free0, info)
+
+    out = con.command('xl create -p /etc/xen/demo.cfg')
+    out = con.command('xl list')
+    paused = [l for l in domain_lines(out) if l.startswith('demo ')]
+    t.ok(len(paused) == 1 and re.search(r'^demo\s+3\s+8\s+1\s+--p---', paused[0]),
+         'xl create -p: the demo is listed paused with 8 MiB', out)
+    info = con.command('xl info')
+    t.ok(int(field(info, 'free_memory') or 0) == int(free0) - 8,
+         'xl info: 8 MiB less free while it exists', info)
+    out = con.command('xl rename demo demo-renamed')
+    out = con.command('xl list')
+    t.ok('demo-renamed' in names(out), 'xl rename', out)
+    out = con.command('xl vcpu-list demo-renamed')
+    t.ok(out is not None and re.search(r'^demo-renamed\s+3\s+0\s+\d+\s+', out, re.M),
+         'xl vcpu-list shows its vCPU', out)
+    out = con.command('xl uptime')
+    t.ok(out is not None and re.search(r'^Domain-0\s+0\s+\d', out, re.M)
+         and re.search(r'^demo-renamed\s+3\s+\d', out, re.M), 'xl uptime', out)
+    out = con.command('xl destroy demo-renamed')
+    out = con.command('xl list')
+    t.ok(names(out) == ['Domain-0'], 'xl destroy: the paused demo is gone', out)
+    info = con.command('xl info')
+    t.ok(field(info, 'free_memory') == free0, 'xl info: every page back after destroy', info)
+
+    out = con.command('xl create -p /etc/xen/demo.cfg')
+    out = con.command('xl unpause demo')
+    done = con.expect(r'xl: domain demo \(4\) stopped: poweroff', 20)
+    t.ok(done is not None and 'demo: done, poweroff' in done,
+         'xl unpause: the paused demo runs to its end', done or con.text[-2000:])
+    con.expect(re.escape(PROMPT), 5)
+
+    out = con.command('xl create /etc/xen/bad.cfg')
+    t.ok(out is not None and '/etc/xen/bad.cfg:4: memory:' in out
+         and '/etc/xen/bad.cfg:5: vcpus:' in out,
+         'a bad config: every error listed with file and line', out)
+    out = con.command('xl create /etc/xen/missing.cfg')
+    t.ok(out is not None and 'xl: create: kernel /boot/no-such-kernel.elf: No such file' in out,
+         'a missing kernel image: clear error', out)
+    out = con.command('xl create /etc/xen/nonexistent.cfg')
+    t.ok(out is not None and '/etc/xen/nonexistent.cfg' in out and 'No such file' in out,
+         'a missing config: clear error', out)
+    out = con.command('xl shutdown Domain-0')
+    t.ok(out is not None and 'not supported yet' in out,
+         'xl shutdown: not supported yet (needs the xenstore stub domain)', out)
+    out = con.command('ls /')
+    t.ok(out is not None and 'command not found' in out, 'a non-xl command is refused', out)
+
+    out = con.command('xl create /etc/xen/crashy.cfg')
+    loop = con.expect(r'xl: domain crashy crashed 3 times within 10 s: stopped, not restarted', 30)
+    t.ok(loop is not None and loop.count('crashy: crashing on purpose') == 3
+         and 'restarted as domain' in loop,
+         'on_crash=restart: a crash loop is stopped with a clear message', loop or con.text[-3000:])
+    con.expect(re.escape(PROMPT), 5)
+    out = con.command('xl list')
+    t.ok(names(out) == ['Domain-0'], 'the crash-looping guest is gone', out)
+
+    out = (con.command('xl dmesg') or '') + (con.resync('end-of-dmesg') or '')
+    t.ok('init: Tessera Domain-0' in out and 'crashy: crashing on purpose' in out,
+         'xl dmesg: the kernel log with the guests\' output', out)
+    info = con.command('xl info')
+    t.ok(field(info, 'free_memory') == free0, 'xl info: free memory back at the end', info)
+    out = con.command('xl list')
+    t.ok(names(out) == ['Domain-0'], 'the shell still runs after every error', out)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('iso')
+    ap.add_argument('--timeout', type=int, default=120)
+    args = ap.parse_args()
+    cmd = ['qemu-system-x86_64', '-accel', 'tcg', '-cpu', 'max', '-smp', '2', '-m', '512',
+           '-no-reboot', '-display', 'none', '-monitor', 'none', '-serial', 'stdio',
+           '-cdrom', args.iso]
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    con = Console(proc)
+    t = Tap()
+    watchdog = threading.Timer(args.timeout, proc.kill)
+    watchdog.start()
+    try:
+        session(con, t)
+    finally:
+        watchdog.cancel()
+        proc.kill()
+        proc.wait()
+    print('1..%d' % t.n)
+    print('# %d tests, %d failed, %.1f s of QEMU TCG time' % (t.n, t.failed,
+                                                             time.monotonic() - start))
+    return 1 if t.failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

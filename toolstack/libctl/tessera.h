@@ -1,0 +1,49 @@
+/* The Tessera backend of the control library: what the control domain's
+ * program (the xl shell, services/init/dom0) tells it at start-up and how
+ * it hands guest events to it. The backend keeps the table of guests
+ * between xl commands; ctl_open() only points a struct ctl at it. */
+#ifndef TS_LIBCTL_TESSERA_H
+#define TS_LIBCTL_TESSERA_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <ts/syscall.h>
+
+struct tessera_setup {
+    unsigned nr_cpus;
+    uint64_t tsc_khz;
+    uint64_t ram_bytes;         /* all RAM the kernel handed out at boot */
+    uint64_t console;           /* Console cap (READ for dmesg, WRITE) */
+    uint64_t debug;             /* Debug cap: free bytes of the pool */
+    uint64_t pool_first;        /* guest memory: Untyped caps in these slots */
+    unsigned pool_count;
+    /* slots of the control domain's CNode the backend may use for guests
+     * (its own allocator keeps below slot_first) */
+    uint64_t slot_first, slot_end;
+    unsigned guest_priority;
+    uint64_t guest_console;     /* set by tessera_ctl_setup: a WRITE-only copy */
+};
+
+/* Badges of guest messages on the endpoint: slot index + 1, with this bit
+ * for faults. A guest's exit status says why it stopped, as Xen's
+ * SHUTDOWN_* codes: 0 poweroff, 1 reboot; anything else is a crash. */
+#define TESSERA_FAULT_BADGE 0x10000ull
+#define TESSERA_EXIT_POWEROFF 0
+#define TESSERA_EXIT_REBOOT 1
+
+/* Makes the guests' endpoint and records the setup. A ts_error. */
+int tessera_ctl_setup(const struct tessera_setup *s);
+
+/* The endpoint guests' exit and fault messages arrive on; the program may
+ * wait on it (with a notification bound to its thread). */
+uint64_t tessera_ctl_endpoint(void);
+
+/* Acts on one message received from tessera_ctl_endpoint() (label != 0):
+ * a guest's exit or fault, handled by its on_poweroff / on_reboot /
+ * on_crash action. */
+void tessera_ctl_handle(const struct ts_msg *m);
+
+/* Receives and handles every message already waiting (never blocks). */
+void tessera_ctl_poll(void);
+
+#endif

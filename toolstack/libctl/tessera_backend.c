@@ -1,0 +1,297 @@
+/* The control library on Tessera, inside the control domain: the table of
+ * guests (tessera_guest.c) plus the kernel's view of them (Domain objects,
+ * threads, the kernel log). What needs the xenstore and console stub
+ * domains (shutdown requests, consoles, devices, memory ballooning) stays
+ * NULL, so xl reports it as not supported yet. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libos/libos.h>
+#include <libos/protocol.h>
+#include <ts/alloc.h>
+#include <ts/methods.h>
+
+#include "tessera.h"
+#include "tessera_guest.h"
+
+#define DEFAULT_REASON "Tessera control domain: needs the xenstore and console stub domains"
+
+static uint64_t guest_ep;
+static uint64_t dmesg_from;             /* "xl dmesg -c" hides what was read */
+
+int tessera_ctl_setup(const struct tessera_setup *s)
+{
+    tessera = *s;
+    int err = libos_object_alloc(TS_OBJ_ENDPOINT, 0, &guest_ep);
+    if (err == TS_OK)
+        err = libos_cap_mint(s->console, TS_RIGHT_WRITE, 0, &tessera.guest_console);
+    guest_pool_total();
+    return err;
+}
+
+uint64_t tessera_ctl_endpoint(void)
+{
+    return guest_ep;
+}
+
+static uint64_t now_s(const struct guest *g)
+{
+    return (libos_now_ns() - g->created_ns) / 1000000000ull;
+}
+
+/* Memory Domain-0 keeps: everything not in the guest pool. */
+static uint64_t dom0_bytes(void)
+{
+    return tessera.ram_bytes - guest_pool_total();
+}
+
+static int list_domains(void *self, struct ctl_domain **out, size_t *n)
+{
+    (void)self;
+    tessera_ctl_poll();
+    struct ctl_domain *d = calloc(MAX_GUESTS + 1, sizeof(*d));
+    if (d == NULL)
+        return CTL_ENOMEM;
+    size_t k = 0;
+    d[k].domid = 0;
+    strcpy(d[k].name, "Domain-0");
+    d[k].current_memkb = d[k].max_memkb = dom0_bytes() >> 10;
+    d[k].vcpus_online = 1;
+    d[k].running = true;        /* it is running this command */
+    d[k].uptime_s = libos_now_ns() / 1000000000ull;
+    strcpy(d[k].uuid, "00000000-0000-0000-0000-000000000000");
+    k++;
+    for (unsigned i = 0; i < MAX_GUESTS; i++) {
+        const struct guest *g = &guests[i];
+        uint64_t domid, threads;
+        if (!g->used)
+            continue;
+        d[k].domid = g->domid;
+        strcpy(d[k].name, g->spec.name);
+        d[k].current_memkb = (1ull << g->mem_bits) >> 10;
+        d[k].max_memkb = g->spec.memory_mb << 10;
+        d[k].vcpus_online = 1;
+        d[k].paused = g->state == GUEST_PAUSED;
+        d[k].shutdown = g->state == GUEST_SHUTDOWN;
+        d[k].crashed = g->state == GUEST_CRASHED;
+        /* A Domain object with no thread bound any more is dying. */
+        d[k].dying = ts_domain_get_info(g->d.domain, &domid, &threads) != TS_OK || threads == 0;
+        d[k].uptime_s = now_s(g);
+        strcpy(d[k].uuid, g->spec.uuid);
+        k++;
+    }
+    *out = d;
+    *n = k;
+    return CTL_OK;
+}
+
+static int host_info(void *self, struct ctl_host *h)
+{
+    (void)self;
+    memset(h, 0, sizeof(*h));
+    strcpy(h->host, "tessera");
+    strcpy(h->release, "tessera");
+    strcpy(h->version, "Tessera capability microkernel");
+    strcpy(h->machine, "x86_64");
+    h->nr_cpus = tessera.nr_cpus;
+    h->max_cpu_id = tessera.nr_cpus - 1;
+    h->nr_nodes = 1;
+    h->cores_per_socket = tessera.nr_cpus;
+    h->threads_per_core = 1;
+    h->cpu_khz = (unsigned)tessera.tsc_khz;
+    /* Guests are Tessera-native programs; no Xen PV, PVH or HVM yet. */
+    strcpy(h->virt_caps, "");
+    strcpy(h->xen_caps, "");
+    h->total_memory_mb = tessera.ram_bytes >> 20;
+    h->free_memory_mb = guest_pool_free() >> 20;
+    h->xen_major = 4;
+    h->xen_minor = 17;
+    strcpy(h->xen_extra, "-tessera");
+    strcpy(h->xen_scheduler, "tessera");
+    h->pagesize = 4096;
+    strcpy(h->cc_compiler, __VERSION__);
+    return CTL_OK;
+}
+
+static int list_vcpus(void *self, uint32_t domid, struct ctl_vcpu **out, size_t *n)
+{
+    (void)self;
+    tessera_ctl_poll();
+    const struct guest *g = domid ? guest_find(domid) : NULL;
+    if (domid != 0 && g == NULL)
+        return CTL_ENOENT;
+    struct ctl_vcpu *v = calloc(1, sizeof(*v));
+    if (v == NULL)
+        return CTL_ENOMEM;
+    v->domid = domid;
+    v->cpu = g ? g->cpu : 0;
+    v->online = true;
+    v->running = g == NULL;
+    *out = v;
+    *n = 1;
+    return CTL_OK;
+}
+
+static int create(void *self, const struct domain_config *dc, const struct build_plan *plan,
+                  bool paused, uint32_t *domid)
+{
+    struct ctl *ctl = self;
+    struct guest_spec spec = { 0 };
+    if (plan->mode != BOOT_PV) {
+        ctl->unavailable_reason = "PVH guests need the kernel's vCPU support";
+        return CTL_ENOTSUP;
+    }
+    if (dc->vcpus > 1) {
+        ctl->unavailable_reason = "one vCPU per guest on Tessera for now";
+        return CTL_ENOTSUP;
+    }
+    if (dc->memory_mb < 4) {
+        fprintf(stderr, "xl: create: memory = %llu: a guest needs at least 4 MiB\n",
+                (unsigned long long)dc->memory_mb);
+        return CTL_EINVAL;
+    }
+    tessera_ctl_poll();
+    if (guest_by_name(dc->name) != NULL || strcmp(dc->name, "Domain-0") == 0) {
+        fprintf(stderr, "xl: create: domain with name \"%s\" already exists\n", dc->name);
+        return CTL_EINVAL;
+    }
+    if (strlen(dc->kernel) >= sizeof(spec.kernel) ||
+        (dc->cmdline && strlen(dc->cmdline) >= sizeof(spec.cmdline))) {
+        fprintf(stderr, "xl: create: kernel path or command line too long\n");
+        return CTL_EINVAL;
+    }
+    strcpy(spec.name, dc->name);
+    strcpy(spec.kernel, dc->kernel);
+    if (dc->cmdline)
+        strcpy(spec.cmdline, dc->cmdline);
+    if (dc->uuid)
+        snprintf(spec.uuid, sizeof(spec.uuid), "%s", dc->uuid);
+    else
+        strcpy(spec.uuid, "00000000-0000-0000-0000-000000000000");
+    spec.memory_mb = dc->memory_mb;
+    spec.on_poweroff = dc->on_poweroff;
+    spec.on_reboot = dc->on_reboot;
+    spec.on_crash = dc->on_crash;
+    int rc = guest_create(&spec, paused, domid);
+    if (rc == CTL_ENOTSUP)
+        ctl->unavailable_reason = "Xen PV kernels need the kernel's PV support; "
+                                  "this control domain runs Tessera-native (libos) guests";
+    return rc;
+}
+
+static int destroy(void *self, uint32_t domid)
+{
+    (void)self;
+    tessera_ctl_poll();
+    struct guest *g = guest_find(domid);
+    if (g == NULL)
+        return domid == 0 ? CTL_EINVAL : CTL_ENOENT;
+    guest_destroy(g);
+    return CTL_OK;
+}
+
+static int pause_or_unpause(uint32_t domid, bool pause)
+{
+    tessera_ctl_poll();
+    struct guest *g = guest_find(domid);
+    if (g == NULL)
+        return domid == 0 ? CTL_EINVAL : CTL_ENOENT;
+    if (g->state != (pause ? GUEST_RUNNING : GUEST_PAUSED))
+        return CTL_EINVAL;
+    int err = pause ? ts_tcb_suspend(g->d.tcb) : ts_tcb_resume(g->d.tcb);
+    if (err != TS_OK)
+        return CTL_EIO;
+    g->state = pause ? GUEST_PAUSED : GUEST_RUNNING;
+    return CTL_OK;
+}
+
+static int pause(void *self, uint32_t domid)
+{
+    (void)self;
+    return pause_or_unpause(domid, true);
+}
+
+static int unpause(void *self, uint32_t domid)
+{
+    (void)self;
+    return pause_or_unpause(domid, false);
+}
+
+static int rename_domain(void *self, uint32_t domid, const char *name)
+{
+    (void)self;
+    struct guest *g = guest_find(domid);
+    if (g == NULL)
+        return domid == 0 ? CTL_EINVAL : CTL_ENOENT;
+    if (strlen(name) > CTL_NAME_MAX || strcmp(name, "Domain-0") == 0 ||
+        (guest_by_name(name) != NULL && guest_by_name(name) != g))
+        return CTL_EINVAL;
+    strcpy(g->spec.name, name);
+    return CTL_OK;
+}
+
+/* The kernel log holds every domain's console output and the kernel's
+ * messages; it is read in pieces from an offset. */
+static int read_dmesg(void *self, bool clear, char **text)
+{
+    (void)self;
+    size_t len = 0, cap = 4096;
+    char *buf = malloc(cap + 1);
+    uint64_t offset = dmesg_from;
+    for (;;) {
+        char piece[1024];
+        uint64_t next, count;
+        if (buf == NULL)
+            return CTL_ENOMEM;
+        if (ts_console_read_log(tessera.console, offset, piece, sizeof(piece), &next,
+                                &count) != TS_OK) {
+            free(buf);
+            return CTL_EIO;
+        }
+        if (count == 0)
+            break;
+        if (len + count > cap) {
+            char *bigger = realloc(buf, cap * 2 + 1);
+            if (bigger == NULL)
+                free(buf);
+            buf = bigger;
+            cap *= 2;
+            continue;
+        }
+        memcpy(buf + len, piece, count);
+        len += count;
+        offset = next;
+    }
+    buf[len] = '\0';
+    if (clear)
+        dmesg_from = offset;
+    *text = buf;
+    return CTL_OK;
+}
+
+static const struct ctl_ops tessera_ops = {
+    .list_domains = list_domains,
+    .host_info = host_info,
+    .list_vcpus = list_vcpus,
+    .create = create,
+    .destroy = destroy,
+    .pause = pause,
+    .unpause = unpause,
+    .rename = rename_domain,
+    .read_dmesg = read_dmesg,
+};
+
+int ctl_open(struct ctl *ctl)
+{
+    ctl->backend_name = "tessera";
+    ctl->unavailable_reason = DEFAULT_REASON;
+    ctl->ops = &tessera_ops;
+    ctl->self = ctl;            /* lets an operation say why it cannot act */
+    return CTL_OK;
+}
+
+void ctl_close(struct ctl *ctl)
+{
+    ctl->ops = &tessera_ops;
+}

@@ -1,0 +1,184 @@
+/* Guests of the control domain: each one is made from its own Untyped,
+ * retyped from the guest memory pool, so that revoking that one cap takes
+ * back everything the guest had. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libos/libos.h>
+#include <ts/alloc.h>
+#include <ts/methods.h>
+#include <tessera/object.h>
+
+#include "../builder/elf.h"
+#include "../cfg/load.h"
+#include "../../stubdoms/builder/stubdom.h"
+#include "tessera_guest.h"
+
+struct tessera_setup tessera;
+struct guest guests[MAX_GUESTS];
+static uint32_t next_domid = 1;
+static uint64_t pool_total;
+
+/* The Xen ELF note GUEST_OS a Tessera-native (libos) guest carries. */
+#define TESSERA_GUEST_OS "Tessera"
+
+struct guest *guest_find(uint32_t domid)
+{
+    for (unsigned i = 0; i < MAX_GUESTS; i++)
+        if (guests[i].used && guests[i].domid == domid)
+            return &guests[i];
+    return NULL;
+}
+
+struct guest *guest_by_name(const char *name)
+{
+    for (unsigned i = 0; i < MAX_GUESTS; i++)
+        if (guests[i].used && strcmp(guests[i].spec.name, name) == 0)
+            return &guests[i];
+    return NULL;
+}
+
+uint64_t guest_pool_free(void)
+{
+    uint64_t total = 0;
+    for (unsigned i = 0; i < tessera.pool_count; i++) {
+        uint64_t free_bytes;
+        if (ts_debug_untyped_free(tessera.debug, tessera.pool_first + i, &free_bytes) == TS_OK)
+            total += free_bytes;
+    }
+    return total;
+}
+
+uint64_t guest_pool_total(void)
+{
+    if (pool_total == 0)
+        pool_total = guest_pool_free();
+    return pool_total;
+}
+
+static unsigned log2_ceil(uint64_t v)
+{
+    unsigned b = 0;
+    while ((1ull << b) < v)
+        b++;
+    return b;
+}
+
+/* The guest's Untyped from the first pool cap with room for it. */
+static int take_memory(struct guest *g, uint64_t slot)
+{
+    int err = TS_ERR_NOT_ENOUGH_MEMORY;
+    for (unsigned i = 0; i < tessera.pool_count && err == TS_ERR_NOT_ENOUGH_MEMORY; i++)
+        err = ts_untyped_retype(tessera.pool_first + i, TS_OBJ_UNTYPED, g->mem_bits,
+                                TS_CHILD_CNODE, slot, 1);
+    if (err == TS_OK)
+        g->untyped = slot;
+    return err;
+}
+
+void guest_destroy(struct guest *g)
+{
+    if (g->untyped) {
+        ts_cnode_revoke(TS_CHILD_CNODE, g->untyped);
+        ts_cnode_delete(TS_CHILD_CNODE, g->untyped);
+    }
+    /* The badged fault endpoint copy is ours, not the Untyped's child. */
+    if (g->d.fault_ep)
+        ts_cnode_delete(TS_CHILD_CNODE, g->d.fault_ep);
+    memset(g, 0, sizeof(*g));
+}
+
+/* Objects for the guest come from its Untyped, slots from its window. */
+static int build(struct guest *g, const char *image, size_t size, bool paused)
+{
+    unsigned index = (unsigned)(g - guests);
+    uint64_t window = tessera.slot_first + (uint64_t)index * GUEST_SLOTS;
+    unsigned heap_bits = g->mem_bits - 1;
+    unsigned radix = heap_bits - 12 + 1 > 10 ? heap_bits - 12 + 1 : 10;
+    char args[96];
+    int err = take_memory(g, window);
+    if (err != TS_OK)
+        return err;
+
+    snprintf(args, sizeof(args), "%s%s%s", g->spec.name, g->spec.cmdline[0] ? " " : "",
+             g->spec.cmdline);
+    struct stubdom_config cfg = {
+        .image = image, .image_size = size, .args = args,
+        .cnode_radix = radix, .heap_bits = heap_bits, .console = tessera.guest_console,
+        .fault_ep = tessera_ctl_endpoint(), .fault_badge = TESSERA_FAULT_BADGE | (index + 1),
+        .exit_ep = tessera_ctl_endpoint(), .exit_badge = index + 1,
+        .priority = tessera.guest_priority, .cpu = g->cpu, .domid = g->domid,
+        .tsc_khz = tessera.tsc_khz,
+    };
+    struct ts_allocator ours = ts_alloc;
+    ts_alloc_init(TS_CHILD_CNODE, window + 1, window + GUEST_SLOTS, window, 1);
+    err = stubdom_create(&cfg, &g->d);
+    if (err == TS_OK)
+        err = paused ? ts_domain_prepare(&g->d) : ts_domain_start(&g->d);
+    ts_alloc = ours;
+    return err;
+}
+
+/* The ELF must be a Tessera-native program: the PV plan of a Xen kernel
+ * needs the kernel's PV support, which does not exist yet. */
+static int check_image(const char *path, const char *data, size_t size)
+{
+    struct elf_image *img = malloc(sizeof(*img));
+    char why[200];
+    int rc = CTL_OK;
+    if (img == NULL)
+        return CTL_ENOMEM;
+    if (elf_parse((const uint8_t *)data, size, img, why, sizeof(why)) != 0) {
+        fprintf(stderr, "xl: create: kernel %s: %s\n", path, why);
+        rc = CTL_EINVAL;
+    } else if (!img->notes.has[XEN_ELFNOTE_GUEST_OS] ||
+               strcmp(img->notes.text[XEN_ELFNOTE_GUEST_OS], TESSERA_GUEST_OS) != 0) {
+        rc = CTL_ENOTSUP;
+    }
+    free(img);
+    return rc;
+}
+
+int guest_create(const struct guest_spec *spec, bool paused, uint32_t *domid)
+{
+    struct guest *g = NULL;
+    for (unsigned i = 0; i < MAX_GUESTS && g == NULL; i++)
+        if (!guests[i].used && tessera.slot_first + (uint64_t)(i + 1) * GUEST_SLOTS <= tessera.slot_end)
+            g = &guests[i];
+    if (g == NULL) {
+        fprintf(stderr, "xl: create: the control domain runs at most %u guests\n", MAX_GUESTS);
+        return CTL_ENOMEM;
+    }
+    char *image;
+    size_t size;
+    if (read_file(spec->kernel, &image, &size) != 0) {
+        fprintf(stderr, "xl: create: kernel %s: cannot read it\n", spec->kernel);
+        return CTL_EIO;
+    }
+    int rc = check_image(spec->kernel, image, size);
+    if (rc != CTL_OK) {
+        free(image);
+        return rc;
+    }
+    memset(g, 0, sizeof(*g));
+    g->spec = *spec;
+    while (guest_find(next_domid) != NULL)
+        next_domid = next_domid + 1 < TS_DOMID_FIRST_RESERVED ? next_domid + 1 : 1;
+    g->domid = next_domid;
+    g->mem_bits = log2_ceil(spec->memory_mb << 20);
+    g->cpu = g->domid % tessera.nr_cpus;
+    g->state = paused ? GUEST_PAUSED : GUEST_RUNNING;
+    g->created_ns = libos_now_ns();
+    int err = build(g, image, size, paused);
+    free(image);
+    if (err != TS_OK) {
+        guest_destroy(g);
+        fprintf(stderr, "xl: create: cannot build the domain: %s\n", ts_error_name(err));
+        return err == TS_ERR_NOT_ENOUGH_MEMORY ? CTL_ENOMEM : CTL_EINVAL;
+    }
+    g->used = true;
+    next_domid = next_domid + 1 < TS_DOMID_FIRST_RESERVED ? next_domid + 1 : 1;
+    *domid = g->domid;
+    return CTL_OK;
+}
