@@ -56,26 +56,35 @@ unsigned stubdom_service_call(uint64_t ep, uint64_t label, const uint64_t *mr, u
 	return (unsigned)ts_msginfo_label(m.info);
 }
 
+/*
+ * A WRITE copy of ntfn with badge (a signal through an unbadged cap
+ * carries word 0, which libos's events ignore), in a slot reused for
+ * every request: the service keeps its own copy. 0 if it cannot be made.
+ */
+static uint64_t signal_copy(uint64_t ntfn, uint64_t badge)
+{
+	static uint64_t scratch;
+
+	if (!scratch && !(scratch = ts_slot_alloc()))
+		return 0;
+	ts_cnode_delete(ts_self.cnode, scratch);
+	if (ts_cnode_mint(ts_self.cnode, scratch, ts_self.cnode, ntfn, TS_RIGHT_WRITE, badge) != TS_OK)
+		return 0;
+	return scratch;
+}
+
 unsigned stubdom_service_introduce(const struct stubdom_service *s, uint32_t domid,
 				   const char *name, uint64_t frame, uint64_t ntfn)
 {
-	static uint64_t scratch;	/* the WRITE copy sent, deleted afterwards */
 	uint64_t mr[2 + SVC_NAME_MAX / 8] = { domid, strlen(name) }, caps[2] = { frame, 0 };
-	unsigned status;
 
 	if (mr[1] > SVC_NAME_MAX)
 		return SVC_EINVAL;
-	if (!scratch && !(scratch = ts_slot_alloc()))
-		return SVC_ENOMEM;
-	/* Badged: a signal through an unbadged cap carries word 0, which libos's events ignore. */
-	if (ts_cnode_mint(ts_self.cnode, scratch, ts_self.cnode, ntfn, TS_RIGHT_WRITE, 1) != TS_OK)
+	if (!(caps[1] = signal_copy(ntfn, 1)))
 		return SVC_EINVAL;
-	caps[1] = scratch;
 	svc_pack(mr + 2, name, mr[1]);
-	status = stubdom_service_call(s->ctl, SVC_INTRODUCE, mr, 2 + svc_bytes_mrs(mr[1]), caps, 2,
-				      NULL);
-	ts_cnode_delete(ts_self.cnode, scratch);
-	return status;
+	return stubdom_service_call(s->ctl, SVC_INTRODUCE, mr, 2 + svc_bytes_mrs(mr[1]), caps, 2,
+				    NULL);
 }
 
 unsigned stubdom_service_release(const struct stubdom_service *s, uint32_t domid)
@@ -85,11 +94,13 @@ unsigned stubdom_service_release(const struct stubdom_service *s, uint32_t domid
 	return stubdom_service_call(s->ctl, SVC_RELEASE, &mr, 1, NULL, 0, NULL);
 }
 
-unsigned stubdom_console_attach(uint64_t ep, uint32_t domid)
+unsigned stubdom_console_attach(uint64_t ep, uint32_t domid, uint64_t ntfn, uint64_t badge)
 {
-	uint64_t mr = domid;
+	uint64_t mr = domid, cap = 0;
 
-	return stubdom_service_call(ep, CONS_ATTACH, &mr, 1, NULL, 0, NULL);
+	if (ntfn && !(cap = signal_copy(ntfn, badge)))
+		return SVC_EINVAL;
+	return stubdom_service_call(ep, CONS_ATTACH, &mr, 1, &cap, ntfn ? 1 : 0, NULL);
 }
 
 long stubdom_console_read(uint64_t ep, char *buf, size_t size)

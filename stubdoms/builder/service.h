@@ -47,7 +47,11 @@ unsigned stubdom_service_introduce(const struct stubdom_service *s, uint32_t dom
 unsigned stubdom_service_release(const struct stubdom_service *s, uint32_t domid);
 
 /* Console clients: ep is a WRITE cap of the console endpoint with the client's own badge. */
-unsigned stubdom_console_attach(uint64_t ep, uint32_t domid);
+/*
+ * Attaches to domid's console; with ntfn (0: none), the service signals
+ * a WRITE copy badged badge (nonzero) whenever the domain writes output.
+ */
+unsigned stubdom_console_attach(uint64_t ep, uint32_t domid, uint64_t ntfn, uint64_t badge);
 /*
  * Output from the client's position on: the count (≤ SVC_BYTES_MAX), or
  * -status. Bytes beyond size are lost: give SVC_BYTES_MAX bytes of room.

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <ts/methods.h>
+#include <ts/syscall.h>
 #include <libos/libos.h>
 #include <libos/server.h>
 #include <libos/xencons.h>
@@ -38,11 +39,21 @@ struct session {
 	uint64_t badge;
 	struct cons_dom *dom;		/* NULL: free */
 	uint64_t pos;			/* its position in the domain's output */
+	uint64_t caps;			/* 0, or the slot of the notification it gave */
 };
 
 static struct svc_server server;
 static struct cons_dom *doms;
 static struct session sessions[MAX_SESSIONS];
+
+/* The session ends; the notification it gave goes. */
+static void end_session(struct session *s)
+{
+	if (s->caps)
+		svc_drop_caps(&server, s->caps);
+	s->caps = 0;
+	s->dom = NULL;
+}
 
 static struct cons_dom *find_dom(uint32_t domid)
 {
@@ -92,6 +103,9 @@ static void drain(struct cons_dom *d)
 		budget -= (size_t)n < budget ? (size_t)n : budget;
 		cons_log_add(&d->log, buf, (size_t)n, emit, d);
 		svc_evtchn_notify(&d->evtchn);	/* room again */
+		for (int i = 0; i < MAX_SESSIONS; i++)
+			if (sessions[i].dom == d && sessions[i].caps)
+				ts_signal(sessions[i].caps);
 	}
 }
 
@@ -153,7 +167,7 @@ static void release(struct svc_request *req)
 	*p = d->next;
 	for (int i = 0; i < MAX_SESSIONS; i++)
 		if (sessions[i].dom == d)
-			sessions[i].dom = NULL;
+			end_session(&sessions[i]);
 	ts_frame_unmap(d->caps);
 	svc_drop_caps(&server, d->caps);
 	free(d);
@@ -166,7 +180,7 @@ static void attach(struct svc_request *req)
 	struct cons_dom *d;
 	uint32_t domid;
 
-	if (svc_decode_domid(req->mr, req->nr_mrs, &domid) != SVC_OK) {
+	if (svc_decode_domid(req->mr, req->nr_mrs, &domid) != SVC_OK || req->nr_caps > 1) {
 		svc_reply(SVC_EINVAL, NULL, 0);
 		return;
 	}
@@ -177,13 +191,16 @@ static void attach(struct svc_request *req)
 	for (int i = 0; !s && i < MAX_SESSIONS; i++)
 		if (!sessions[i].dom)
 			s = &sessions[i];
-	if (!s) {
+	if (!s || (req->nr_caps && svc_keep_caps(&server, req) != 0)) {
 		svc_reply(SVC_ENOMEM, NULL, 0);
 		return;
 	}
+	if (s->dom)
+		end_session(s);		/* attaching again replaces the session */
 	s->badge = req->badge;
 	s->dom = d;
 	s->pos = cons_log_oldest(&d->log);	/* the replay first */
+	s->caps = req->nr_caps ? req->caps : 0;
 	svc_reply(SVC_OK, NULL, 0);
 }
 
@@ -221,7 +238,7 @@ static void write_input(struct session *s, struct svc_request *req)
 		svc_evtchn_notify(&d->evtchn);
 	res[1] = w > 0 ? (uint64_t)w : 0;
 	if (len < n) {
-		s->dom = NULL;
+		end_session(s);
 		res[0] = 1;
 	}
 	svc_reply(SVC_OK, res, 2);
@@ -249,7 +266,7 @@ static int client_request(struct svc_request *req)
 	else if (req->label == CONS_WRITE)
 		write_input(s, req);
 	else {
-		s->dom = NULL;	/* CONS_DETACH */
+		end_session(s);	/* CONS_DETACH */
 		svc_reply(SVC_OK, NULL, 0);
 	}
 	return 1;

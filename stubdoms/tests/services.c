@@ -30,6 +30,7 @@
 #define EXIT_BADGE	0x800
 #define WAKE_TIMEOUT	(1ull << 62)
 #define CLIENT_BADGE	2		/* the root's own `xl console` cap */
+#define OUTPUT_BADGE	2		/* on `wake`: the console service saw output (1: xenstored) */
 #define DEADLINE_MS	10000
 #define NOT_GIVEN_ADDR	0x3ff00000ul	/* mapped in no stub domain */
 #define NOT_GIVEN_SLOT	4000
@@ -49,6 +50,7 @@ static struct ts_domain client;
 static struct ts_domain *dom[NR_DOMS] = { &cons.dom, &xs.dom, &client };
 static uint64_t cons_client;		/* the root's `xl console` cap */
 static struct xenbus xb;
+static unsigned output_signals;		/* OUTPUT_BADGE signals seen */
 
 static uint64_t object(enum ts_object_type type)
 {
@@ -73,6 +75,7 @@ static uint64_t wait_wake(uint64_t ms)
 	ts_tcb_set_timeout(TS_ROOT_TCB, wake_timeout, ts_rdtsc() + ms * bi->tsc_khz);
 	word = ts_wait(wake);
 	ts_tcb_set_timeout(TS_ROOT_TCB, 0, 0);
+	output_signals += (word & OUTPUT_BADGE) != 0;
 	return word & ~WAKE_TIMEOUT;
 }
 
@@ -163,9 +166,10 @@ static int start_services(void)
 	err = build(CONSOLED, "consoled selftest");
 	if (err == TS_OK)
 		err = ts_domain_start(&cons.dom);
-	if (err == TS_OK)
-		err = (cons_client = mint(cons.endpoint, TS_RIGHT_WRITE, CLIENT_BADGE)) ? TS_OK
-										   : TS_ERR_RANGE;
+	/* GRANT: a client passes the notification it wants signalled on output. */
+	cons_client = mint(cons.endpoint, TS_RIGHT_WRITE | TS_RIGHT_GRANT, CLIENT_BADGE);
+	if (err == TS_OK && !cons_client)
+		err = TS_ERR_RANGE;
 	if (err != TS_OK)
 		return err;
 
@@ -252,7 +256,7 @@ static int read_until(const char *want, char *out, size_t size)
 		for (size_t i = 0; i + strlen(want) <= len; i++)
 			if (memcmp(out + i, want, strlen(want)) == 0)
 				return 1;
-		sleep_ms(20);
+		wait_wake(100);	/* woken when the domain writes, else after 100 ms */
 	}
 	return 0;
 }
@@ -266,14 +270,17 @@ static void console_session(void)
 
 	check(stubdom_console_read(cons_client, out, SVC_BYTES_MAX) == -SVC_ENOTCONN,
 	      "console: CONS_READ before attaching is ENOTCONN");
-	check(stubdom_console_attach(cons_client, doms[CLIENT].domid) == SVC_OK,
-	      "console: a client attaches to domain 5");
+	check(stubdom_console_attach(cons_client, doms[CLIENT].domid, wake, OUTPUT_BADGE) == SVC_OK,
+	      "console: a client attaches to domain 5, with a notification for its output");
 	check(read_until("hello from the PV console\n", out, sizeof(out)),
 	      "console: the attached client reads the domain's output from the replay on");
 	n = stubdom_console_write(cons_client, "ping\n", 5, &detached);
 	check(n == 5 && detached == 0, "console: 'ping' goes to the domain's input ring");
 	check(read_until("client got: ping", out, sizeof(out)),
 	      "console: the domain answers the input");
+	output_signals += (ts_poll(wake) & OUTPUT_BADGE) != 0;
+	check(output_signals > 0, "console: the attached client was signalled on output (%u times)",
+	      output_signals);
 	n = stubdom_console_write(cons_client, "\x1d", 1, &detached);
 	check(n == 0 && detached == 1, "console: Ctrl-] detaches");
 	check(stubdom_console_read(cons_client, out, SVC_BYTES_MAX) == -SVC_ENOTCONN,
@@ -401,7 +408,7 @@ void test_services(uint64_t root_ep)
 	check(stubdom_service_release(&xs, domid) == SVC_ENOENT,
 	      "xenstore: a second SVC_RELEASE is ENOENT");
 	check(stubdom_service_release(&cons, domid) == SVC_OK &&
-	      stubdom_console_attach(cons_client, domid) == SVC_ENOENT,
+	      stubdom_console_attach(cons_client, domid, 0, 0) == SVC_ENOENT,
 	      "console: after SVC_RELEASE, attaching to domain 5 is ENOENT");
 	isolation();
 	for (unsigned i = 0; i < NR_DOMS; i++)

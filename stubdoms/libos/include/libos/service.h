@@ -21,7 +21,8 @@ enum svc_label {
 	SVC_INTRODUCE = 1,
 	SVC_RELEASE = 2,	/* control only; MR0 = domid: stop serving, drop its caps */
 	/* Console service, any client: */
-	CONS_ATTACH = 16,	/* MR0 = domid: the caller's output position starts at the replay */
+	CONS_ATTACH = 16,	/* MR0 = domid: the caller's output position starts at the replay;
+				   optional cap: a notification (WRITE, badged) signalled on output */
 	CONS_READ = 17,		/* reply MR0 = bytes of output from there, then the bytes */
 	CONS_WRITE = 18,	/* MR0 = count, then the bytes: input; reply MR0 = 1 if Ctrl-]
 				   detached, MR1 = bytes the ring took */
