@@ -141,7 +141,11 @@ static void finalise(const struct cap *c)
 		domain_finalise(cap_domain(c));
 		break;
 	case TS_OBJ_VSPACE:
+	case TS_OBJ_GUEST_SPACE:
 		vspace_finalise(c);
+		break;
+	case TS_OBJ_VCPU:
+		vcpu_finalise(cap_vcpu(c));
 		break;
 	case TS_CAP_IRQ_HANDLER:
 		irq_release(c->aux);

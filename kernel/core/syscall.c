@@ -36,6 +36,7 @@ static int invoke_object(struct tcb *t, struct slot *s)
 	case TS_CAP_IOPORT_CONTROL:
 	case TS_CAP_IOPORT:		err = ioport_invoke(&inv); break;
 	case TS_OBJ_DOMAIN:		err = domain_invoke(&inv); break;
+	case TS_OBJ_VCPU:		err = vcpu_invoke(&inv); break;
 	case TS_CAP_CONSOLE:		err = console_invoke(&inv); break;
 	case TS_CAP_DEBUG:		err = debug_invoke(&inv); break;
 	default:			err = TS_ERR_ILLEGAL_OPERATION; break;

@@ -34,8 +34,8 @@ int map_prepare(struct invocation *inv, word_t va, word_t align_bits, void **pml
 	word_t missing = 0;
 	int err;
 
-	vspace = cspace_lookup_type(inv->thread, inv_arg(inv, 0), TS_OBJ_VSPACE);
-	if (!vspace)
+	vspace = cspace_lookup(inv->thread, inv_arg(inv, 0));
+	if (!vspace || (vspace->cap.type != TS_OBJ_VSPACE && vspace->cap.type != TS_OBJ_GUEST_SPACE))
 		return TS_ERR_INVALID_CAPABILITY;
 	if (asid_lookup(c->map))
 		return TS_ERR_ILLEGAL_OPERATION;	/* this cap already maps it */

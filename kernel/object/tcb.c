@@ -47,6 +47,8 @@ void tcb_finalise(struct tcb *t)
 		}
 	}
 	unbind_notification(t);
+	if (thread_vcpu(t))
+		thread_vcpu(t)->bound = NULL;
 	if (d)
 		d->nr_threads--;
 	dying_push(&t->dying);
@@ -277,6 +279,30 @@ static int set_timeout(struct invocation *inv, struct tcb *t)
 	return TS_OK;
 }
 
+static int bind_vcpu(struct invocation *inv, struct tcb *t)
+{
+	struct slot *s = NULL;
+
+	if (!inv_has_args(inv, 1))
+		return TS_ERR_TRUNCATED_MESSAGE;
+	if (inv_arg(inv, 0)) {
+		s = cspace_lookup_type(inv->thread, inv_arg(inv, 0), TS_OBJ_VCPU);
+		if (!s)
+			return TS_ERR_INVALID_CAPABILITY;
+		if ((cap_vcpu(&s->cap)->bound && cap_vcpu(&s->cap)->bound != t) ||
+		    slot_empty(&cap_vcpu(&s->cap)->space))
+			return TS_ERR_ILLEGAL_OPERATION;
+	}
+	if (t->state != THREAD_INACTIVE || t->running)
+		return TS_ERR_ILLEGAL_OPERATION;
+	if (thread_vcpu(t))
+		thread_vcpu(t)->bound = NULL;
+	cap_install_copy(&t->slots[TCB_VCPU], s);
+	if (s)
+		cap_vcpu(&s->cap)->bound = t;
+	return TS_OK;
+}
+
 int tcb_invoke(struct invocation *inv)
 {
 	struct tcb *t = cap_tcb(&inv->slot->cap);
@@ -321,6 +347,8 @@ int tcb_invoke(struct invocation *inv)
 		return TS_OK;
 	case TS_TCB_SET_TIMEOUT:
 		return set_timeout(inv, t);
+	case TS_TCB_BIND_VCPU:
+		return bind_vcpu(inv, t);
 	default:
 		return TS_ERR_ILLEGAL_OPERATION;
 	}

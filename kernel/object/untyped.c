@@ -32,6 +32,8 @@ uint64_t object_size(word_t type, word_t size_bits)
 	case TS_OBJ_PAGE_DIRECTORY:
 	case TS_OBJ_PAGE_TABLE:		return BIT(TS_PAGING_BITS);
 	case TS_OBJ_DOMAIN:		return BIT(TS_DOMAIN_BITS);
+	case TS_OBJ_VCPU:		return BIT(TS_VCPU_BITS);
+	case TS_OBJ_GUEST_SPACE:	return BIT(TS_PAGING_BITS);
 	default:			return 0;
 	}
 }
@@ -73,6 +75,13 @@ void object_create(word_t type, word_t size_bits, void *mem, struct cap *cap)
 	case TS_OBJ_DOMAIN:
 		((struct domain *)mem)->domid = TS_DOMID_INVALID;
 		return;
+	case TS_OBJ_VCPU:
+		arch_vcpu_init(mem);
+		return;
+	case TS_OBJ_GUEST_SPACE:
+		/* Unlike a VSpace, no kernel mappings: every entry is the guest's. */
+		cap->map = asid_assign(mem);
+		return;
 	default:
 		return;
 	}
@@ -109,8 +118,10 @@ int untyped_invoke(struct invocation *inv)
 	for (word_t i = 0; i < count; i++)
 		if (!slot_empty(cnode_slot(&cnode->cap, index + i)))
 			return TS_ERR_DELETE_FIRST;
-	if (type == TS_OBJ_VSPACE && !asid_available(count))
+	if ((type == TS_OBJ_VSPACE || type == TS_OBJ_GUEST_SPACE) && !asid_available(count))
 		return TS_ERR_NOT_ENOUGH_MEMORY;
+	if (type == TS_OBJ_VCPU && !arch_vcpu_supported())
+		return TS_ERR_ILLEGAL_OPERATION;
 
 	offset = inv->slot->first_child ? u->data : 0;
 	offset = ALIGN_UP(offset, size);

@@ -55,6 +55,7 @@ static void ap_main(void)
 	cpus[id].vspace_root = kernel_pml4_phys;
 	lapic_init_cpu();
 	fpu_init_cpu();
+	svm_init_cpu(id);
 	__atomic_store_n(&cpus[id].online, true, __ATOMIC_RELEASE);
 	enter_scheduler();
 }
@@ -112,6 +113,7 @@ void kmain(uint32_t magic, uint32_t info)
 	lapic_init_cpu();
 	lapic_calibrate();
 	ioapic_init();
+	svm_init_cpu(0);
 	smp_start();
 
 	root_task_create(d, nr_cpus, tsc_khz);

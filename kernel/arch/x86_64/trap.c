@@ -13,6 +13,7 @@
 
 void tss_set_rsp0(unsigned id, uint64_t rsp0);
 void irq_deliver(unsigned irq);
+void arch_enter_guest(struct cpu *c, struct vcpu *v) __attribute__((noreturn));
 unsigned gsi_to_irq(unsigned gsi);
 void ioapic_mask(unsigned gsi);
 
@@ -74,7 +75,7 @@ static void note_interrupt(struct cpu *c, uint64_t vec)
 	}
 }
 
-static void handle_pending_interrupts(struct cpu *c)
+void trap_handle_pending(struct cpu *c)
 {
 	uint32_t irqs = __atomic_exchange_n(&c->irq_pending, 0, __ATOMIC_SEQ_CST);
 
@@ -119,25 +120,25 @@ void kernel_enter_trap(void)
 		panic("%s in user mode", exception_names[vec]);
 	note_interrupt(c, vec);
 	kernel_lock();
-	handle_pending_interrupts(c);
+	trap_handle_pending(c);
 	if (c->current && vec < 32)
 		handle_user_exception(c->current, vec, cr2);
 	kernel_exit();
 }
 
-/* Ring 0: interrupts arrive only in the idle loop; anything else is a kernel bug. */
+/* Ring 0: interrupts arrive only where expected (idle loop, after a guest exit); anything else is a kernel bug. */
 void kernel_trap_from_kernel(struct user_context *f)
 {
 	struct cpu *c = this_cpu();
 
-	if (f->vector >= 32 && c->idle) {
+	if (f->vector >= 32 && c->interruptible) {
 		note_interrupt(c, f->vector);
 		if (f->vector == VEC_IPI)
 			serve_remote_requests();
 		return;
 	}
-	if (f->vector == VEC_SPURIOUS)
-		return;
+	if (f->vector == VEC_SPURIOUS || (f->vector == 2 && c->interruptible))
+		return;		/* an NMI held back by a guest run: nothing to do */
 	printk("\n*** kernel fault: %s (vector %lu, error %#lx) on CPU %u\n",
 	       f->vector < 32 ? exception_names[f->vector] : "interrupt", f->vector,
 	       f->error_code, c->id);
@@ -152,13 +153,13 @@ static void idle_wait(struct cpu *c)
 		write_cr3(kernel_pml4_phys);
 		c->vspace_root = kernel_pml4_phys;
 	}
-	c->idle = true;
+	c->interruptible = true;
 	kernel_unlock();
 	while (!c->irq_pending && !c->timer_pending && !c->wakeup)
 		__asm__ volatile("sti; hlt; cli" ::: "memory");
-	c->idle = false;
+	c->interruptible = false;
 	kernel_lock();
-	handle_pending_interrupts(c);
+	trap_handle_pending(c);
 }
 
 static void switch_threads(struct cpu *c, struct tcb *prev, struct tcb *next)
@@ -201,6 +202,8 @@ void kernel_exit(void)
 	}
 	c->ctx_top = (uint64_t)(&next->ctx + 1);
 	tss_set_rsp0(c->id, c->ctx_top);
+	if (thread_vcpu(next))
+		arch_enter_guest(c, thread_vcpu(next));
 	kernel_unlock();
 	arch_return_to_user(&next->ctx);
 }

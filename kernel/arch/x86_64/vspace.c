@@ -149,8 +149,9 @@ static void shootdown(void *pml4, vaddr_t va, bool whole)
 		else
 			invlpg(va);
 	}
+	/* A CPU running a guest in this space exits on the IPI; VMRUN flushes. */
 	for (unsigned c = 0; c < nr_cpus; c++)
-		if (&cpus[c] != self && cpus[c].vspace_root == root)
+		if (&cpus[c] != self && (cpus[c].vspace_root == root || cpus[c].guest_root == root))
 			arch_remote_request(c, REQUEST_FLUSH);
 }
 

@@ -43,6 +43,12 @@ void arch_map_entry(void *pml4, vaddr_t va, unsigned level, paddr_t pa, bool is_
 /* Clear the entry if it still points at pa, and flush TLBs. */
 void arch_unmap_entry(void *pml4, vaddr_t va, unsigned level, paddr_t pa);
 
+/* Virtual CPUs (x86_64: AMD SVM with nested paging). */
+bool arch_vcpu_supported(void);
+void arch_vcpu_init(struct vcpu *v);
+word_t arch_vcpu_get_reg(struct vcpu *v, unsigned reg);
+void arch_vcpu_set_reg(struct vcpu *v, unsigned reg, word_t value);
+
 /* Devices the kernel mediates for user level. */
 uint32_t arch_port_in(uint16_t port, unsigned width);
 void arch_port_out(uint16_t port, unsigned width, uint32_t value);

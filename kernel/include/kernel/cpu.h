@@ -31,8 +31,9 @@ struct cpu {
 	volatile uint32_t irq_pending;	/* IOAPIC pins that fired, handled under the lock */
 	volatile bool timer_pending;
 	volatile bool wakeup;		/* reschedule interrupt arrived */
-	volatile bool idle;		/* halted in the idle loop, lock released */
+	volatile bool interruptible;	/* idle loop or after a guest exit: ring-0 interrupts expected */
 	uint64_t vspace_root;		/* physical address loaded in CR3 */
+	uint64_t guest_root;		/* nested page-table root of the guest running, or 0 */
 	uint64_t tls_base;		/* FS base loaded */
 };
 

@@ -34,6 +34,7 @@ int paging_invoke(struct invocation *inv);
 int irq_invoke(struct invocation *inv);
 int ioport_invoke(struct invocation *inv);
 int domain_invoke(struct invocation *inv);
+int vcpu_invoke(struct invocation *inv);
 int console_invoke(struct invocation *inv);
 int debug_invoke(struct invocation *inv);
 

@@ -41,6 +41,15 @@ struct notification {
 	struct tcb *bound;
 };
 
+/*
+ * A virtual CPU: this generic part, then the architecture's register state
+ * (arch_vcpu_*); on x86_64/SVM the second page is the VMCB.
+ */
+struct vcpu {
+	struct slot space;	/* copy of its guest-space cap */
+	struct tcb *bound;	/* the thread that runs it */
+};
+
 struct domain {
 	uint32_t domid;		/* TS_DOMID_INVALID until set */
 	uint32_t nr_threads;
@@ -57,7 +66,7 @@ enum thread_state {
 
 /* The slots a TCB owns; copies installed by TCB_CONFIGURE. */
 enum tcb_slot { TCB_CSPACE, TCB_VSPACE, TCB_FAULT_EP, TCB_IPC_BUFFER, TCB_DOMAIN, TCB_TIMER,
-		TCB_SLOT_COUNT };
+		TCB_VCPU, TCB_SLOT_COUNT };
 
 struct tcb {
 	struct user_context ctx;	/* first: entry.S saves into it */
@@ -110,6 +119,11 @@ static inline word_t *ctx_mr(struct user_context *ctx, unsigned i)
 static inline struct tcb *cap_tcb(const struct cap *c) { return (struct tcb *)c->obj; }
 static inline struct endpoint *cap_endpoint(const struct cap *c) { return (struct endpoint *)c->obj; }
 static inline struct notification *cap_notification(const struct cap *c) { return (struct notification *)c->obj; }
+static inline struct vcpu *cap_vcpu(const struct cap *c) { return (struct vcpu *)c->obj; }
+static inline struct vcpu *thread_vcpu(const struct tcb *t)
+{
+	return t->slots[TCB_VCPU].cap.type == TS_OBJ_VCPU ? cap_vcpu(&t->slots[TCB_VCPU].cap) : NULL;
+}
 static inline struct domain *cap_domain(const struct cap *c) { return (struct domain *)c->obj; }
 static inline struct slot *cap_cnode_slots(const struct cap *c) { return (struct slot *)c->obj; }
 static inline struct cnode_header *cap_cnode_header(const struct cap *c) { return (struct cnode_header *)c->obj; }
@@ -119,6 +133,7 @@ void endpoint_cancel_all(struct endpoint *ep);
 void notification_cancel_all(struct notification *n);
 void tcb_finalise(struct tcb *t);
 void domain_finalise(struct domain *d);
+void vcpu_finalise(struct vcpu *v);
 /* Give d the Xen domid if it has none and the domid is free. */
 bool domain_claim_id(struct domain *d, word_t domid);
 void cnode_finalise(struct cnode_header *h);

@@ -16,6 +16,8 @@ enum ts_object_type {
 	TS_OBJ_PAGE_DIRECTORY,
 	TS_OBJ_PAGE_TABLE,
 	TS_OBJ_DOMAIN,		/* carries a Xen domid (later: event channels, grants) */
+	TS_OBJ_VCPU,		/* a virtual CPU (AMD SVM: its VMCB and guest registers) */
+	TS_OBJ_GUEST_SPACE,	/* guest-physical address space (nested page tables) */
 	TS_OBJ_TYPE_COUNT,
 	/* Capabilities to hardware or kernel services, not made from Untyped: */
 	TS_CAP_IRQ_CONTROL = 64,
@@ -32,6 +34,7 @@ enum ts_object_type {
 #define TS_NOTIFICATION_BITS	6
 #define TS_PAGING_BITS		12	/* VSpace, PDPT, page directory, page table */
 #define TS_DOMAIN_BITS		8
+#define TS_VCPU_BITS		13
 #define TS_SLOT_BITS		6	/* one CNode slot */
 #define TS_UNTYPED_MIN_BITS	4
 #define TS_UNTYPED_MAX_BITS	47
@@ -72,6 +75,8 @@ enum ts_method {
 	TS_TCB_SET_TLS_BASE,	/* fs base address */
 	TS_TCB_SET_TIMEOUT,	/* notification cptr (0 = cancel), deadline (TSC value):
 				   the kernel signals it once when the TSC passes the deadline */
+	TS_TCB_BIND_VCPU,	/* vcpu cptr (0 = unbind): the thread then runs that vCPU's guest;
+				   exits it cannot handle come to its fault endpoint */
 
 	/* Paging structures and frames */
 	TS_FRAME_MAP = 48,	/* vspace cptr, vaddr, rights (R/W), attributes (TS_MAP_*) */
@@ -92,6 +97,11 @@ enum ts_method {
 	TS_DOMAIN_SET_ID = 80,	/* Xen domid, unique among live domains, < 0x7ff0 */
 	TS_DOMAIN_GET_INFO,	/* -> MR0 = domid (or ~0 if unset), MR1 = threads bound */
 
+	/* Virtual CPUs */
+	TS_VCPU_SET_SPACE = 88,	/* guest space cptr: the guest-physical memory it runs in */
+	TS_VCPU_READ_REGS,	/* first, count -> MRs: registers first.. in enum ts_vcpu_reg order */
+	TS_VCPU_WRITE_REGS,	/* first, count, values... */
+
 	/* Console (kernel log) */
 	TS_CONSOLE_WRITE = 96,	/* (needs WRITE) length (<= 8 * (TS_MSG_MAX_LENGTH - 1)), bytes in MR1.. */
 	TS_CONSOLE_READ_LOG,	/* (needs READ) offset -> MR0 = next offset, MR1 = byte count, bytes in MR2.. */
@@ -100,6 +110,22 @@ enum ts_method {
 	TS_DEBUG_CHECK_INVARIANTS = 112,	/* -> MR0 = number of violations found */
 	TS_DEBUG_CAP_IDENTIFY,		/* cptr -> MR0 = enum ts_object_type or 0 */
 	TS_DEBUG_UNTYPED_FREE,		/* untyped cptr -> MR0 = free bytes */
+};
+
+/* Guest register order for TS_VCPU_READ/WRITE_REGS. Segments are
+   selector, attributes (VMCB format), limit, base. */
+enum ts_vcpu_reg {
+	TS_VREG_RAX, TS_VREG_RBX, TS_VREG_RCX, TS_VREG_RDX, TS_VREG_RSI, TS_VREG_RDI,
+	TS_VREG_RBP, TS_VREG_RSP, TS_VREG_R8, TS_VREG_R9, TS_VREG_R10, TS_VREG_R11,
+	TS_VREG_R12, TS_VREG_R13, TS_VREG_R14, TS_VREG_R15,
+	TS_VREG_RIP, TS_VREG_RFLAGS, TS_VREG_CR0, TS_VREG_CR2, TS_VREG_CR3, TS_VREG_CR4,
+	TS_VREG_EFER,
+	TS_VREG_ES, TS_VREG_CS = TS_VREG_ES + 4, TS_VREG_SS = TS_VREG_CS + 4,
+	TS_VREG_DS = TS_VREG_SS + 4, TS_VREG_FS = TS_VREG_DS + 4, TS_VREG_GS = TS_VREG_FS + 4,
+	TS_VREG_LDTR = TS_VREG_GS + 4, TS_VREG_TR = TS_VREG_LDTR + 4,
+	TS_VREG_GDTR_BASE = TS_VREG_TR + 4, TS_VREG_GDTR_LIMIT, TS_VREG_IDTR_BASE,
+	TS_VREG_IDTR_LIMIT,
+	TS_VREG_COUNT
 };
 
 /* TS_FRAME_MAP attributes. */
@@ -124,6 +150,8 @@ enum ts_reg {
 enum ts_fault {
 	TS_FAULT_VM = 1,	/* MR0 rip, MR1 address, MR2 error code (x86 #PF bits) */
 	TS_FAULT_EXCEPTION,	/* MR0 rip, MR1 vector, MR2 error code, MR3 rsp */
+	TS_FAULT_VMEXIT,	/* a vCPU exit the kernel does not handle: MR0 exit code,
+				   MR1 exit info 1, MR2 exit info 2, MR3 guest rip */
 };
 
 #define TS_MAX_PRIORITY	255

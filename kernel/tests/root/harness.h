@@ -70,6 +70,7 @@ void test_scheduling(void);
 void test_isolation(void);
 void test_fuzz(void);
 void test_debug(void);
+void test_vcpu(void);
 
 /* A boot module whose cmdline contains role=ROLE, or NULL. */
 const struct ts_boot_module *find_module(const char *role);

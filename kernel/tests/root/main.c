@@ -40,6 +40,7 @@ int main(void *start_arg)
 	test_hardware();
 	test_scheduling();
 	test_isolation();
+	test_vcpu();
 	test_fuzz();
 	test_debug();
 	ts_printf("tessera-tests: done, %u tests, %u failed\n", tests_run, tests_failed);

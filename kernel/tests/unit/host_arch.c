@@ -127,6 +127,11 @@ paddr_t host_translate(void *pml4, vaddr_t va)
 	return e ? e->pa + (va & 0xfff) : 0;
 }
 
+bool arch_vcpu_supported(void) { return false; }
+void arch_vcpu_init(struct vcpu *v) { (void)v; }
+word_t arch_vcpu_get_reg(struct vcpu *v, unsigned reg) { (void)v; (void)reg; return 0; }
+void arch_vcpu_set_reg(struct vcpu *v, unsigned reg, word_t value) { (void)v; (void)reg; (void)value; }
+
 uint32_t arch_port_in(uint16_t port, unsigned width) { (void)width; return port; }
 void arch_port_out(uint16_t port, unsigned width, uint32_t value) { (void)port; (void)width; host.last_port_value = value; }
 bool arch_irq_valid(unsigned irq) { return irq < 24 && irq != 2; }

@@ -297,6 +297,16 @@ static void test_mappings(void)
 	check(invariants_check() == 0, "mappings: invariants hold");
 }
 
+static void test_guest_space(void)
+{
+	check(retype(TS_OBJ_VCPU, 0, 90, 1) == TS_ERR_ILLEGAL_OPERATION && slot_empty(&root[90]),
+	      "vcpu: refused where the CPU has no virtualisation (the host model)");
+	check(retype(TS_OBJ_GUEST_SPACE, 0, 91, 1) == TS_OK && retype(TS_OBJ_PDPT, 0, 92, 1) == TS_OK &&
+	      INVOKE(92, TS_PAGING_MAP, 91, 0) == TS_OK, "guest space: paging structures install like in a VSpace");
+	INVOKE(TS_ROOT_CNODE, TS_CNODE_DELETE, 91);
+	check(invariants_check() == 0, "guest space: deleted cleanly");
+}
+
 static void test_cspace(void)
 {
 	word_t node = 70;
@@ -379,6 +389,7 @@ int main(void)
 	test_ipc();
 	test_timeouts();
 	test_mappings();
+	test_guest_space();
 	test_cspace();
 	test_console_rights();
 	test_cycles_and_chains();
