@@ -29,8 +29,8 @@ int main(int argc, char **argv)
 {
 	const char *how = argc > 1 && strchr(argv[1], '=') == NULL ? argv[1] : "poweroff";
 
-	printf("%s: hello from a Tessera guest created by xl (uptime %llu ms)\n", argv[0],
-	       (unsigned long long)(libos_now_ns() / 1000000));
+	printf("%s: hello from a Tessera guest created by xl (uptime %llu us)\n", argv[0],
+	       (unsigned long long)(libos_now_ns() / 1000));
 	printf("%s: there are %u primes below 20000\n", argv[0], count_primes(20000));
 	if (strcmp(how, "crash") == 0) {
 		printf("%s: crashing on purpose\n", argv[0]);

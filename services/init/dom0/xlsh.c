@@ -110,22 +110,37 @@ static int split(char *line, char **words, int max)
 
 static void run_line(char *line)
 {
-	char *words[MAX_WORDS + 1];
+	char *words[MAX_WORDS + 1], **argv = words;
 	int n = split(line, words, MAX_WORDS);
+	uint64_t start = libos_now_ns();
+	bool timed = n > 1 && strcmp(words[0], "time") == 0;
 
+	/* "time CMD": CMD, then its elapsed time by the TSC (with QEMU's
+	 * -icount shift=0: millions of guest instructions per ms). */
+	if (timed) {
+		argv++;
+		n--;
+	}
 	if (n == 0)
 		return;
-	words[n] = NULL;
-	if (strcmp(words[0], "xl") == 0) {
-		xl_main(n, words);
-	} else if (strcmp(words[0], "help") == 0) {
-		printf("Domain-0 runs xl commands: xl help, xl list, xl create /etc/xen/NAME.cfg, ...\n");
+	argv[n] = NULL;
+	if (strcmp(argv[0], "xl") == 0) {
+		xl_main(n, argv);
+	} else if (strcmp(argv[0], "help") == 0) {
+		printf("Domain-0 runs xl commands (xl help, xl list, xl create /etc/xen/NAME.cfg, ...);\n"
+		       "time CMD prints how long CMD took.\n");
 	} else {
 		fprintf(stderr, "%s: command not found (this shell runs xl commands; try xl help)\n",
-			words[0]);
+			argv[0]);
 	}
 	fflush(stdout);
 	fflush(stderr);
+	if (timed) {
+		uint64_t us = (libos_now_ns() - start) / 1000;
+
+		printf("real %llu.%06llus (started at %llu us)\n", (unsigned long long)(us / 1000000),
+		       (unsigned long long)(us % 1000000), (unsigned long long)(start / 1000));
+	}
 }
 
 /* xendomains: xl create for each .cfg file under /etc/xen/auto/. */

@@ -14,6 +14,15 @@ import time
 PROMPT = '[root@Domain-0 ~]# '
 
 
+def start_qemu(iso, mem, icount=False):
+    """QEMU with the appliance ISO, its serial line on our pipes."""
+    cmd = ['qemu-system-x86_64', '-accel', 'tcg', '-cpu', 'max', '-smp', '2', '-m', str(mem),
+           '-no-reboot', '-display', 'none', '-monitor', 'none', '-serial', 'stdio',
+           '-cdrom', iso] + (['-icount', 'shift=0'] if icount else [])
+    return subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+
+
 class Console:
     """The serial line: everything QEMU printed, and a read position."""
 
@@ -205,12 +214,8 @@ def main():
     ap.add_argument('iso')
     ap.add_argument('--timeout', type=int, default=120)
     args = ap.parse_args()
-    cmd = ['qemu-system-x86_64', '-accel', 'tcg', '-cpu', 'max', '-smp', '2', '-m', '512',
-           '-no-reboot', '-display', 'none', '-monitor', 'none', '-serial', 'stdio',
-           '-cdrom', args.iso]
     start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
+    proc = start_qemu(args.iso, 512)
     con = Console(proc)
     t = Tap()
     watchdog = threading.Timer(args.timeout, proc.kill)
