@@ -4,7 +4,8 @@
  * little work and exits; its exit status tells the control domain why it
  * stopped (Xen's SHUTDOWN_* codes). Its command line (xl.cfg's extra=)
  * chooses: nothing or "poweroff" exits 0, "reboot" exits 1, "crash"
- * aborts.
+ * aborts. It also checks that the memory it was given is zeroed (a guest
+ * before it may have used the same pages) and dirties it before leaving.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,26 @@ static unsigned count_primes(unsigned below)
 	return n;
 }
 
+#define SCRUB_CHECK_BYTES (2u << 20)
+
+/* Fresh heap pages must be all zero; then leave a pattern behind. */
+static void check_scrubbed(const char *name)
+{
+	unsigned char *p = malloc(SCRUB_CHECK_BYTES);
+	size_t dirty = 0;
+
+	if (p == NULL) {
+		printf("%s: no memory for the scrub check\n", name);
+		return;
+	}
+	for (size_t i = 0; i < SCRUB_CHECK_BYTES; i++)
+		dirty += p[i] != 0;
+	printf("%s: %u KiB of fresh memory, %zu non-zero bytes\n", name, SCRUB_CHECK_BYTES >> 10,
+	       dirty);
+	memset(p, 0xa5, SCRUB_CHECK_BYTES);
+	free(p);
+}
+
 int main(int argc, char **argv)
 {
 	const char *how = argc > 1 && strchr(argv[1], '=') == NULL ? argv[1] : "poweroff";
@@ -32,6 +53,7 @@ int main(int argc, char **argv)
 	printf("%s: hello from a Tessera guest created by xl (uptime %llu us)\n", argv[0],
 	       (unsigned long long)(libos_now_ns() / 1000));
 	printf("%s: there are %u primes below 20000\n", argv[0], count_primes(20000));
+	check_scrubbed(argv[0]);
 	if (strcmp(how, "crash") == 0) {
 		printf("%s: crashing on purpose\n", argv[0]);
 		abort();

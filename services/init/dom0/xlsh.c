@@ -35,7 +35,11 @@ int xl_main(int argc, char **argv);
 
 static uint64_t tick;
 
-/* Sleeps until a guest message, serial input or the tick; handles guests. */
+/*
+ * Sleeps until a guest message, serial input or the tick; handles guests.
+ * The tick covers a byte that arrives between draining the UART and
+ * re-enabling its (edge-triggered ISA) IRQ line: no new edge comes for it.
+ */
 static void wait_event(void)
 {
 	struct ts_msg m = { 0 };

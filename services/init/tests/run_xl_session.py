@@ -139,6 +139,9 @@ def session(con, t):
     done = con.expect(r'xl: domain demo \(2\) stopped: poweroff; on_poweroff=destroy', 20)
     t.ok(done is not None and 'demo: done, poweroff' in done,
          'the demo prints its output and exits', done or con.text[-2000:])
+    t.ok(done is not None and 'demo: 2048 KiB of fresh memory, 0 non-zero bytes' in done,
+         'its memory is zeroed (the autostarted demo left a pattern in the same pages)',
+         done)
     out = con.command('xl list')
     t.ok(names(out) == ['Domain-0'], 'the demo is gone from xl list', out)
     info = con.command('xl info')
