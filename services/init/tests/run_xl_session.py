@@ -194,6 +194,16 @@ def session(con, t):
     out = con.command('ls /')
     t.ok(out is not None and 'command not found' in out, 'a non-xl command is refused', out)
 
+    out = con.command("xl create /etc/xen/demo.cfg extra='reboot' on_reboot='preserve'")
+    stop = con.expect(r'xl: domain demo \(\d+\) stopped: reboot; on_reboot=preserve', 20)
+    con.expect(re.escape(PROMPT), 5)
+    out = con.command('xl list')
+    t.ok(stop is not None and re.search(r'^demo\s+\d+\s+8\s+1\s+---s--', out or '', re.M),
+         'on_reboot=preserve: a rebooting demo stays, shut down', (stop or '') + (out or ''))
+    out = con.command('xl destroy demo')
+    info = con.command('xl info')
+    t.ok(field(info, 'free_memory') == free0, 'xl destroy of the preserved demo frees it', info)
+
     out = con.command('xl create /etc/xen/crashy.cfg')
     loop = con.expect(r'xl: domain crashy crashed 3 times within 10 s: stopped, not restarted', 30)
     t.ok(loop is not None and loop.count('crashy: crashing on purpose') == 3
