@@ -12,6 +12,15 @@ enum control_slot {
 	CONTROL_SLOT_COM1 = 7,		/* I/O ports 0x3f8-0x3ff */
 	CONTROL_SLOT_COM1_IRQ,		/* IRQ 4 handler */
 	CONTROL_SLOT_DEBUG,		/* free bytes of the guest memory pool */
+	CONTROL_SLOT_WAKE,		/* the notification bound to the shell's thread */
+	CONTROL_SLOT_XS_RING,		/* domain 0's XenStore ring frame (RW) */
+	CONTROL_SLOT_XS_DOMAIN,		/* the xenstore stub domain's Domain object */
+	CONTROL_SLOT_CONS_DOMAIN,	/* the console stub domain's Domain object */
+	CONTROL_SLOT_XS_CTL,		/* xenstore service endpoint: WRITE|GRANT, SVC_BADGE_CONTROL */
+	CONTROL_SLOT_XS_EVENTS,		/* its notification, WRITE unbadged: mint guests' kick caps */
+	CONTROL_SLOT_CONS_CTL,		/* console service endpoint: WRITE|GRANT, SVC_BADGE_CONTROL */
+	CONTROL_SLOT_CONS_EVENTS,	/* its notification, WRITE unbadged */
+	CONTROL_SLOT_CONS_CLIENT,	/* console endpoint as `xl console`: WRITE|GRANT, CONTROL_CONS_CLIENT_BADGE */
 	CONTROL_SLOT_POOL,		/* the guest memory pool: pool=COUNT Untyped caps */
 };
 
@@ -23,5 +32,15 @@ enum control_slot {
 #define CONTROL_HEAP_BITS	24	/* 16 MiB for the toolstack's malloc */
 #define CONTROL_PRIORITY	90	/* above guests, below init */
 #define GUEST_PRIORITY		50
+
+/* The stub domains init starts before the shell (console first). */
+#define CONTROL_XS_DOMID	1
+#define CONTROL_CONS_DOMID	2
+#define CONTROL_FIRST_GUEST_DOMID	3
+#define CONTROL_SERVICE_HEAP_BITS	22	/* 4 MiB heap each */
+#define CONTROL_SERVICE_PRIORITY	80
+/* Badges on CONTROL_SLOT_WAKE: the shell mints 1 and 2 itself; xenstored signals this one. */
+#define CONTROL_WAKE_XS_BADGE	4
+#define CONTROL_CONS_CLIENT_BADGE	2
 
 #endif

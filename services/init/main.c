@@ -17,6 +17,8 @@
 #include <ts/runtime.h>
 #include <ts/string.h>
 #include <ts/syscall.h>
+#include <libos/service.h>
+#include "../../stubdoms/builder/service.h"
 #include "../../stubdoms/builder/stubdom.h"
 #include "control.h"
 
@@ -25,6 +27,25 @@
 #define COM1_IRQ	4
 #define SHELL_FAULT_BADGE	1
 #define SHELL_EXIT_BADGE	2
+#define SERVICE_FAULT_BADGE	0x10	/* | the service's index */
+#define SERVICE_EXIT_BADGE	0x20
+#define RW			(TS_RIGHT_READ | TS_RIGHT_WRITE)
+
+/*
+ * The stub domains Domain-0 starts before its shell, console first: the
+ * xenstore service prints through a PV console introduced to it.
+ */
+enum { CONSOLED, XENSTORED, NR_SERVICES };
+static const struct {
+	const char *role, *args, *name;
+	uint32_t domid;
+} service_info[NR_SERVICES] = {
+	{ "consoled", "consoled", "console", CONTROL_CONS_DOMID },
+	{ "xenstored", "xenstored", "xenstore", CONTROL_XS_DOMID },
+};
+static struct stubdom_service services[NR_SERVICES];
+static uint64_t wake;		/* becomes the shell's bound notification */
+static uint64_t dom0_ring;	/* domain 0's XenStore ring */
 
 static const struct ts_bootinfo *bi;
 
@@ -91,6 +112,111 @@ static int give_moved(struct ts_domain *d, uint64_t cap, uint64_t want)
 	return err == TS_OK && slot != want ? TS_ERR_RANGE : err;
 }
 
+static uint64_t new_object(enum ts_object_type type)
+{
+	uint64_t slot = 0;
+
+	return ts_object_alloc(type, 0, &slot) == TS_OK ? slot : 0;
+}
+
+static int build_service(unsigned i, uint64_t ep)
+{
+	const struct ts_boot_module *m = module_with_role(service_info[i].role);
+	struct stubdom_config cfg = {
+		.args = service_info[i].args, .cnode_radix = 12,
+		.heap_bits = CONTROL_SERVICE_HEAP_BITS,
+		.fault_ep = ep, .fault_badge = SERVICE_FAULT_BADGE | i,
+		.exit_ep = ep, .exit_badge = SERVICE_EXIT_BADGE | i,
+		.priority = CONTROL_SERVICE_PRIORITY, .cpu = 0,
+		.domid = service_info[i].domid, .tsc_khz = bi->tsc_khz,
+	};
+	uint64_t console = 0;
+
+	if (!m)
+		return TS_ERR_INVALID_ARGUMENT;
+	cfg.image = (const void *)m->vaddr;
+	cfg.image_size = m->size;
+	/* Only the console service writes to the serial line; it cannot read the kernel log. */
+	if (i == CONSOLED) {
+		console = ts_slot_alloc();
+		if (!console || ts_cnode_mint(TS_ROOT_CNODE, console, TS_ROOT_CNODE, TS_ROOT_CONSOLE,
+					      TS_RIGHT_WRITE, 0) != TS_OK)
+			return TS_ERR_RANGE;
+		cfg.console = console;
+	}
+	return stubdom_service_create(&cfg, &services[i]);
+}
+
+/*
+ * The console service, then the xenstore service with domain 0's ring and
+ * its own PV console (its output reaches the serial line as [xenstore]).
+ */
+static int start_services(uint64_t ep)
+{
+	struct stubdom_service *xs = &services[XENSTORED], *cons = &services[CONSOLED];
+	uint64_t frame = new_object(TS_OBJ_FRAME_4K), ntfn = new_object(TS_OBJ_NOTIFICATION);
+	int err;
+
+	wake = new_object(TS_OBJ_NOTIFICATION);
+	dom0_ring = new_object(TS_OBJ_FRAME_4K);
+	if (!wake || !dom0_ring || !frame || !ntfn)
+		return TS_ERR_NOT_ENOUGH_MEMORY;
+	err = build_service(CONSOLED, ep);
+	if (err == TS_OK)
+		err = ts_domain_start(&cons->dom);
+	if (err == TS_OK)
+		err = build_service(XENSTORED, ep);
+	if (err == TS_OK)
+		err = stubdom_give(&xs->dom, "dom0ring", dom0_ring, RW, 0);
+	if (err == TS_OK)
+		err = stubdom_give(&xs->dom, "dom0kick", wake, TS_RIGHT_WRITE, CONTROL_WAKE_XS_BADGE);
+	if (err == TS_OK)
+		err = stubdom_give(&xs->dom, "pvcons", frame, RW, 0);
+	if (err == TS_OK)
+		err = stubdom_give_kick(&xs->dom, "pvkick", cons, CONTROL_XS_DOMID);
+	if (err == TS_OK && stubdom_service_introduce(cons, CONTROL_XS_DOMID, "xenstore", frame,
+						      ntfn) != SVC_OK)
+		err = TS_ERR_INVALID_ARGUMENT;
+	if (err == TS_OK)
+		err = ts_domain_start(&xs->dom);
+	return err;
+}
+
+/* Gives the shell a copy of cap in its slot `want`. */
+static int give_at(struct ts_domain *d, uint64_t cap, uint64_t rights, uint64_t badge, uint64_t want)
+{
+	uint64_t slot;
+	int err = ts_domain_give(d, cap, rights, badge, &slot);
+
+	return err == TS_OK && slot != want ? TS_ERR_RANGE : err;
+}
+
+/* What the shell needs of the services (control.h). */
+static int give_services(struct ts_domain *d)
+{
+	const struct stubdom_service *xs = &services[XENSTORED], *cons = &services[CONSOLED];
+	int err = give_at(d, wake, TS_RIGHTS_ALL, 0, CONTROL_SLOT_WAKE);
+
+	if (err == TS_OK)
+		err = give_at(d, dom0_ring, RW, 0, CONTROL_SLOT_XS_RING);
+	if (err == TS_OK)
+		err = give_at(d, xs->dom.domain, TS_RIGHTS_ALL, 0, CONTROL_SLOT_XS_DOMAIN);
+	if (err == TS_OK)
+		err = give_at(d, cons->dom.domain, TS_RIGHTS_ALL, 0, CONTROL_SLOT_CONS_DOMAIN);
+	if (err == TS_OK)
+		err = give_at(d, xs->ctl, TS_RIGHT_WRITE | TS_RIGHT_GRANT, 0, CONTROL_SLOT_XS_CTL);
+	if (err == TS_OK)
+		err = give_at(d, xs->events, TS_RIGHT_WRITE, 0, CONTROL_SLOT_XS_EVENTS);
+	if (err == TS_OK)
+		err = give_at(d, cons->ctl, TS_RIGHT_WRITE | TS_RIGHT_GRANT, 0, CONTROL_SLOT_CONS_CTL);
+	if (err == TS_OK)
+		err = give_at(d, cons->events, TS_RIGHT_WRITE, 0, CONTROL_SLOT_CONS_EVENTS);
+	if (err == TS_OK)
+		err = give_at(d, cons->endpoint, TS_RIGHT_WRITE | TS_RIGHT_GRANT,
+			      CONTROL_CONS_CLIENT_BADGE, CONTROL_SLOT_CONS_CLIENT);
+	return err;
+}
+
 static int build_shell(const struct ts_boot_module *image, const struct ts_boot_module *files,
 		       uint64_t ep, struct ts_domain *d)
 {
@@ -130,6 +256,8 @@ static int build_shell(const struct ts_boot_module *image, const struct ts_boot_
 		err = ts_domain_give(d, TS_ROOT_DEBUG, TS_RIGHTS_ALL, 0, &slot);
 	if (err == TS_OK && slot != CONTROL_SLOT_DEBUG)
 		err = TS_ERR_RANGE;
+	if (err == TS_OK)
+		err = give_services(d);
 	if (err != TS_OK)
 		return err;
 	pool = give_pool(d);
@@ -143,8 +271,16 @@ static int build_shell(const struct ts_boot_module *image, const struct ts_boot_
 static void report(const struct ts_msg *m)
 {
 	uint64_t label = ts_msginfo_label(m->info);
+	unsigned i = m->badge & 0xf;
 
-	if (m->badge == SHELL_EXIT_BADGE && label == LIBOS_EXIT)
+	if (m->badge >= SERVICE_FAULT_BADGE && i < NR_SERVICES) {
+		if (label == LIBOS_EXIT)
+			ts_printf("init: the %s stub domain exited with status %lu\n",
+				  service_info[i].name, m->mr[0]);
+		else
+			ts_printf("init: the %s stub domain: fault %lu at rip %p; stopped\n",
+				  service_info[i].name, label, (void *)m->mr[0]);
+	} else if (m->badge == SHELL_EXIT_BADGE && label == LIBOS_EXIT)
 		ts_printf("init: Domain-0's xl shell exited with status %lu\n", m->mr[0]);
 	else if (m->badge == SHELL_FAULT_BADGE && label == TS_FAULT_VM)
 		ts_printf("init: Domain-0's xl shell: page fault at %p (rip %p); stopped\n",
@@ -174,7 +310,13 @@ int main(void *start_arg)
 	}
 	err = ts_object_alloc(TS_OBJ_ENDPOINT, 0, &ep);
 	if (err == TS_OK)
-		err = build_shell(shell, files, ep, &d);
+		err = start_services(ep);
+	if (err != TS_OK) {
+		ts_printf("init: cannot start the console and xenstore stub domains: %s\n",
+			  ts_error_name(err));
+		return 1;
+	}
+	err = build_shell(shell, files, ep, &d);
 	if (err != TS_OK) {
 		ts_printf("init: cannot start Domain-0's xl shell: %s\n", ts_error_name(err));
 		return 1;

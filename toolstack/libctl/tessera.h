@@ -9,6 +9,16 @@
 
 #include <ts/syscall.h>
 
+/* A stub domain the control domain's init started (xenstore, console):
+ * listed next to Domain-0, never built or destroyed by xl. */
+struct tessera_service {
+    const char *name;
+    uint32_t domid;
+    uint64_t domain;            /* its Domain object (threads: running or gone) */
+    uint64_t memory_bytes;      /* its heap Untyped */
+};
+#define TESSERA_MAX_SERVICES 2
+
 struct tessera_setup {
     unsigned nr_cpus;
     uint64_t tsc_khz;
@@ -21,6 +31,9 @@ struct tessera_setup {
      * (its own allocator keeps below slot_first) */
     uint64_t slot_first, slot_end;
     unsigned guest_priority;
+    struct tessera_service services[TESSERA_MAX_SERVICES];
+    unsigned nr_services;
+    uint32_t first_guest_domid; /* guests' domids start above the services' */
     uint64_t guest_console;     /* set by tessera_ctl_setup: a WRITE-only copy */
 };
 

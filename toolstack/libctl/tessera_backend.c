@@ -40,17 +40,30 @@ static uint64_t now_s(const struct guest *g)
     return (libos_now_ns() - g->created_ns) / 1000000000ull;
 }
 
-/* Memory Domain-0 keeps: everything not in the guest pool. */
+/* Memory Domain-0 keeps: everything not in the guest pool nor the stub
+ * domains' heaps. */
 static uint64_t dom0_bytes(void)
 {
-    return tessera.ram_bytes - guest_pool_total();
+    uint64_t bytes = tessera.ram_bytes - guest_pool_total();
+    for (unsigned i = 0; i < tessera.nr_services; i++)
+        bytes -= tessera.services[i].memory_bytes;
+    return bytes;
+}
+
+/* A name xl may not give a guest: Domain-0's or a stub domain's. */
+static bool reserved_name(const char *name)
+{
+    for (unsigned i = 0; i < tessera.nr_services; i++)
+        if (strcmp(name, tessera.services[i].name) == 0)
+            return true;
+    return strcmp(name, "Domain-0") == 0;
 }
 
 static int list_domains(void *self, struct ctl_domain **out, size_t *n)
 {
     (void)self;
     tessera_ctl_poll();
-    struct ctl_domain *d = calloc(MAX_GUESTS + 1, sizeof(*d));
+    struct ctl_domain *d = calloc(1 + TESSERA_MAX_SERVICES + MAX_GUESTS, sizeof(*d));
     if (d == NULL)
         return CTL_ENOMEM;
     size_t k = 0;
@@ -62,6 +75,21 @@ static int list_domains(void *self, struct ctl_domain **out, size_t *n)
     d[k].uptime_s = libos_now_ns() / 1000000000ull;
     strcpy(d[k].uuid, "00000000-0000-0000-0000-000000000000");
     k++;
+    for (unsigned i = 0; i < tessera.nr_services; i++) {
+        const struct tessera_service *s = &tessera.services[i];
+        uint64_t domid, threads;
+        d[k].domid = s->domid;
+        snprintf(d[k].name, sizeof(d[k].name), "%s", s->name);
+        d[k].current_memkb = d[k].max_memkb = s->memory_bytes >> 10;
+        d[k].vcpus_online = 1;
+        d[k].dying = ts_domain_get_info(s->domain, &domid, &threads) != TS_OK || threads == 0;
+        /* A service waits on its endpoint between requests (this one's
+         * included: we are running). */
+        d[k].blocked = !d[k].dying;
+        d[k].uptime_s = libos_now_ns() / 1000000000ull;
+        snprintf(d[k].uuid, sizeof(d[k].uuid), "00000000-0000-0000-0000-%012x", (unsigned)s->domid);
+        k++;
+    }
     for (unsigned i = 0; i < MAX_GUESTS; i++) {
         const struct guest *g = &guests[i];
         uint64_t domid, threads;
@@ -152,7 +180,7 @@ static int create(void *self, const struct domain_config *dc, const struct build
         return CTL_EINVAL;
     }
     tessera_ctl_poll();
-    if (guest_by_name(dc->name) != NULL || strcmp(dc->name, "Domain-0") == 0) {
+    if (guest_by_name(dc->name) != NULL || reserved_name(dc->name)) {
         fprintf(stderr, "xl: create: domain with name \"%s\" already exists\n", dc->name);
         return CTL_EINVAL;
     }
@@ -224,7 +252,7 @@ static int rename_domain(void *self, uint32_t domid, const char *name)
     struct guest *g = guest_find(domid);
     if (g == NULL)
         return domid == 0 ? CTL_EINVAL : CTL_ENOENT;
-    if (strlen(name) > CTL_NAME_MAX || strcmp(name, "Domain-0") == 0 ||
+    if (strlen(name) > CTL_NAME_MAX || reserved_name(name) ||
         (guest_by_name(name) != NULL && guest_by_name(name) != g))
         return CTL_EINVAL;
     strcpy(g->spec.name, name);

@@ -163,8 +163,10 @@ int guest_create(const struct guest_spec *spec, bool paused, uint32_t *domid)
     }
     memset(g, 0, sizeof(*g));
     g->spec = *spec;
+    if (next_domid < tessera.first_guest_domid)
+        next_domid = tessera.first_guest_domid;
     while (guest_find(next_domid) != NULL)
-        next_domid = next_domid + 1 < TS_DOMID_FIRST_RESERVED ? next_domid + 1 : 1;
+        next_domid = next_domid + 1 < TS_DOMID_FIRST_RESERVED ? next_domid + 1 : tessera.first_guest_domid;
     g->domid = next_domid;
     g->mem_bits = log2_ceil(spec->memory_mb << 20);
     g->cpu = g->domid % tessera.nr_cpus;
@@ -178,7 +180,7 @@ int guest_create(const struct guest_spec *spec, bool paused, uint32_t *domid)
         return err == TS_ERR_NOT_ENOUGH_MEMORY ? CTL_ENOMEM : CTL_EINVAL;
     }
     g->used = true;
-    next_domid = next_domid + 1 < TS_DOMID_FIRST_RESERVED ? next_domid + 1 : 1;
+    next_domid = next_domid + 1 < TS_DOMID_FIRST_RESERVED ? next_domid + 1 : tessera.first_guest_domid;
     *domid = g->domid;
     return CTL_OK;
 }

@@ -190,10 +190,17 @@ static int setup(void)
 		.pool_first = CONTROL_SLOT_POOL, .pool_count = (unsigned)pool,
 		.slot_first = 1ull << (CONTROL_CNODE_RADIX - 1), .slot_end = 1ull << CONTROL_CNODE_RADIX,
 		.guest_priority = GUEST_PRIORITY,
+		.services = {
+			{ "xenstore", CONTROL_XS_DOMID, CONTROL_SLOT_XS_DOMAIN,
+			  1ull << CONTROL_SERVICE_HEAP_BITS },
+			{ "console", CONTROL_CONS_DOMID, CONTROL_SLOT_CONS_DOMAIN,
+			  1ull << CONTROL_SERVICE_HEAP_BITS },
+		},
+		.nr_services = 2, .first_guest_domid = CONTROL_FIRST_GUEST_DOMID,
 	};
-	err = libos_object_alloc(TS_OBJ_NOTIFICATION, 0, &ntfn);
-	if (err == TS_OK)
-		err = libos_cap_mint(ntfn, TS_RIGHT_WRITE, SERIAL_BADGE, &serial_ntfn);
+	/* init made our notification: xenstored signals it too (CONTROL_WAKE_XS_BADGE). */
+	ntfn = CONTROL_SLOT_WAKE;
+	err = libos_cap_mint(ntfn, TS_RIGHT_WRITE, SERIAL_BADGE, &serial_ntfn);
 	if (err == TS_OK)
 		err = libos_cap_mint(ntfn, TS_RIGHT_WRITE, TICK_BADGE, &tick);
 	if (err == TS_OK)

@@ -35,7 +35,7 @@ def main():
     proc = start_qemu(args.iso, 1024, icount=True)
     con = Console(proc)
     try:
-        if con.expect(r'xl: domain demo \(1\) stopped', 120) is None:
+        if con.expect(r'xl: domain demo \(3\) stopped', 120) is None:
             sys.exit('the appliance did not boot:\n' + con.text[-3000:])
         con.expect(re.escape(PROMPT), 10)
         wall = time.monotonic()

@@ -12,6 +12,8 @@ import threading
 import time
 
 PROMPT = '[root@Domain-0 ~]# '
+# Domain-0 and the stub domains its init starts; guests' domids begin at 3.
+BASE = ['Domain-0', 'xenstore', 'console']
 
 
 def start_qemu(iso, mem, icount=False):
@@ -112,7 +114,7 @@ def names(out):
 def session(con, t):
     boot = con.expect(r'Domain-0: xl shell on the serial console', 60)
     t.ok(boot is not None, 'Domain-0 boots into the xl shell', con.text)
-    auto = con.expect(r'xl: domain demo \(1\) stopped: poweroff; on_poweroff=destroy', 30)
+    auto = con.expect(r'xl: domain demo \(3\) stopped: poweroff; on_poweroff=destroy', 30)
     t.ok(auto is not None and 'Starting auto Xen domain /etc/xen/auto/demo.cfg' in auto
          and 'demo: hello from a Tessera guest' in auto,
          'the demo in /etc/xen/auto starts at boot, prints and powers off', con.text[-2000:])
@@ -121,8 +123,16 @@ def session(con, t):
     out = con.command('xl list')
     t.ok(out is not None and re.search(r'^Name\s+ID\s+Mem\s+VCPUs\s+State\s+Time\(s\)$', out, re.M)
          and re.search(r'^Domain-0\s+0\s+\d+\s+1\s+r-----', out, re.M)
-         and names(out) == ['Domain-0'],
-         'xl list: Domain-0 alone once the demo powered off', out)
+         and names(out) == BASE,
+         'xl list: Domain-0 and the stub domains once the demo powered off', out)
+    t.ok(out is not None and re.search(r'^xenstore\s+1\s+4\s+1\s+-b----', out, re.M)
+         and re.search(r'^console\s+2\s+4\s+1\s+-b----', out, re.M),
+         'xl list: the xenstore (1) and console (2) stub domains, 4 MiB each, waiting', out)
+    t.ok('[xenstore] xenstored: serving' in con.text,
+         'the console service prints the xenstore service\'s PV console output', con.text[-2000:])
+    out = con.command("xl create /etc/xen/demo.cfg name='xenstore'")
+    t.ok(out is not None and 'domain with name "xenstore" already exists' in out,
+         'a guest cannot take a stub domain\'s name', out)
 
     info = con.command('xl info')
     free0 = field(info, 'free_memory')
@@ -136,14 +146,14 @@ def session(con, t):
     out = con.command('xl create /etc/xen/demo.cfg')
     t.ok(out is not None and 'Parsing config from /etc/xen/demo.cfg' in out,
          'xl create /etc/xen/demo.cfg', out)
-    done = con.expect(r'xl: domain demo \(2\) stopped: poweroff; on_poweroff=destroy', 20)
+    done = con.expect(r'xl: domain demo \(4\) stopped: poweroff; on_poweroff=destroy', 20)
     t.ok(done is not None and 'demo: done, poweroff' in done,
          'the demo prints its output and exits', done or con.text[-2000:])
     t.ok(done is not None and 'demo: 2048 KiB of fresh memory, 0 non-zero bytes' in done,
          'its memory is zeroed (the autostarted demo left a pattern in the same pages)',
          done)
     out = con.command('xl list')
-    t.ok(names(out) == ['Domain-0'], 'the demo is gone from xl list', out)
+    t.ok(names(out) == BASE, 'the demo is gone from xl list', out)
     info = con.command('xl info')
     t.ok(field(info, 'free_memory') == free0,
          'xl info: free memory back to %s MiB after the demo' % free0, info)
@@ -151,7 +161,7 @@ def session(con, t):
     out = con.command('xl create -p /etc/xen/demo.cfg')
     out = con.command('xl list')
     paused = [l for l in domain_lines(out) if l.startswith('demo ')]
-    t.ok(len(paused) == 1 and re.search(r'^demo\s+3\s+8\s+1\s+--p---', paused[0]),
+    t.ok(len(paused) == 1 and re.search(r'^demo\s+5\s+8\s+1\s+--p---', paused[0]),
          'xl create -p: the demo is listed paused with 8 MiB', out)
     info = con.command('xl info')
     t.ok(int(field(info, 'free_memory') or 0) == int(free0) - 8,
@@ -160,20 +170,20 @@ def session(con, t):
     out = con.command('xl list')
     t.ok('demo-renamed' in names(out), 'xl rename', out)
     out = con.command('xl vcpu-list demo-renamed')
-    t.ok(out is not None and re.search(r'^demo-renamed\s+3\s+0\s+\d+\s+', out, re.M),
+    t.ok(out is not None and re.search(r'^demo-renamed\s+5\s+0\s+\d+\s+', out, re.M),
          'xl vcpu-list shows its vCPU', out)
     out = con.command('xl uptime')
     t.ok(out is not None and re.search(r'^Domain-0\s+0\s+\d', out, re.M)
-         and re.search(r'^demo-renamed\s+3\s+\d', out, re.M), 'xl uptime', out)
+         and re.search(r'^demo-renamed\s+5\s+\d', out, re.M), 'xl uptime', out)
     out = con.command('xl destroy demo-renamed')
     out = con.command('xl list')
-    t.ok(names(out) == ['Domain-0'], 'xl destroy: the paused demo is gone', out)
+    t.ok(names(out) == BASE, 'xl destroy: the paused demo is gone', out)
     info = con.command('xl info')
     t.ok(field(info, 'free_memory') == free0, 'xl info: every page back after destroy', info)
 
     out = con.command('xl create -p /etc/xen/demo.cfg')
     out = con.command('xl unpause demo')
-    done = con.expect(r'xl: domain demo \(4\) stopped: poweroff', 20)
+    done = con.expect(r'xl: domain demo \(6\) stopped: poweroff', 20)
     t.ok(done is not None and 'demo: done, poweroff' in done,
          'xl unpause: the paused demo runs to its end', done or con.text[-2000:])
     con.expect(re.escape(PROMPT), 5)
@@ -211,7 +221,7 @@ def session(con, t):
          'on_crash=restart: a crash loop is stopped with a clear message', loop or con.text[-3000:])
     con.expect(re.escape(PROMPT), 5)
     out = con.command('xl list')
-    t.ok(names(out) == ['Domain-0'], 'the crash-looping guest is gone', out)
+    t.ok(names(out) == BASE, 'the crash-looping guest is gone', out)
 
     out = (con.command('xl dmesg') or '') + (con.resync('end-of-dmesg') or '')
     t.ok('init: Tessera Domain-0' in out and 'crashy: crashing on purpose' in out,
@@ -219,7 +229,7 @@ def session(con, t):
     info = con.command('xl info')
     t.ok(field(info, 'free_memory') == free0, 'xl info: free memory back at the end', info)
     out = con.command('xl list')
-    t.ok(names(out) == ['Domain-0'], 'the shell still runs after every error', out)
+    t.ok(names(out) == BASE, 'the shell still runs after every error', out)
 
 
 def main():
