@@ -42,6 +42,17 @@ struct slot *cspace_lookup(struct tcb *t, word_t cptr)
 	}
 }
 
+int lookup_signal_target(struct tcb *t, word_t cptr, struct slot **out)
+{
+	*out = NULL;
+	if (!cptr)
+		return TS_OK;
+	*out = cspace_lookup_type(t, cptr, TS_OBJ_NOTIFICATION);
+	if (!*out)
+		return TS_ERR_INVALID_CAPABILITY;
+	return (*out)->cap.rights & TS_RIGHT_WRITE ? TS_OK : TS_ERR_INSUFFICIENT_RIGHTS;
+}
+
 struct slot *cspace_lookup_type(struct tcb *t, word_t cptr, unsigned type)
 {
 	struct slot *s = cspace_lookup(t, cptr);

@@ -68,6 +68,7 @@ int irq_invoke(struct invocation *inv)
 {
 	unsigned irq = inv->slot->cap.aux;
 	struct slot *n;
+	int err;
 
 	if (inv->slot->cap.type == TS_CAP_IRQ_CONTROL)
 		return inv->label == TS_IRQ_CONTROL_GET ? control_get(inv) : TS_ERR_ILLEGAL_OPERATION;
@@ -76,14 +77,8 @@ int irq_invoke(struct invocation *inv)
 	case TS_IRQ_SET_NOTIFICATION:
 		if (!inv_has_args(inv, 1))
 			return TS_ERR_TRUNCATED_MESSAGE;
-		n = NULL;
-		if (inv_arg(inv, 0)) {
-			n = cspace_lookup_type(inv->thread, inv_arg(inv, 0), TS_OBJ_NOTIFICATION);
-			if (!n)
-				return TS_ERR_INVALID_CAPABILITY;
-			if (!(n->cap.rights & TS_RIGHT_WRITE))
-				return TS_ERR_INSUFFICIENT_RIGHTS;
-		}
+		if ((err = lookup_signal_target(inv->thread, inv_arg(inv, 0), &n)))
+			return err;
 		cap_install_copy(&irq_lines[irq].notification, n);
 		if (n)
 			arch_irq_unmask(irq);

@@ -261,17 +261,13 @@ static int set_domain(struct invocation *inv, struct tcb *t)
 
 static int set_timeout(struct invocation *inv, struct tcb *t)
 {
-	struct slot *n = NULL;
+	struct slot *n;
+	int err;
 
 	if (!inv_has_args(inv, 2))
 		return TS_ERR_TRUNCATED_MESSAGE;
-	if (inv_arg(inv, 0)) {
-		n = cspace_lookup_type(inv->thread, inv_arg(inv, 0), TS_OBJ_NOTIFICATION);
-		if (!n)
-			return TS_ERR_INVALID_CAPABILITY;
-		if (!(n->cap.rights & TS_RIGHT_WRITE))
-			return TS_ERR_INSUFFICIENT_RIGHTS;
-	}
+	if ((err = lookup_signal_target(inv->thread, inv_arg(inv, 0), &n)))
+		return err;
 	timer_cancel(t);
 	cap_install_copy(&t->slots[TCB_TIMER], n);
 	if (n)

@@ -8,6 +8,11 @@
 struct slot *cspace_lookup(struct tcb *t, word_t cptr);
 /* Like cspace_lookup, but NULL also when the slot is empty or not of type. */
 struct slot *cspace_lookup_type(struct tcb *t, word_t cptr, unsigned type);
+/*
+ * A notification the kernel will signal for t (IRQ delivery, timeouts):
+ * cptr 0 gives *out = NULL; otherwise it must name a notification with WRITE.
+ */
+int lookup_signal_target(struct tcb *t, word_t cptr, struct slot **out);
 /* Slot index of a CNode capability's object, or NULL if out of range / slot 0. */
 struct slot *cnode_slot(const struct cap *cnode, word_t index);
 
