@@ -6,11 +6,15 @@
  * chooses: nothing or "poweroff" exits 0, "reboot" exits 1, "crash"
  * aborts. It also checks that the memory it was given is zeroed (a guest
  * before it may have used the same pages) and dirties it before leaving.
+ * Given a XenStore ring (keys xsring, xskick, xsevent: the control domain
+ * introduced it to the xenstore stub domain), it reads its home, writes
+ * data/greeting and reads it back.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libos/libos.h>
+#include <libos/xenbus.h>
 
 static unsigned count_primes(unsigned below)
 {
@@ -46,6 +50,49 @@ static void check_scrubbed(const char *name)
 	free(p);
 }
 
+static struct xenbus xb;
+static struct libos_event xs_event;
+
+/* Connects to xenstored when the control domain gave a ring; 0 if it did. */
+static int xenstore_connect(struct libos_xenbus_link *link)
+{
+	uint64_t ring, ntfn;
+	volatile void *page;
+
+	if (libos_args_number(&libos_args, "xsring", &ring) != 0 ||
+	    libos_args_number(&libos_args, "xskick", &link->signal) != 0 ||
+	    libos_args_number(&libos_args, "xsevent", &ntfn) != 0 ||
+	    libos_event_init(&xs_event, ntfn) != 0 || !(page = libos_map_shared(ring, 1, 1)))
+		return -1;
+	libos_xenbus_init(&xb, page, link);
+	return 0;
+}
+
+/* Its home, as xl wrote it (relative paths are below /local/domain/N). */
+static void xenstore_home(const char *name)
+{
+	static struct libos_xenbus_link link = { 0, &xs_event, 2000000000 };
+	char domid[16], target[32], greeting[64];
+	long rc;
+
+	if (xenstore_connect(&link) != 0)
+		return;
+	if (xenbus_read(&xb, "domid", domid, sizeof(domid)) < 0 ||
+	    xenbus_read(&xb, "memory/target", target, sizeof(target)) < 0) {
+		printf("%s: xenstore: cannot read my home\n", name);
+		return;
+	}
+	printf("%s: xenstore: /local/domain/%s, memory/target %s KiB\n", name, domid, target);
+	snprintf(greeting, sizeof(greeting), "hello from domain %s", domid);
+	rc = xenbus_write(&xb, "data/greeting", greeting);
+	if (rc == 0)
+		rc = xenbus_read(&xb, "data/greeting", greeting, sizeof(greeting));
+	if (rc < 0)
+		printf("%s: xenstore: data/greeting: error %ld\n", name, rc);
+	else
+		printf("%s: xenstore: data/greeting = \"%s\"\n", name, greeting);
+}
+
 int main(int argc, char **argv)
 {
 	const char *how = argc > 1 && strchr(argv[1], '=') == NULL ? argv[1] : "poweroff";
@@ -54,6 +101,7 @@ int main(int argc, char **argv)
 	       (unsigned long long)(libos_now_ns() / 1000));
 	printf("%s: there are %u primes below 20000\n", argv[0], count_primes(20000));
 	check_scrubbed(argv[0]);
+	xenstore_home(argv[0]);
 	if (strcmp(how, "crash") == 0) {
 		printf("%s: crashing on purpose\n", argv[0]);
 		abort();

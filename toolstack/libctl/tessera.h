@@ -34,6 +34,12 @@ struct tessera_setup {
     struct tessera_service services[TESSERA_MAX_SERVICES];
     unsigned nr_services;
     uint32_t first_guest_domid; /* guests' domids start above the services' */
+    /* The xenstore stub domain (0: none): domain 0's ring frame, the
+     * service's control endpoint and a WRITE copy of its notification. */
+    uint64_t xs_ring, xs_ctl, xs_events;
+    /* Our bound notification, the copy our timer signals, and the badge
+     * xenstored signals it with. */
+    uint64_t wake, wake_timer, wake_xs_badge;
     uint64_t guest_console;     /* set by tessera_ctl_setup: a WRITE-only copy */
 };
 

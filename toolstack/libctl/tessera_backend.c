@@ -14,6 +14,7 @@
 
 #include "tessera.h"
 #include "tessera_guest.h"
+#include "tessera_xs.h"
 
 #define DEFAULT_REASON "Tessera control domain: needs the xenstore and console stub domains"
 
@@ -27,6 +28,10 @@ int tessera_ctl_setup(const struct tessera_setup *s)
     if (err == TS_OK)
         err = libos_cap_mint(s->console, TS_RIGHT_WRITE, 0, &tessera.guest_console);
     guest_pool_total();
+    /* Without XenStore the shell still runs guests, without their homes. */
+    int xs = err == TS_OK ? tessera_xs_setup() : 0;
+    if (xs != 0)
+        fprintf(stderr, "xl: cannot reach the xenstore stub domain: %s\n", strerror(-xs));
     return err;
 }
 

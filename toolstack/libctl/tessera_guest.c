@@ -12,8 +12,10 @@
 
 #include "../builder/elf.h"
 #include "../cfg/load.h"
+#include "../../stubdoms/builder/service.h"
 #include "../../stubdoms/builder/stubdom.h"
 #include "tessera_guest.h"
+#include "tessera_xs.h"
 
 struct tessera_setup tessera;
 struct guest guests[MAX_GUESTS];
@@ -79,6 +81,8 @@ static int take_memory(struct guest *g, uint64_t slot)
 
 void guest_destroy(struct guest *g)
 {
+    if (g->introduced)
+        tessera_xs_release(g);
     if (g->untyped) {
         ts_cnode_revoke(TS_CHILD_CNODE, g->untyped);
         ts_cnode_delete(TS_CHILD_CNODE, g->untyped);
@@ -113,10 +117,33 @@ static int build(struct guest *g, const char *image, size_t size, bool paused)
     };
     struct ts_allocator ours = ts_alloc;
     ts_alloc_init(TS_CHILD_CNODE, window + 1, window + GUEST_SLOTS, window, 1);
-    err = stubdom_create(&cfg, &g->d);
+    /* Its XenStore ring and the notification xenstored wakes it with,
+     * made before its heap takes the rest of its Untyped. */
+    uint64_t ring = 0, ntfn = 0;
+    if (tessera_xs_connected()) {
+        err = ts_object_alloc(TS_OBJ_FRAME_4K, 0, &ring);
+        if (err == TS_OK)
+            err = ts_object_alloc(TS_OBJ_NOTIFICATION, 0, &ntfn);
+    }
+    if (err == TS_OK)
+        err = stubdom_create(&cfg, &g->d);
+    if (err == TS_OK && ring != 0) {
+        const struct stubdom_service xs = { .events = tessera.xs_events };
+        err = stubdom_give(&g->d, "xsring", ring, TS_RIGHT_READ | TS_RIGHT_WRITE, 0);
+        if (err == TS_OK)
+            err = stubdom_give_kick(&g->d, "xskick", &xs, g->domid);
+        if (err == TS_OK)
+            err = stubdom_give(&g->d, "xsevent", ntfn, TS_RIGHTS_ALL, 0);
+    }
+    ts_alloc = ours;
+    /* Introduced outside the guest's slot window: the builder keeps a scratch slot. */
+    if (err == TS_OK && ring != 0) {
+        if (tessera_xs_introduce(g, ring, ntfn) != 0)
+            err = TS_ERR_INVALID_ARGUMENT;
+        g->introduced = true;
+    }
     if (err == TS_OK)
         err = paused ? ts_domain_prepare(&g->d) : ts_domain_start(&g->d);
-    ts_alloc = ours;
     return err;
 }
 

@@ -39,6 +39,7 @@ struct guest {
     struct ts_domain d;
     unsigned cpu;
     uint64_t created_ns;
+    bool introduced;            /* to xenstored: release it on destroy */
 };
 
 extern struct tessera_setup tessera;

@@ -197,6 +197,9 @@ static int setup(void)
 			  1ull << CONTROL_SERVICE_HEAP_BITS },
 		},
 		.nr_services = 2, .first_guest_domid = CONTROL_FIRST_GUEST_DOMID,
+		.xs_ring = CONTROL_SLOT_XS_RING, .xs_ctl = CONTROL_SLOT_XS_CTL,
+		.xs_events = CONTROL_SLOT_XS_EVENTS, .wake = CONTROL_SLOT_WAKE,
+		.wake_xs_badge = CONTROL_WAKE_XS_BADGE,
 	};
 	/* init made our notification: xenstored signals it too (CONTROL_WAKE_XS_BADGE). */
 	ntfn = CONTROL_SLOT_WAKE;
@@ -207,6 +210,7 @@ static int setup(void)
 		err = ts_tcb_bind_notification(TS_CHILD_TCB, ntfn);
 	if (err == TS_OK)
 		err = serial_init(CONTROL_SLOT_COM1, CONTROL_SLOT_COM1_IRQ, serial_ntfn);
+	s.wake_timer = tick;
 	if (err == TS_OK)
 		err = tessera_ctl_setup(&s);
 	return err;

@@ -152,6 +152,10 @@ def session(con, t):
     t.ok(done is not None and 'demo: 2048 KiB of fresh memory, 0 non-zero bytes' in done,
          'its memory is zeroed (the autostarted demo left a pattern in the same pages)',
          done)
+    t.ok(done is not None and 'demo: xenstore: /local/domain/4, memory/target 8192 KiB' in done,
+         'the demo reads its XenStore home, written by xl as domain 0', done)
+    t.ok(done is not None and 'demo: xenstore: data/greeting = "hello from domain 4"' in done,
+         'the demo writes data/greeting in its home and reads it back', done)
     out = con.command('xl list')
     t.ok(names(out) == BASE, 'the demo is gone from xl list', out)
     info = con.command('xl info')
