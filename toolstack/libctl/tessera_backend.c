@@ -224,6 +224,34 @@ static int destroy(void *self, uint32_t domid)
     return CTL_OK;
 }
 
+/* A shutdown request, as Xen's: the guest is asked through
+ * control/shutdown and stops by itself (then its on_poweroff / on_reboot
+ * applies). */
+static int shutdown_domain(void *self, uint32_t domid, enum ctl_shutdown how, bool acpi_fallback)
+{
+    struct ctl *ctl = self;
+    (void)acpi_fallback;            /* no HVM guests */
+    tessera_ctl_poll();
+    struct guest *g = guest_find(domid);
+    if (g == NULL && domid < tessera.first_guest_domid) {
+        ctl->unavailable_reason = "Domain-0 and its stub domains stop with the machine";
+        return CTL_ENOTSUP;
+    }
+    if (g == NULL)
+        return CTL_ENOENT;
+    if (!g->introduced) {
+        ctl->unavailable_reason = "the guest has no XenStore connection";
+        return CTL_ENOTSUP;
+    }
+    int err = tessera_xs_shutdown(g, how == CTL_REBOOT ? "reboot" : "poweroff");
+    if (err != 0) {
+        fprintf(stderr, "xl: shutdown: writing control/shutdown of domain %u: %s\n",
+                (unsigned)domid, strerror(-err));
+        return CTL_EIO;
+    }
+    return CTL_OK;
+}
+
 static int pause_or_unpause(uint32_t domid, bool pause)
 {
     tessera_ctl_poll();
@@ -305,6 +333,7 @@ static int read_dmesg(void *self, bool clear, char **text)
 
 static const struct ctl_ops tessera_ops = {
     .list_domains = list_domains,
+    .shutdown = shutdown_domain,
     .host_info = host_info,
     .list_vcpus = list_vcpus,
     .create = create,

@@ -183,3 +183,10 @@ void tessera_xs_release(const struct guest *g)
     snprintf(path, sizeof(path), "/vm/%s", g->spec.uuid);
     xenbus_rm(&xb, path);
 }
+
+int tessera_xs_shutdown(const struct guest *g, const char *reason)
+{
+    char path[48];
+    snprintf(path, sizeof(path), "/local/domain/%u/control/shutdown", (unsigned)g->domid);
+    return xenbus_write(&xb, path, reason);
+}

@@ -17,6 +17,9 @@ bool tessera_xs_connected(void);
  * (printed). */
 int tessera_xs_introduce(const struct guest *g, uint64_t ring, uint64_t ntfn);
 
+/* Writes REASON ("poweroff", "reboot") to g's control/shutdown: 0 or -errno. */
+int tessera_xs_shutdown(const struct guest *g, const char *reason);
+
 /* Releases g from xenstored and removes its nodes. */
 void tessera_xs_release(const struct guest *g);
 

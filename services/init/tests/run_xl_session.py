@@ -202,9 +202,27 @@ def session(con, t):
     out = con.command('xl create /etc/xen/nonexistent.cfg')
     t.ok(out is not None and '/etc/xen/nonexistent.cfg' in out and 'No such file' in out,
          'a missing config: clear error', out)
+    info = con.command('xl info')
+    out = con.command("xl create /etc/xen/demo.cfg extra='wait'")
+    wait = con.expect(r'demo: waiting for control/shutdown', 20)
+    t.ok(wait is not None, 'a demo with extra=wait watches control/shutdown', con.text[-2000:])
+    con.expect(re.escape(PROMPT), 5)
+    out = con.command('xl list')
+    t.ok('demo' in names(out), 'it is listed while it waits', out)
+    out = con.command('xl shutdown demo')
+    done = con.expect(r'xl: domain demo \(\d+\) stopped: poweroff; on_poweroff=destroy', 20)
+    t.ok(done is not None and 'demo: control/shutdown = poweroff' in done
+         and 'demo: done, poweroff' in done,
+         'xl shutdown demo: it reads poweroff from control/shutdown and exits', done or con.text[-2000:])
+    con.expect(re.escape(PROMPT), 5)
+    out = con.command('xl list')
+    t.ok(names(out) == BASE, 'xl shutdown: the demo is gone from xl list', out)
+    info2 = con.command('xl info')
+    t.ok(field(info2, 'free_memory') == field(info, 'free_memory'),
+         'xl shutdown: free memory back to its value before the create', info2)
     out = con.command('xl shutdown Domain-0')
     t.ok(out is not None and 'not supported yet' in out,
-         'xl shutdown: not supported yet (needs the xenstore stub domain)', out)
+         'xl shutdown Domain-0: refused (it stops with the machine)', out)
     out = con.command('ls /')
     t.ok(out is not None and 'command not found' in out, 'a non-xl command is refused', out)
 
