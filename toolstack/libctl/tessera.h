@@ -37,6 +37,9 @@ struct tessera_setup {
     /* The xenstore stub domain (0: none): domain 0's ring frame, the
      * service's control endpoint and a WRITE copy of its notification. */
     uint64_t xs_ring, xs_ctl, xs_events;
+    /* The console service (0: none): its control endpoint and a WRITE copy
+     * of its notification. Guests then write to a PV console ring. */
+    uint64_t cons_ctl, cons_events;
     /* Our bound notification, the copy our timer signals, and the badge
      * xenstored signals it with. */
     uint64_t wake, wake_timer, wake_xs_badge;

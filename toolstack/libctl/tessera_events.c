@@ -103,6 +103,8 @@ void tessera_ctl_handle(const struct ts_msg *m)
     if (index >= MAX_GUESTS || !guests[index].used)
         return;
     struct guest *g = &guests[index];
+    /* Its last console output reaches the serial line before our messages. */
+    guest_console_release(g);
     if (m->badge & TESSERA_FAULT_BADGE) {
         if (label == TS_FAULT_VM)
             printf("xl: domain %s (%u): page fault at %#llx (rip %#llx)\n", g->spec.name,

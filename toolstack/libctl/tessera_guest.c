@@ -12,6 +12,7 @@
 
 #include "../builder/elf.h"
 #include "../cfg/load.h"
+#include <libos/service.h>
 #include "../../stubdoms/builder/service.h"
 #include "../../stubdoms/builder/stubdom.h"
 #include "tessera_guest.h"
@@ -79,8 +80,17 @@ static int take_memory(struct guest *g, uint64_t slot)
     return err;
 }
 
+void guest_console_release(struct guest *g)
+{
+    const struct stubdom_service cons = { .ctl = tessera.cons_ctl };
+    if (g->console_introduced)
+        stubdom_service_release(&cons, g->domid);
+    g->console_introduced = false;
+}
+
 void guest_destroy(struct guest *g)
 {
+    guest_console_release(g);
     if (g->introduced)
         tessera_xs_release(g);
     if (g->untyped) {
@@ -94,6 +104,19 @@ void guest_destroy(struct guest *g)
 }
 
 /* Objects for the guest come from its Untyped, slots from its window. */
+/* The services' names for domains: [A-Za-z0-9_.-], at most SVC_NAME_MAX. */
+void service_name(const char *name, char *out)
+{
+    size_t i = 0;
+    for (; name[i] != '\0' && i < SVC_NAME_MAX; i++) {
+        char c = name[i];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '_' || c == '.' || c == '-';
+        out[i] = ok ? c : '_';
+    }
+    out[i] = '\0';
+}
+
 static int build(struct guest *g, const char *image, size_t size, bool paused)
 {
     unsigned index = (unsigned)(g - guests);
@@ -119,11 +142,18 @@ static int build(struct guest *g, const char *image, size_t size, bool paused)
     ts_alloc_init(TS_CHILD_CNODE, window + 1, window + GUEST_SLOTS, window, 1);
     /* Its XenStore ring and the notification xenstored wakes it with,
      * made before its heap takes the rest of its Untyped. */
-    uint64_t ring = 0, ntfn = 0;
+    uint64_t ring = 0, ntfn = 0, cons_ring = 0, cons_ntfn = 0;
     if (tessera_xs_connected()) {
         err = ts_object_alloc(TS_OBJ_FRAME_4K, 0, &ring);
         if (err == TS_OK)
             err = ts_object_alloc(TS_OBJ_NOTIFICATION, 0, &ntfn);
+    }
+    /* Its PV console (then no Console cap: the console service writes its lines). */
+    if (err == TS_OK && tessera.cons_ctl != 0) {
+        cfg.console = 0;
+        err = ts_object_alloc(TS_OBJ_FRAME_4K, 0, &cons_ring);
+        if (err == TS_OK)
+            err = ts_object_alloc(TS_OBJ_NOTIFICATION, 0, &cons_ntfn);
     }
     if (err == TS_OK)
         err = stubdom_create(&cfg, &g->d);
@@ -135,7 +165,27 @@ static int build(struct guest *g, const char *image, size_t size, bool paused)
         if (err == TS_OK)
             err = stubdom_give(&g->d, "xsevent", ntfn, TS_RIGHTS_ALL, 0);
     }
+    if (err == TS_OK && cons_ring != 0) {
+        const struct stubdom_service cons = { .events = tessera.cons_events };
+        err = stubdom_give(&g->d, "pvcons", cons_ring, TS_RIGHT_READ | TS_RIGHT_WRITE, 0);
+        if (err == TS_OK)
+            err = stubdom_give_kick(&g->d, "pvkick", &cons, g->domid);
+        if (err == TS_OK)
+            err = stubdom_give(&g->d, "pvevent", cons_ntfn, TS_RIGHTS_ALL, 0);
+    }
     ts_alloc = ours;
+    if (err == TS_OK && cons_ring != 0) {
+        const struct stubdom_service cons = { .ctl = tessera.cons_ctl };
+        char name[SVC_NAME_MAX + 1];
+        service_name(g->spec.name, name);
+        unsigned status = stubdom_service_introduce(&cons, g->domid, name, cons_ring, cons_ntfn);
+        if (status != SVC_OK) {
+            fprintf(stderr, "xl: create: the console stub domain refused domain %u (status %u)\n",
+                    (unsigned)g->domid, status);
+            err = TS_ERR_INVALID_ARGUMENT;
+        }
+        g->console_introduced = status == SVC_OK;
+    }
     /* Introduced outside the guest's slot window: the builder keeps a scratch slot. */
     if (err == TS_OK && ring != 0) {
         if (tessera_xs_introduce(g, ring, ntfn) != 0)

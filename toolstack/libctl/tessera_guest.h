@@ -40,6 +40,7 @@ struct guest {
     unsigned cpu;
     uint64_t created_ns;
     bool introduced;            /* to xenstored: release it on destroy */
+    bool console_introduced;    /* to the console service */
 };
 
 extern struct tessera_setup tessera;
@@ -55,6 +56,15 @@ int guest_create(const struct guest_spec *spec, bool paused, uint32_t *domid);
 /* Revokes the guest's Untyped: its threads stop, every object made for it
  * goes, and its memory returns to the pool (zeroed when next retyped). */
 void guest_destroy(struct guest *g);
+
+/* Releases g from the console service, which first writes out what its
+ * ring still holds (done when it stops, so that its last lines come
+ * before the toolstack's message). */
+void guest_console_release(struct guest *g);
+
+/* NAME as the services take it: [A-Za-z0-9_.-] (others become '_'),
+ * at most SVC_NAME_MAX (32) characters; OUT has room for 33. */
+void service_name(const char *name, char *out);
 
 /* Free bytes of the guest memory pool, as the kernel counts them. */
 uint64_t guest_pool_free(void);

@@ -140,19 +140,6 @@ static int write_layout(const struct guest *g)
     return err;
 }
 
-/* xenstored's names for domains: [A-Za-z0-9_.-], at most SVC_NAME_MAX. */
-static void service_name(const char *name, char *out)
-{
-    size_t i = 0;
-    for (; name[i] != '\0' && i < SVC_NAME_MAX; i++) {
-        char c = name[i];
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  c == '_' || c == '.' || c == '-';
-        out[i] = ok ? c : '_';
-    }
-    out[i] = '\0';
-}
-
 int tessera_xs_introduce(const struct guest *g, uint64_t ring, uint64_t ntfn)
 {
     const struct stubdom_service xs = { .ctl = tessera.xs_ctl, .events = tessera.xs_events };

@@ -199,6 +199,7 @@ static int setup(void)
 		.nr_services = 2, .first_guest_domid = CONTROL_FIRST_GUEST_DOMID,
 		.xs_ring = CONTROL_SLOT_XS_RING, .xs_ctl = CONTROL_SLOT_XS_CTL,
 		.xs_events = CONTROL_SLOT_XS_EVENTS, .wake = CONTROL_SLOT_WAKE,
+		.cons_ctl = CONTROL_SLOT_CONS_CTL, .cons_events = CONTROL_SLOT_CONS_EVENTS,
 		.wake_xs_badge = CONTROL_WAKE_XS_BADGE,
 	};
 	/* init made our notification: xenstored signals it too (CONTROL_WAKE_XS_BADGE). */

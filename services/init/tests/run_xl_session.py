@@ -118,6 +118,10 @@ def session(con, t):
     t.ok(auto is not None and 'Starting auto Xen domain /etc/xen/auto/demo.cfg' in auto
          and 'demo: hello from a Tessera guest' in auto,
          'the demo in /etc/xen/auto starts at boot, prints and powers off', con.text[-2000:])
+    t.ok(auto is not None and '[demo] demo: hello from a Tessera guest' in auto
+         and '[demo] demo: done, poweroff' in auto,
+         'its output goes through its PV console and the console service ([demo] lines)',
+         con.text[-2000:])
     con.expect(re.escape(PROMPT), 10)
 
     out = con.command('xl list')
