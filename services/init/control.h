@@ -41,6 +41,7 @@ enum control_slot {
 #define CONTROL_SERVICE_PRIORITY	80
 /* Badges on CONTROL_SLOT_WAKE: the shell mints 1 and 2 itself; xenstored signals this one. */
 #define CONTROL_WAKE_XS_BADGE	4
+#define CONTROL_WAKE_CONS_BADGE	8	/* the console service: output for `xl console` */
 #define CONTROL_CONS_CLIENT_BADGE	2
 
 #endif

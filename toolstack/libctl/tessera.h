@@ -40,6 +40,13 @@ struct tessera_setup {
     /* The console service (0: none): its control endpoint and a WRITE copy
      * of its notification. Guests then write to a PV console ring. */
     uint64_t cons_ctl, cons_events;
+    /* `xl console`: a client cap of the console endpoint (WRITE|GRANT,
+     * its own badge), the badge output signals carry on `wake`, and the
+     * program's terminal: the next input byte (-1: none) and a wait for
+     * input, output or a guest message (which it handles). */
+    uint64_t cons_client, wake_cons_badge;
+    int (*term_getc)(void);
+    void (*term_wait)(void);
     /* Our bound notification, the copy our timer signals, and the badge
      * xenstored signals it with. */
     uint64_t wake, wake_timer, wake_xs_badge;

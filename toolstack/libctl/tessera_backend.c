@@ -12,6 +12,9 @@
 #include <ts/alloc.h>
 #include <ts/methods.h>
 
+#include <libos/service.h>
+
+#include "../../stubdoms/builder/service.h"
 #include "tessera.h"
 #include "tessera_guest.h"
 #include "tessera_xs.h"
@@ -252,6 +255,64 @@ static int shutdown_domain(void *self, uint32_t domid, enum ctl_shutdown how, bo
     return CTL_OK;
 }
 
+#define CTRL_RBRACKET 0x1d
+
+/* Prints the domain's output from our position on; false when it is gone. */
+static bool console_output(void)
+{
+    char buf[SVC_BYTES_MAX];
+    long n;
+    while ((n = stubdom_console_read(tessera.cons_client, buf, sizeof(buf))) > 0)
+        fwrite(buf, 1, (size_t)n, stdout);
+    fflush(stdout);
+    return n == 0;
+}
+
+/* The terminal to the guest's PV console through the console service:
+ * the replay of its recent output first, then output as it comes and our
+ * input into its ring, until Ctrl-] or until the guest stops. */
+static int console_attach(void *self, uint32_t domid, int console_num)
+{
+    struct ctl *ctl = self;
+    if (console_num != 0 || tessera.cons_client == 0) {
+        ctl->unavailable_reason = "one PV console per guest";
+        return CTL_ENOTSUP;
+    }
+    tessera_ctl_poll();
+    const struct guest *g = guest_find(domid);
+    if (g == NULL || !g->console_introduced) {
+        if (g == NULL && domid >= tessera.first_guest_domid)
+            return CTL_ENOENT;
+        ctl->unavailable_reason = "the domain has no console session (Domain-0, a stub domain, "
+                                  "or a guest that stopped)";
+        return CTL_ENOTSUP;
+    }
+    if (stubdom_console_attach(tessera.cons_client, domid, tessera.wake,
+                               tessera.wake_cons_badge) != SVC_OK)
+        return CTL_EIO;
+    for (;;) {
+        if (!console_output())
+            return CTL_OK;              /* the guest stopped: released */
+        char in[SVC_BYTES_MAX];
+        size_t n = 0;
+        int c;
+        while (n < sizeof(in) && (c = tessera.term_getc()) >= 0)
+            in[n++] = (char)c;
+        if (n > 0) {
+            int detached = 0;
+            long took = stubdom_console_write(tessera.cons_client, in, n, &detached);
+            if (detached || took < 0) {
+                if (!detached)
+                    stubdom_service_call(tessera.cons_client, CONS_DETACH, NULL, 0, NULL, 0, NULL);
+                printf("\n");
+                return CTL_OK;
+            }
+            continue;
+        }
+        tessera.term_wait();
+    }
+}
+
 static int pause_or_unpause(uint32_t domid, bool pause)
 {
     tessera_ctl_poll();
@@ -334,6 +395,7 @@ static int read_dmesg(void *self, bool clear, char **text)
 static const struct ctl_ops tessera_ops = {
     .list_domains = list_domains,
     .shutdown = shutdown_domain,
+    .console_attach = console_attach,
     .host_info = host_info,
     .list_vcpus = list_vcpus,
     .create = create,

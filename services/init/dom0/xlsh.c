@@ -50,6 +50,13 @@ static void wait_event(void)
 		tessera_ctl_handle(&m);
 }
 
+/* `xl console`'s wait: serial input, console output, a guest, or the tick. */
+static void term_wait(void)
+{
+	serial_ack();
+	wait_event();
+}
+
 /* A line from the serial console, echoed; Backspace/DEL erase. */
 static void read_line(char *buf, size_t size)
 {
@@ -200,6 +207,8 @@ static int setup(void)
 		.xs_ring = CONTROL_SLOT_XS_RING, .xs_ctl = CONTROL_SLOT_XS_CTL,
 		.xs_events = CONTROL_SLOT_XS_EVENTS, .wake = CONTROL_SLOT_WAKE,
 		.cons_ctl = CONTROL_SLOT_CONS_CTL, .cons_events = CONTROL_SLOT_CONS_EVENTS,
+		.cons_client = CONTROL_SLOT_CONS_CLIENT, .wake_cons_badge = CONTROL_WAKE_CONS_BADGE,
+		.term_getc = serial_getc, .term_wait = term_wait,
 		.wake_xs_badge = CONTROL_WAKE_XS_BADGE,
 	};
 	/* init made our notification: xenstored signals it too (CONTROL_WAKE_XS_BADGE). */

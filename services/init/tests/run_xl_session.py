@@ -213,6 +213,15 @@ def session(con, t):
     con.expect(re.escape(PROMPT), 5)
     out = con.command('xl list')
     t.ok('demo' in names(out), 'it is listed while it waits', out)
+    con.proc.stdin.write(b'xl console demo\r')
+    con.proc.stdin.flush()
+    replay = con.expect(r'^demo: waiting for control/shutdown$', 10)
+    t.ok(replay is not None and re.search(r'^demo: hello from a Tessera guest', replay, re.M),
+         'xl console demo: attaches and replays its recent output', replay or con.text[-2000:])
+    con.proc.stdin.write(b'\x1d')
+    con.proc.stdin.flush()
+    back = con.expect(re.escape(PROMPT), 10)
+    t.ok(back is not None, 'xl console: Ctrl-] detaches, back at the prompt', con.text[-1000:])
     out = con.command('xl shutdown demo')
     done = con.expect(r'xl: domain demo \(\d+\) stopped: poweroff; on_poweroff=destroy', 20)
     t.ok(done is not None and 'demo: control/shutdown = poweroff' in done
@@ -224,6 +233,10 @@ def session(con, t):
     info2 = con.command('xl info')
     t.ok(field(info2, 'free_memory') == field(info, 'free_memory'),
          'xl shutdown: free memory back to its value before the create', info2)
+    out = con.command('xl create -c /etc/xen/demo.cfg', 30)
+    t.ok(out is not None and re.search(r'^demo: hello from a Tessera guest', out, re.M)
+         and 'stopped: poweroff; on_poweroff=destroy' in out,
+         'xl create -c: attached to the new demo until it powers off', out)
     out = con.command('xl shutdown Domain-0')
     t.ok(out is not None and 'not supported yet' in out,
          'xl shutdown Domain-0: refused (it stops with the machine)', out)
