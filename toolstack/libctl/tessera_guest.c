@@ -117,6 +117,13 @@ void service_name(const char *name, char *out)
     out[i] = '\0';
 }
 
+/* A ring frame and its notification, from the current allocator. */
+static int new_ring(uint64_t *frame, uint64_t *ntfn)
+{
+    int err = ts_object_alloc(TS_OBJ_FRAME_4K, 0, frame);
+    return err == TS_OK ? ts_object_alloc(TS_OBJ_NOTIFICATION, 0, ntfn) : err;
+}
+
 static int build(struct guest *g, const char *image, size_t size, bool paused)
 {
     unsigned index = (unsigned)(g - guests);
@@ -143,17 +150,12 @@ static int build(struct guest *g, const char *image, size_t size, bool paused)
     /* Its XenStore ring and the notification xenstored wakes it with,
      * made before its heap takes the rest of its Untyped. */
     uint64_t ring = 0, ntfn = 0, cons_ring = 0, cons_ntfn = 0;
-    if (tessera_xs_connected()) {
-        err = ts_object_alloc(TS_OBJ_FRAME_4K, 0, &ring);
-        if (err == TS_OK)
-            err = ts_object_alloc(TS_OBJ_NOTIFICATION, 0, &ntfn);
-    }
+    if (tessera_xs_connected())
+        err = new_ring(&ring, &ntfn);
     /* Its PV console (then no Console cap: the console service writes its lines). */
     if (err == TS_OK && tessera.cons_ctl != 0) {
         cfg.console = 0;
-        err = ts_object_alloc(TS_OBJ_FRAME_4K, 0, &cons_ring);
-        if (err == TS_OK)
-            err = ts_object_alloc(TS_OBJ_NOTIFICATION, 0, &cons_ntfn);
+        err = new_ring(&cons_ring, &cons_ntfn);
     }
     if (err == TS_OK)
         err = stubdom_create(&cfg, &g->d);
