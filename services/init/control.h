@@ -28,7 +28,7 @@ enum control_slot {
 #define CONTROL_POOL_MAX	11
 
 /* log2 of the shell's CNode: its own heap below half, guests above. */
-#define CONTROL_CNODE_RADIX	16
+#define CONTROL_CNODE_RADIX	18	/* room for MAX_GUESTS windows of GUEST_SLOTS */
 #define CONTROL_HEAP_BITS	24	/* 16 MiB for the toolstack's malloc */
 #define CONTROL_PRIORITY	90	/* above guests, below init */
 #define GUEST_PRIORITY		50

@@ -12,7 +12,7 @@
 #include "libctl.h"
 #include "tessera.h"
 
-#define MAX_GUESTS 32
+#define MAX_GUESTS 128
 #define GUEST_SLOTS 1024        /* slots of the control domain's CNode per guest */
 
 /* What a guest is made from; kept to restart it. */

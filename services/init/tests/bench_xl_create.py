@@ -30,9 +30,9 @@ def timed(con, line):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('iso')
-    ap.add_argument('--count', type=int, default=30)
+    ap.add_argument('--count', type=int, default=100)
     args = ap.parse_args()
-    proc = start_qemu(args.iso, 1024, icount=True)
+    proc = start_qemu(args.iso, 2048, icount=True)	# room for 100 guests of 8 MiB
     con = Console(proc)
     try:
         if con.expect(r'xl: domain demo \(3\) stopped', 120) is None:
