@@ -137,17 +137,6 @@ int vsnprintk(char *buf, size_t size, const char *fmt, va_list ap)
 	return o.len;
 }
 
-int snprintk(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintk(buf, size, fmt, ap);
-	va_end(ap);
-	return n;
-}
-
 void vprintk(const char *fmt, va_list ap)
 {
 	char line[256];

@@ -11,12 +11,6 @@
 #include <kernel/timer.h>
 #include "x86.h"
 
-void tss_set_rsp0(unsigned id, uint64_t rsp0);
-void irq_deliver(unsigned irq);
-void arch_enter_guest(struct cpu *c, struct vcpu *v) __attribute__((noreturn));
-unsigned gsi_to_irq(unsigned gsi);
-void ioapic_mask(unsigned gsi);
-
 static const char *const exception_names[32] = {
 	"divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
 	"invalid opcode", "device not available", "double fault", "coprocessor overrun",

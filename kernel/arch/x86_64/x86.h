@@ -3,6 +3,8 @@
 #define ARCH_X86_H
 
 #include <kernel/types.h>
+
+struct cpu;
 #include <arch/context.h>
 #include "asm.h"
 
@@ -69,11 +71,14 @@ extern unsigned acpi_apic_ids[];
 extern uint64_t acpi_ioapic_base;
 extern unsigned acpi_irq_gsi[16];
 extern bool acpi_irq_level[16];
-void smp_boot(void);
 void cpu_features_init(void);
 void fpu_init_cpu(void);
 void kernel_exit(void) __attribute__((noreturn));
-struct cpu;
+void tss_set_rsp0(unsigned id, uint64_t rsp0);
+unsigned gsi_to_irq(unsigned gsi);
+void ioapic_mask(unsigned gsi);
+struct vcpu;
+void arch_enter_guest(struct cpu *c, struct vcpu *v) __attribute__((noreturn));
 void trap_handle_pending(struct cpu *c);
 void svm_init_cpu(unsigned id);
 void arch_return_to_user(struct user_context *ctx) __attribute__((noreturn));

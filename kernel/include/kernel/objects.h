@@ -139,6 +139,8 @@ bool domain_claim_id(struct domain *d, word_t domid);
 void cnode_finalise(struct cnode_header *h);
 void vspace_finalise(const struct cap *c);
 void irq_release(unsigned irq);
+/* Signal the notification bound to a line that fired (lock held). */
+void irq_deliver(unsigned irq);
 void dying_push(struct dying_link *link);
 
 /* Size in bytes of an object of the given type, or 0 if type/size_bits are invalid. */

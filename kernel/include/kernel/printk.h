@@ -12,7 +12,6 @@ extern int log_level;
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void printk_level(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void vprintk(const char *fmt, va_list ap);
-int snprintk(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int vsnprintk(char *buf, size_t size, const char *fmt, va_list ap);
 void log_write(const char *s, size_t n);
 /* Copies log bytes from absolute offset off; returns bytes copied, *next = next offset. */
