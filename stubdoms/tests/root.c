@@ -19,7 +19,6 @@
 #include "harness.h"
 #include "services.h"
 
-#define DEBUG_EXIT_PORT	0xf4
 #define EXIT_BADGE	0x100
 #define FAULT_BADGE	0x200
 #define TIMER_BADGE	(1ull << 62)
@@ -148,16 +147,6 @@ static void run_stubdom(const char *role, unsigned index, int (*give)(struct ts_
 	}
 }
 
-static void exit_qemu(int failed)
-{
-	uint64_t port = ts_slot_alloc();
-
-	if (port && ts_ioport_control_issue(TS_ROOT_IOPORT_CONTROL, DEBUG_EXIT_PORT,
-					    DEBUG_EXIT_PORT, TS_ROOT_CNODE, port) == TS_OK)
-		ts_ioport_out(port, DEBUG_EXIT_PORT, 1, failed ? 1 : 0);
-	ts_printf("stubdom-tests: could not exit QEMU\n");
-}
-
 int main(void *start_arg)
 {
 	uint64_t ntfn;
@@ -183,6 +172,6 @@ int main(void *start_arg)
 		test_services(ep);
 	}
 	ts_printf("stubdom-tests: done\n");
-	exit_qemu(tests_failed != 0);
+	exit_qemu("stubdom-tests", tests_failed != 0);
 	return 0;
 }

@@ -204,3 +204,15 @@ const struct ts_boot_module *find_module(const char *role)
 	}
 	return 0;
 }
+
+#define DEBUG_EXIT_PORT	0xf4
+
+void exit_qemu(const char *who, int failed)
+{
+	uint64_t port = ts_slot_alloc();
+
+	if (port && ts_ioport_control_issue(TS_ROOT_IOPORT_CONTROL, DEBUG_EXIT_PORT,
+					    DEBUG_EXIT_PORT, TS_ROOT_CNODE, port) == TS_OK)
+		ts_ioport_out(port, DEBUG_EXIT_PORT, 1, failed ? 1 : 0);
+	ts_printf("%s: could not exit QEMU\n", who);
+}

@@ -72,6 +72,13 @@ void test_fuzz(void);
 void test_debug(void);
 void test_vcpu(void);
 
+/*
+ * Ends the QEMU run through its isa-debug-exit device (port 0xf4): exit
+ * status 1 when nothing failed, 3 otherwise. Returns only if that fails
+ * (then it says so, naming who).
+ */
+void exit_qemu(const char *who, int failed);
+
 /* A boot module whose cmdline contains role=ROLE, or NULL. */
 const struct ts_boot_module *find_module(const char *role);
 

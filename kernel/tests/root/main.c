@@ -6,20 +6,9 @@
 #include <ts/runtime.h>
 #include "harness.h"
 
-#define DEBUG_EXIT_PORT	0xf4
 
 const struct ts_bootinfo *bi;
 extern unsigned tests_run, tests_failed;
-
-static void exit_qemu(int failed)
-{
-	uint64_t port = ts_slot_alloc();
-
-	if (port && ts_ioport_control_issue(TS_ROOT_IOPORT_CONTROL, DEBUG_EXIT_PORT,
-					    DEBUG_EXIT_PORT, TS_ROOT_CNODE, port) == TS_OK)
-		ts_ioport_out(port, DEBUG_EXIT_PORT, 1, failed ? 1 : 0);
-	ts_printf("tessera-tests: could not exit QEMU\n");
-}
 
 int main(void *start_arg)
 {
@@ -44,6 +33,6 @@ int main(void *start_arg)
 	test_fuzz();
 	test_debug();
 	ts_printf("tessera-tests: done, %u tests, %u failed\n", tests_run, tests_failed);
-	exit_qemu(tests_failed != 0);
+	exit_qemu("tessera-tests", tests_failed != 0);
 	return 0;
 }
