@@ -4,22 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../decompress/bytes.h"
 #include "../decompress/decompress.h"
 
 /* The decompressed kernel must fit this (a Debian kernel is ~66 MB). */
 #define MAX_KERNEL_SIZE (512u << 20)
 
-static uint32_t le(const uint8_t *p, unsigned n)
-{
-    uint32_t v = 0;
-    for (unsigned i = 0; i < n; i++)
-        v |= (uint32_t)p[i] << (8 * i);
-    return v;
-}
-
 bool bzimage_detect(const uint8_t *d, size_t size)
 {
-    return size >= 0x268 && le(d + 0x1fe, 2) == 0xAA55 &&
+    return size >= 0x268 && get_le(d + 0x1fe, 2) == 0xAA55 &&
            memcmp(d + 0x202, "HdrS", 4) == 0;
 }
 
@@ -31,21 +24,21 @@ int bzimage_parse(const uint8_t *d, size_t size, struct bzimage *bz,
         snprintf(err, errlen, "not a bzImage (no boot sector signature or HdrS)");
         return -1;
     }
-    bz->version = (uint16_t)le(d + 0x206, 2);
+    bz->version = (uint16_t)get_le(d + 0x206, 2);
     if (bz->version < 0x0208) {
         snprintf(err, errlen, "bzImage boot protocol %u.%02u is older than 2.08 "
                  "(no payload fields)", bz->version >> 8, bz->version & 0xff);
         return -1;
     }
     bz->setup_sects = d[0x1f1] ? d[0x1f1] : 4;
-    uint64_t off = (uint64_t)(bz->setup_sects + 1) * 512 + le(d + 0x248, 4);
-    bz->payload_length = le(d + 0x24c, 4);
+    uint64_t off = (uint64_t)(bz->setup_sects + 1) * 512 + get_le(d + 0x248, 4);
+    bz->payload_length = get_le(d + 0x24c, 4);
     if (off > size || bz->payload_length < 4 || bz->payload_length > size - off) {
         snprintf(err, errlen, "bzImage payload out of bounds (truncated image?)");
         return -1;
     }
     bz->payload_offset = (uint32_t)off;
-    bz->uncompressed_size = le(d + off + bz->payload_length - 4, 4);
+    bz->uncompressed_size = get_le(d + off + bz->payload_length - 4, 4);
     bz->format = dc_format_name(d + off, bz->payload_length);
     if (bz->format == NULL) {
         snprintf(err, errlen, "bzImage payload compression not supported "

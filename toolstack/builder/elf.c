@@ -3,18 +3,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../decompress/bytes.h"
+
 #define EM_X86_64 62
 #define PT_LOAD 1
 #define PT_NOTE 4
 #define ET_EXEC 2
-
-static uint64_t rd(const uint8_t *p, unsigned n)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < n; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
 
 static const char *const note_names[XEN_ELFNOTE_MAX + 1] = {
     "INFO", "ENTRY", "HYPERCALL_PAGE", "VIRT_BASE", "PADDR_OFFSET",
@@ -55,8 +49,8 @@ static int read_notes(struct elf_image *img, const uint8_t *p, uint64_t len,
     while (off < len) {
         if (len - off < 12)
             return fail(err, errlen, "ELF note header out of bounds");
-        uint64_t namesz = rd(p + off, 4), descsz = rd(p + off + 4, 4);
-        unsigned type = (unsigned)rd(p + off + 8, 4);
+        uint64_t namesz = get_le(p + off, 4), descsz = get_le(p + off + 4, 4);
+        unsigned type = (unsigned)get_le(p + off + 8, 4);
         uint64_t name_off = off + 12;
         uint64_t desc_off = name_off + ((namesz + 3) & ~3ull);
         uint64_t next = desc_off + ((descsz + 3) & ~3ull);
@@ -76,7 +70,7 @@ static int read_notes(struct elf_image *img, const uint8_t *p, uint64_t len,
         } else if (type == XEN_ELFNOTE_L1_MFN_VALID) {
             if (descsz < 8)
                 return fail(err, errlen, "Xen ELF note L1_MFN_VALID too short");
-            n->value[type] = rd(desc, 8);       /* the mask; the value follows */
+            n->value[type] = get_le(desc, 8);       /* the mask; the value follows */
         } else {
             if (descsz != 1 && descsz != 2 && descsz != 4 && descsz != 8) {
                 char msg[96];
@@ -84,7 +78,7 @@ static int read_notes(struct elf_image *img, const uint8_t *p, uint64_t len,
                          xen_elfnote_name(type), (unsigned long long)descsz);
                 return fail(err, errlen, msg);
             }
-            n->value[type] = rd(desc, (unsigned)descsz);
+            n->value[type] = get_le(desc, (unsigned)descsz);
         }
         n->has[type] = true;
     }
@@ -106,21 +100,21 @@ int elf_parse(const uint8_t *d, size_t size, struct elf_image *img,
         return fail(err, errlen, "ELF image is not little-endian");
     if (img->is64 && size < 64)
         return fail(err, errlen, "ELF header truncated");
-    if (rd(d + 16, 2) != ET_EXEC)
+    if (get_le(d + 16, 2) != ET_EXEC)
         return fail(err, errlen, "ELF image is not an executable");
-    if (rd(d + 18, 2) != EM_X86_64)
+    if (get_le(d + 18, 2) != EM_X86_64)
         return fail(err, errlen, "ELF image is not for x86-64");
     uint64_t phoff, phentsize, phnum;
     if (img->is64) {
-        img->entry = rd(d + 24, 8);
-        phoff = rd(d + 32, 8);
-        phentsize = rd(d + 54, 2);
-        phnum = rd(d + 56, 2);
+        img->entry = get_le(d + 24, 8);
+        phoff = get_le(d + 32, 8);
+        phentsize = get_le(d + 54, 2);
+        phnum = get_le(d + 56, 2);
     } else {
-        img->entry = rd(d + 24, 4);
-        phoff = rd(d + 28, 4);
-        phentsize = rd(d + 42, 2);
-        phnum = rd(d + 44, 2);
+        img->entry = get_le(d + 24, 4);
+        phoff = get_le(d + 28, 4);
+        phentsize = get_le(d + 42, 2);
+        phnum = get_le(d + 44, 2);
     }
     if (phentsize != (img->is64 ? 56u : 32u))
         return fail(err, errlen, "ELF program header size is wrong");
@@ -130,20 +124,20 @@ int elf_parse(const uint8_t *d, size_t size, struct elf_image *img,
     img->pstart = UINT64_MAX;
     for (uint64_t i = 0; i < phnum; i++) {
         const uint8_t *ph = d + phoff + i * phentsize;
-        uint32_t type = (uint32_t)rd(ph, 4);
+        uint32_t type = (uint32_t)get_le(ph, 4);
         struct elf_segment s;
         if (img->is64) {
-            s.offset = rd(ph + 8, 8);
-            s.vaddr = rd(ph + 16, 8);
-            s.paddr = rd(ph + 24, 8);
-            s.filesz = rd(ph + 32, 8);
-            s.memsz = rd(ph + 40, 8);
+            s.offset = get_le(ph + 8, 8);
+            s.vaddr = get_le(ph + 16, 8);
+            s.paddr = get_le(ph + 24, 8);
+            s.filesz = get_le(ph + 32, 8);
+            s.memsz = get_le(ph + 40, 8);
         } else {
-            s.offset = rd(ph + 4, 4);
-            s.vaddr = rd(ph + 8, 4);
-            s.paddr = rd(ph + 12, 4);
-            s.filesz = rd(ph + 16, 4);
-            s.memsz = rd(ph + 20, 4);
+            s.offset = get_le(ph + 4, 4);
+            s.vaddr = get_le(ph + 8, 4);
+            s.paddr = get_le(ph + 12, 4);
+            s.filesz = get_le(ph + 16, 4);
+            s.memsz = get_le(ph + 20, 4);
         }
         if (type != PT_LOAD && type != PT_NOTE)
             continue;

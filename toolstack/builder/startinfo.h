@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../decompress/bytes.h"
+
 /* PVH: struct hvm_start_info, version 1 */
 #define HVM_START_MAGIC 0x336ec578u
 #define HVM_START_INFO_SIZE 56
@@ -45,19 +47,5 @@
 #define PV_OFF_FIRST_P2M_PFN 1152
 #define PV_OFF_NR_P2M_FRAMES 1160
 #define SIF_MOD_START_PFN (1u << 3)
-
-static inline void put_le(uint8_t *p, uint64_t v, unsigned n)
-{
-    for (unsigned i = 0; i < n; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static inline uint64_t get_le(const uint8_t *p, unsigned n)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < n; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
 
 #endif

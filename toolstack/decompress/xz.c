@@ -4,18 +4,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "lzma2.h"
 
 #define FILTER_X86 0x04
 #define FILTER_LZMA2 0x21
 
 enum check { CHECK_NONE = 0, CHECK_CRC32 = 1, CHECK_CRC64 = 4, CHECK_SHA256 = 10 };
-
-static uint32_t le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-           (uint32_t)p[3] << 24;
-}
 
 /* Multibyte integer: 7 bits per byte, at most 9 bytes. */
 static int read_vli(const uint8_t **p, const uint8_t *end, uint64_t *out)
@@ -53,7 +48,7 @@ static int decode_block(struct dc_stream *s, const uint8_t **p, const uint8_t *e
     size_t hsize = ((size_t)start[0] + 1) * 4;
     if ((size_t)(end - start) < hsize)
         return fail(s, DC_CORRUPT, "truncated block header");
-    if (crc32_update(0, start, hsize - 4) != le32(start + hsize - 4))
+    if (crc32_update(0, start, hsize - 4) != get_le(start + hsize - 4, 4))
         return fail(s, DC_CORRUPT, "block header CRC mismatch");
     const uint8_t *h = start + 2, *hend = start + hsize - 4;
     unsigned flags = start[1];
@@ -74,7 +69,7 @@ static int decode_block(struct dc_stream *s, const uint8_t **p, const uint8_t *e
             return fail(s, DC_CORRUPT, "bad filter flags");
         bool last = i + 1 == nfilters;
         if (id == FILTER_X86 && !last) {
-            if (psize == 4 && le32(h) != 0)
+            if (psize == 4 && get_le(h, 4) != 0)
                 return fail(s, DC_UNSUPPORTED, "BCJ x86 start offset is not 0");
             if (psize != 0 && psize != 4)
                 return fail(s, DC_CORRUPT, "bad BCJ x86 properties");
@@ -124,11 +119,11 @@ static int decode_block(struct dc_stream *s, const uint8_t **p, const uint8_t *e
     if ((size_t)(end - q) < cs)
         return fail(s, DC_CORRUPT, "truncated block check");
     if (check == CHECK_CRC32 &&
-        crc32_update(0, s->out + out_start, produced) != le32(q))
+        crc32_update(0, s->out + out_start, produced) != get_le(q, 4))
         return fail(s, DC_CORRUPT, "CRC32 of the data does not match");
     if (check == CHECK_CRC64) {
         uint64_t c = crc64_update(0, s->out + out_start, produced);
-        uint64_t want = le32(q) | (uint64_t)le32(q + 4) << 32;
+        uint64_t want = get_le(q, 8);
         if (c != want)
             return fail(s, DC_CORRUPT, "CRC64 of the data does not match");
     }
@@ -145,7 +140,7 @@ int xz_decode(struct dc_stream *s)
     s->out_len = 0;
     if (s->in_len < 12 || memcmp(p, magic, 6) != 0)
         return fail(s, DC_CORRUPT, "not an xz stream");
-    if (crc32_update(0, p + 6, 2) != le32(p + 8))
+    if (crc32_update(0, p + 6, 2) != get_le(p + 8, 4))
         return fail(s, DC_CORRUPT, "stream header CRC mismatch");
     if (p[6] != 0 || (p[7] & 0xf0))
         return fail(s, DC_UNSUPPORTED, "unknown stream flags");
@@ -191,14 +186,14 @@ int xz_decode(struct dc_stream *s)
         if (p >= end || *p++ != 0)
             return fail(s, DC_CORRUPT, "bad index padding");
     }
-    if (end - p < 4 + 12 || crc32_update(0, index, (size_t)(p - index)) != le32(p))
+    if (end - p < 4 + 12 || crc32_update(0, index, (size_t)(p - index)) != get_le(p, 4))
         return fail(s, DC_CORRUPT, "index CRC mismatch or truncated");
     size_t index_size = (size_t)(p - index) + 4;
     p += 4;
 
     /* Stream footer */
-    if (crc32_update(0, p + 4, 6) != le32(p) ||
-        ((uint64_t)le32(p + 4) + 1) * 4 != index_size ||
+    if (crc32_update(0, p + 4, 6) != get_le(p, 4) ||
+        (get_le(p + 4, 4) + 1) * 4 != index_size ||
         p[8] != 0 || p[9] != check || p[10] != 'Y' || p[11] != 'Z')
         return fail(s, DC_CORRUPT, "bad stream footer");
     p += 12;

@@ -5,20 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "decompress.h"
 
 #define ZSTD_MAGIC 0xFD2FB528u
 #define BLOCK_MAX (128u << 10)
 #define HUF_MAX_BITS 11
 #define FSE_MAX_LOG 9
-
-static uint64_t le(const uint8_t *p, unsigned n)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < n; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
 
 static int highbit(uint32_t v)          /* v > 0 */
 {
@@ -46,10 +39,10 @@ static uint64_t xxh64(const uint8_t *p, size_t len)
     if (len >= 32) {
         uint64_t v1 = P1 + P2, v2 = P2, v3 = 0, v4 = 0 - P1;
         while (end - p >= 32) {
-            v1 = xxh_round(v1, le(p, 8));
-            v2 = xxh_round(v2, le(p + 8, 8));
-            v3 = xxh_round(v3, le(p + 16, 8));
-            v4 = xxh_round(v4, le(p + 24, 8));
+            v1 = xxh_round(v1, get_le(p, 8));
+            v2 = xxh_round(v2, get_le(p + 8, 8));
+            v3 = xxh_round(v3, get_le(p + 16, 8));
+            v4 = xxh_round(v4, get_le(p + 24, 8));
             p += 32;
         }
         h = rotl(v1, 1) + rotl(v2, 7) + rotl(v3, 12) + rotl(v4, 18);
@@ -63,11 +56,11 @@ static uint64_t xxh64(const uint8_t *p, size_t len)
     }
     h += len;
     for (; end - p >= 8; p += 8) {
-        h ^= xxh_round(0, le(p, 8));
+        h ^= xxh_round(0, get_le(p, 8));
         h = rotl(h, 27) * P1 + P4;
     }
     if (end - p >= 4) {
-        h ^= le(p, 4) * P1;
+        h ^= get_le(p, 4) * P1;
         h = rotl(h, 23) * P2 + P3;
         p += 4;
     }
@@ -422,7 +415,7 @@ static int literals(struct zstd *z, const uint8_t *p, size_t len, size_t *nlit)
     hsize = fmt < 2 ? 3 : fmt == 2 ? 4 : 5;
     if (len < hsize)
         return -1;
-    uint64_t h = le(p, (unsigned)hsize);
+    uint64_t h = get_le(p, (unsigned)hsize);
     unsigned field = fmt < 2 ? 10 : fmt == 2 ? 14 : 18;
     regen = (size_t)((h >> 4) & ((1u << field) - 1));
     comp = (size_t)((h >> (4 + field)) & ((1u << field) - 1));
@@ -446,7 +439,7 @@ static int literals(struct zstd *z, const uint8_t *p, size_t len, size_t *nlit)
     } else {
         if (qlen < 6)
             return -1;
-        size_t sz[4] = { le(q, 2), le(q + 2, 2), le(q + 4, 2), 0 };
+        size_t sz[4] = { get_le(q, 2), get_le(q + 2, 2), get_le(q + 4, 2), 0 };
         if (sz[0] + sz[1] + sz[2] > qlen - 6)
             return -1;
         sz[3] = qlen - 6 - sz[0] - sz[1] - sz[2];
@@ -640,12 +633,12 @@ static int frame(struct zstd *z, const uint8_t **pp, const uint8_t *end)
     unsigned fsize = fcs_flag == 0 && single ? 1 : fcs_size[fcs_flag];
     if ((size_t)(end - p) < did_size[did_flag] + fsize)
         return fail(s, DC_CORRUPT, "truncated frame header");
-    if (did_flag && le(p, did_size[did_flag]) != 0)
+    if (did_flag && get_le(p, did_size[did_flag]) != 0)
         return fail(s, DC_UNSUPPORTED, "frames needing a dictionary are not supported");
     p += did_size[did_flag];
     uint64_t content = UINT64_MAX;
     if (fsize) {
-        content = le(p, fsize) + (fsize == 2 ? 256 : 0);
+        content = get_le(p, fsize) + (fsize == 2 ? 256 : 0);
         p += fsize;
     }
     if (single)
@@ -658,7 +651,7 @@ static int frame(struct zstd *z, const uint8_t **pp, const uint8_t *end)
     for (;;) {
         if (end - p < 3)
             return fail(s, DC_CORRUPT, "truncated block header");
-        uint32_t h = (uint32_t)le(p, 3);
+        uint32_t h = (uint32_t)get_le(p, 3);
         p += 3;
         unsigned last = h & 1, type = (h >> 1) & 3;
         size_t size = h >> 3;
@@ -696,7 +689,7 @@ static int frame(struct zstd *z, const uint8_t **pp, const uint8_t *end)
     if (checksum) {
         if (end - p < 4)
             return fail(s, DC_CORRUPT, "truncated checksum");
-        if ((uint32_t)xxh64(s->out + z->frame_start, produced) != (uint32_t)le(p, 4))
+        if ((uint32_t)xxh64(s->out + z->frame_start, produced) != (uint32_t)get_le(p, 4))
             return fail(s, DC_CORRUPT, "content checksum mismatch");
         p += 4;
     }
@@ -716,13 +709,13 @@ int zstd_decode(struct dc_stream *s)
     z->s = s;
     int rc = DC_OK, frames = 0;
     while (end - p >= 4) {
-        uint32_t magic = (uint32_t)le(p, 4);
+        uint32_t magic = (uint32_t)get_le(p, 4);
         if ((magic & 0xFFFFFFF0u) == 0x184D2A50u) {
-            if (end - p < 8 || le(p + 4, 4) > (uint64_t)(end - p - 8)) {
+            if (end - p < 8 || get_le(p + 4, 4) > (uint64_t)(end - p - 8)) {
                 rc = fail(s, DC_CORRUPT, "truncated skippable frame");
                 break;
             }
-            p += 8 + le(p + 4, 4);
+            p += 8 + get_le(p + 4, 4);
             continue;
         }
         if (magic != ZSTD_MAGIC)
