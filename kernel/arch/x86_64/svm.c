@@ -66,7 +66,7 @@
 #define EXIT_INTR	0x60
 #define EXIT_NMI	0x61
 
-#define VCPU_GPRS	128	/* offset of the guest register array in the object */
+#define VCPU_GPRS	1024	/* offset of the guest register array in the object */
 #define VCPU_VMCB	4096
 
 void svm_run(uint64_t *gprs, uint64_t vmcb_pa, uint64_t host_save_pa);

@@ -4,6 +4,7 @@
 
 #include <kernel/cap.h>
 #include <kernel/types.h>
+#include <kernel/xen_state.h>
 #include <arch/context.h>
 
 struct tcb;
@@ -48,12 +49,15 @@ struct notification {
 struct vcpu {
 	struct slot space;	/* copy of its guest-space cap */
 	struct tcb *bound;	/* the thread that runs it */
+	struct xen_vcpu xen;	/* its Xen ABI state, if its domain speaks it */
 };
 
 struct domain {
 	uint32_t domid;		/* TS_DOMID_INVALID until set */
 	uint32_t nr_threads;
+	struct xen_domain xen;
 };
+_Static_assert(sizeof(struct domain) <= (1u << TS_DOMAIN_BITS), "Domain too big");
 
 enum thread_state {
 	THREAD_INACTIVE,

@@ -33,7 +33,7 @@ enum ts_object_type {
 #define TS_ENDPOINT_BITS	6
 #define TS_NOTIFICATION_BITS	6
 #define TS_PAGING_BITS		12	/* VSpace, PDPT, page directory, page table */
-#define TS_DOMAIN_BITS		8
+#define TS_DOMAIN_BITS		14	/* holds the Xen state: ports, params, vCPUs */
 #define TS_VCPU_BITS		13
 #define TS_SLOT_BITS		6	/* one CNode slot */
 #define TS_UNTYPED_MIN_BITS	4
@@ -96,6 +96,14 @@ enum ts_method {
 	/* Domain */
 	TS_DOMAIN_SET_ID = 80,	/* Xen domid, unique among live domains, < 0x7ff0 */
 	TS_DOMAIN_GET_INFO,	/* -> MR0 = domid (or ~0 if unset), MR1 = threads bound */
+	TS_DOMAIN_XEN_SETUP,	/* guest space cptr, max_pages, wallclock seconds since 1970:
+				   the domain's vCPUs speak the Xen hypercall ABI (once only) */
+	TS_DOMAIN_XEN_ADD_VCPU,	/* vcpu cptr, vcpu id (< TS_XEN_MAX_VCPUS): its Xen vCPU n */
+	TS_DOMAIN_XEN_SET_PARAM,	/* HVM param index (< TS_XEN_NR_PARAMS), value */
+	TS_DOMAIN_EVTCHN_LINK,	/* out notification cptr, in notification cptr -> MR0 = port:
+				   an event channel of this (Xen) domain whose other end is a
+				   native domain: the guest's EVTCHNOP_send on it signals "out"
+				   (with its badge); any signal of "in" makes the port pending */
 
 	/* Virtual CPUs */
 	TS_VCPU_SET_SPACE = 88,	/* guest space cptr: the guest-physical memory it runs in */
@@ -152,7 +160,17 @@ enum ts_fault {
 	TS_FAULT_EXCEPTION,	/* MR0 rip, MR1 vector, MR2 error code, MR3 rsp */
 	TS_FAULT_VMEXIT,	/* a vCPU exit the kernel does not handle: MR0 exit code,
 				   MR1 exit info 1, MR2 exit info 2, MR3 guest rip */
+	TS_FAULT_GUEST_SHUTDOWN,	/* a Xen guest's SCHEDOP_shutdown: MR0 reason (SHUTDOWN_*:
+				   0 poweroff, 1 reboot, 2 suspend, 3 crash, 4 watchdog),
+				   MR1 vcpu id; replying resumes that vCPU (suspend cancelled) */
 };
+
+/* Xen-ABI guests (TS_DOMAIN_XEN_*). */
+#define TS_XEN_MAX_VCPUS	16
+#define TS_XEN_NR_PARAMS	39	/* HVM_NR_PARAMS of the Xen interface */
+#define TS_XEN_NR_PORTS		1024	/* event channels per domain (2-level ABI) */
+#define TS_XEN_MAX_LINKS	8	/* TS_DOMAIN_EVTCHN_LINK ports per domain */
+#define TS_XEN_GRANT_FRAMES	32	/* grant-table frames a guest may set up */
 
 #define TS_MAX_PRIORITY	255
 #define TS_DOMID_INVALID	0xffffu
