@@ -6,6 +6,7 @@
  */
 #include <kernel/ipc.h>
 #include <kernel/timer.h>
+#include <kernel/xen.h>
 
 static struct tcb *armed;
 
@@ -51,7 +52,10 @@ void timer_expire(uint64_t now)
 		struct cap *n = &t->slots[TCB_TIMER].cap;
 
 		timer_cancel(t);
-		if (n->type == TS_OBJ_NOTIFICATION)
+		/* A Xen vCPU's thread times its singleshot/periodic/poll deadlines. */
+		if (thread_vcpu(t) && thread_vcpu(t)->xen.domain)
+			xen_vcpu_timer_fired(thread_vcpu(t));
+		else if (n->type == TS_OBJ_NOTIFICATION)
 			notification_signal(cap_notification(n), n->data);
 	}
 }

@@ -18,16 +18,17 @@
 #include <tessera/bootinfo.h>
 #include "host_arch.h"
 
+#include "unit.h"
+
 #define UNTYPED_BITS	24
 #define ROOT_RADIX	15
-#define SLOT_UNTYPED	3
 
 static unsigned tests, failures;
-static struct slot *root;	/* the root CNode's slots */
-static struct tcb *me;
+struct slot *root;	/* the root CNode's slots */
+struct tcb *me;
 static void *untyped_mem;
 
-static void check(bool ok, const char *what)
+void check(bool ok, const char *what)
 {
 	tests++;
 	if (!ok)
@@ -43,7 +44,7 @@ static void *zalloc(size_t size)
 }
 
 /* Issue a system call as thread t; returns the reply label. */
-static word_t syscall_as(struct tcb *t, word_t nr, word_t cptr, word_t label, unsigned n, const word_t *mr)
+word_t syscall_as(struct tcb *t, word_t nr, word_t cptr, word_t label, unsigned n, const word_t *mr)
 {
 	word_t *regs[4] = { &t->ctx.rdx, &t->ctx.r10, &t->ctx.r8, &t->ctx.r9 };
 	struct ts_ipc_buffer *buf = thread_ipc_buffer(t);
@@ -61,11 +62,7 @@ static word_t syscall_as(struct tcb *t, word_t nr, word_t cptr, word_t label, un
 	return ts_msginfo_label(t->ctx.rsi);
 }
 
-#define INVOKE(cptr, label, ...) \
-	syscall_as(me, TS_SYS_CALL, cptr, label, sizeof((word_t[]){ __VA_ARGS__ }) / sizeof(word_t), (word_t[]){ __VA_ARGS__ })
-#define INVOKE0(cptr, label) syscall_as(me, TS_SYS_CALL, cptr, label, 0, NULL)
-
-static word_t retype(word_t type, word_t bits, word_t slot, word_t count)
+word_t retype(word_t type, word_t bits, word_t slot, word_t count)
 {
 	return INVOKE(SLOT_UNTYPED, TS_UNTYPED_RETYPE, type, bits, TS_ROOT_CNODE, slot, count);
 }
@@ -393,6 +390,7 @@ int main(void)
 	test_cspace();
 	test_console_rights();
 	test_cycles_and_chains();
+	test_xen();
 	printf("1..%u\n", tests);
 	return failures != 0;
 }
