@@ -20,19 +20,13 @@ enum { HC_memory_op = 12, HC_set_timer_op = 15, HC_xen_version = 17, HC_grant_ta
        HC_event_channel_op = 32, HC_hvm_op = 34 };
 #define DOMID_SELF	0x7ff0
 #define ARG_GPA		0x1000	/* hypercall arguments live in page 1 */
-#define PAGES		8
-
-/* Slots: domain, guest space, PDPT, PD, PT, frames (8), vCPU for A, then B. */
-struct guest {
-	word_t base;
-	uint32_t domid;
-	struct vcpu *v;
-	uint8_t *page[PAGES];
-};
+#define PAGES		XEN_GUEST_PAGES
+#define guest xen_guest
 
 static struct guest a = { .base = 700, .domid = 5 }, b = { .base = 730, .domid = 6 };
 
-static bool make_guest(struct guest *g)
+/* Slots: domain, guest space, PDPT, PD, PT, frames (8), vCPU. */
+bool make_xen_guest(struct guest *g)
 {
 	word_t dom = g->base, space = g->base + 1, frames = g->base + 5, vcpu = g->base + 13;
 	bool ok = retype(TS_OBJ_DOMAIN, 0, dom, 1) == TS_OK &&
@@ -57,7 +51,7 @@ static bool make_guest(struct guest *g)
 }
 
 /* A hypercall with up to three arguments; returns RAX. */
-static int64_t hypercall(struct guest *g, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
+int64_t xen_guest_hypercall(struct guest *g, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
 {
 	arch_vcpu_set_reg(g->v, TS_VREG_RAX, nr);
 	arch_vcpu_set_reg(g->v, TS_VREG_RDI, a0);
@@ -71,7 +65,7 @@ static int64_t hypercall(struct guest *g, uint64_t nr, uint64_t a0, uint64_t a1,
 static int64_t evtchn(struct guest *g, unsigned op, const void *args, size_t n)
 {
 	memcpy(g->page[1], args, n);
-	return hypercall(g, HC_event_channel_op, op, ARG_GPA, 0);
+	return xen_guest_hypercall(g, HC_event_channel_op, op, ARG_GPA, 0);
 }
 
 static uint32_t arg32(struct guest *g, unsigned offset)
@@ -90,7 +84,7 @@ static void place_shared_info(struct guest *g)
 {
 	struct { uint16_t domid, size; uint32_t space; uint64_t idx, gpfn; } x = { DOMID_SELF, 0, 0, 0, 0 };
 	memcpy(g->page[1], &x, sizeof(x));
-	check(hypercall(g, HC_memory_op, 7, ARG_GPA, 0) == 0 &&
+	check(xen_guest_hypercall(g, HC_memory_op, 7, ARG_GPA, 0) == 0 &&
 	      *(uint32_t *)(g->page[0] + 3076) != 0, "xen: add_to_physmap places shared_info (with the wallclock)");
 }
 
@@ -117,22 +111,22 @@ static void test_basic_calls(void)
 	struct { uint32_t idx, map; } f = { 0, 0 };
 
 	host.vcpu_cpl = 3;
-	check(hypercall(&a, HC_xen_version, 0, 0, 0) == -1, "xen: hypercalls from guest user mode: -EPERM");
+	check(xen_guest_hypercall(&a, HC_xen_version, 0, 0, 0) == -1, "xen: hypercalls from guest user mode: -EPERM");
 	host.vcpu_cpl = 0;
-	check(hypercall(&a, HC_xen_version, 0, 0, 0) == ((4 << 16) | 17), "xen: xen_version 4.17");
+	check(xen_guest_hypercall(&a, HC_xen_version, 0, 0, 0) == ((4 << 16) | 17), "xen: xen_version 4.17");
 	memcpy(a.page[1], &f, sizeof(f));
-	check(hypercall(&a, HC_xen_version, 6, ARG_GPA, 0) == 0 &&
+	check(xen_guest_hypercall(&a, HC_xen_version, 6, ARG_GPA, 0) == 0 &&
 	      (arg32(&a, 4) & (1u << 8)) && (arg32(&a, 4) & (1u << 9)),
 	      "xen: get_features: vector callback and safe pvclock");
-	check(hypercall(&a, 63, 0, 0, 0) == -38, "xen: unknown hypercall: -ENOSYS");
-	check(hypercall(&a, HC_xen_version, 6, 0x100000, 0) == -14, "xen: unbacked argument: -EFAULT");
+	check(xen_guest_hypercall(&a, 63, 0, 0, 0) == -38, "xen: unknown hypercall: -ENOSYS");
+	check(xen_guest_hypercall(&a, HC_xen_version, 6, 0x100000, 0) == -14, "xen: unbacked argument: -EFAULT");
 	struct { uint16_t domid, size; uint32_t space; uint64_t idx, gpfn; } x = { DOMID_SELF, 0, 0, 0, 100 };
 	memcpy(a.page[1], &x, sizeof(x));
-	check(hypercall(&a, HC_memory_op, 7, ARG_GPA, 0) == -22, "xen: shared_info on an unbacked gpfn: -EINVAL");
+	check(xen_guest_hypercall(&a, HC_memory_op, 7, ARG_GPA, 0) == -22, "xen: shared_info on an unbacked gpfn: -EINVAL");
 	x.domid = b.domid;
 	x.gpfn = 0;
 	memcpy(a.page[1], &x, sizeof(x));
-	check(hypercall(&a, HC_memory_op, 7, ARG_GPA, 0) == -1, "xen: add_to_physmap for another domain: -EPERM");
+	check(xen_guest_hypercall(&a, HC_memory_op, 7, ARG_GPA, 0) == -1, "xen: add_to_physmap for another domain: -EPERM");
 	place_shared_info(&a);
 	place_shared_info(&b);
 }
@@ -175,7 +169,7 @@ static void test_event_channels(void)
 	check(evtchn(&a, 1, &virq, sizeof(virq)) == -22, "evtchn: unknown VIRQ: -EINVAL");
 	uint32_t timer_port = a.v->xen.virq_port[0];
 	host.tsc = 5000000;
-	check(hypercall(&a, HC_set_timer_op, 1, 0, 0) == 0 && pending(&a, timer_port),
+	check(xen_guest_hypercall(&a, HC_set_timer_op, 1, 0, 0) == 0 && pending(&a, timer_port),
 	      "timer: a deadline in the past fires VIRQ_TIMER at once");
 	check(evtchn(&a, 3, &pa, 4) == 0, "evtchn: close");
 	struct { uint16_t dom, pad; uint32_t port, status, vcpu; uint16_t rdom, pad2; uint32_t rport; } st =
@@ -212,7 +206,7 @@ static void test_grant_copy(void)
 	struct { uint16_t domid, size; uint32_t space; uint64_t idx, gpfn; } x = { DOMID_SELF, 0, 1, 0, 2 };
 
 	memcpy(a.page[1], &x, sizeof(x));
-	check(hypercall(&a, HC_memory_op, 7, ARG_GPA, 0) == 0, "grant: frame 0 placed at gpfn 2");
+	check(xen_guest_hypercall(&a, HC_memory_op, 7, ARG_GPA, 0) == 0, "grant: frame 0 placed at gpfn 2");
 	/* Entry 1: domain 6 may read gpfn 3; entry 2: read-only; entry 3: for domain 9. */
 	uint16_t *e = (uint16_t *)(a.page[2] + 8);
 	e[0] = 1 | 4; e[1] = 6; *(uint32_t *)&e[2] = 3;
@@ -221,26 +215,26 @@ static void test_grant_copy(void)
 	strcpy((char *)a.page[3] + 16, "granted bytes");
 	op = (typeof(op)){ 1, 5, 16, 0, 4, DOMID_SELF, 100, 0, 14, 1, 0, 0 };
 	memcpy(b.page[1], &op, sizeof(op));
-	check(hypercall(&b, HC_grant_table_op, 5, ARG_GPA, 1) == 0 && *(int16_t *)(b.page[1] + 36) == 0 &&
+	check(xen_guest_hypercall(&b, HC_grant_table_op, 5, ARG_GPA, 1) == 0 && *(int16_t *)(b.page[1] + 36) == 0 &&
 	      strcmp((char *)b.page[4] + 100, "granted bytes") == 0, "grant: copy through a read grant");
 	op = (typeof(op)){ 4, DOMID_SELF, 0, 0, 1, 5, 0, 0, 4, 2, 0, 0 };
 	memcpy(b.page[1], &op, sizeof(op));
-	check(hypercall(&b, HC_grant_table_op, 5, ARG_GPA, 1) == 0 && *(int16_t *)(b.page[1] + 36) == -8,
+	check(xen_guest_hypercall(&b, HC_grant_table_op, 5, ARG_GPA, 1) == 0 && *(int16_t *)(b.page[1] + 36) == -8,
 	      "grant: a read-only grant is never written");
 	op = (typeof(op)){ 3, 5, 0, 0, 4, DOMID_SELF, 0, 0, 4, 1, 0, 0 };
 	memcpy(b.page[1], &op, sizeof(op));
-	check(hypercall(&b, HC_grant_table_op, 5, ARG_GPA, 1) == 0 && *(int16_t *)(b.page[1] + 36) == -8,
+	check(xen_guest_hypercall(&b, HC_grant_table_op, 5, ARG_GPA, 1) == 0 && *(int16_t *)(b.page[1] + 36) == -8,
 	      "grant: an entry for another domain is refused");
 	op = (typeof(op)){ 3, 5, 0, 0, 4, DOMID_SELF, 0, 0, 4, 0, 0, 0 };
 	memcpy(b.page[1], &op, sizeof(op));
-	check(hypercall(&b, HC_grant_table_op, 5, ARG_GPA, 1) == 0 && *(int16_t *)(b.page[1] + 36) == -8,
+	check(xen_guest_hypercall(&b, HC_grant_table_op, 5, ARG_GPA, 1) == 0 && *(int16_t *)(b.page[1] + 36) == -8,
 	      "grant: another domain's frame without a grant is refused");
 	op = (typeof(op)){ 1, 5, 4090, 0, 4, DOMID_SELF, 0, 0, 14, 1, 0, 0 };
 	memcpy(b.page[1], &op, sizeof(op));
-	check(hypercall(&b, HC_grant_table_op, 5, ARG_GPA, 1) == 0 && *(int16_t *)(b.page[1] + 36) == -10,
+	check(xen_guest_hypercall(&b, HC_grant_table_op, 5, ARG_GPA, 1) == 0 && *(int16_t *)(b.page[1] + 36) == -10,
 	      "grant: a copy crossing a page is refused");
 	memcpy(b.page[1], &(uint32_t){ 2 }, 4);
-	check(hypercall(&b, HC_grant_table_op, 8, ARG_GPA, 1) == -38 && *(uint32_t *)b.page[1] == 1,
+	check(xen_guest_hypercall(&b, HC_grant_table_op, 8, ARG_GPA, 1) == -38 && *(uint32_t *)b.page[1] == 1,
 	      "grant: version 2 is not offered; version 1 stays");
 }
 
@@ -270,7 +264,7 @@ static void test_domain_death(void)
 void test_xen(void)
 {
 	host.vcpu_supported = true;
-	check(make_guest(&a) && make_guest(&b), "xen: two Xen domains with memory and a vCPU each");
+	check(make_xen_guest(&a) && make_xen_guest(&b), "xen: two Xen domains with memory and a vCPU each");
 	if (!a.v || !b.v)
 		return;
 	test_setup_errors();
