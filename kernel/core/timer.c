@@ -26,9 +26,10 @@ void timer_cancel(struct tcb *t)
 
 void timer_arm(struct tcb *t, uint64_t deadline)
 {
-	struct tcb *prev = NULL, *p = armed;
+	struct tcb *prev = NULL, *p;
 
-	timer_cancel(t);
+	timer_cancel(t);	/* first: t may be the head */
+	p = armed;
 	while (p && p->timer_deadline <= deadline) {
 		prev = p;
 		p = p->timer_next;

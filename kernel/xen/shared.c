@@ -46,12 +46,16 @@ uint64_t xen_system_time(void)
 	return scale(arch_read_tsc());
 }
 
-/* The TSC value at which system time reaches ns (rounded up to the next tick). */
+/* The TSC value at which system time reaches ns (rounded up to the next
+   tick); deadlines beyond the TSC's range never come. */
 uint64_t xen_ns_to_tsc(uint64_t ns)
 {
-	uint64_t khz = tsc_khz;
+	uint64_t khz = tsc_khz, ms = ns / 1000000;
+	uint64_t rest = ((ns % 1000000) * khz + 999999) / 1000000;
 
-	return (ns / 1000000) * khz + ((ns % 1000000) * khz + 999999) / 1000000;
+	if (khz && ms > (UINT64_MAX - rest) / khz)
+		return UINT64_MAX;
+	return ms * khz + rest;
 }
 
 void *xen_space_root(struct domain *d)

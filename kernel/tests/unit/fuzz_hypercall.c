@@ -19,23 +19,26 @@
 
 #define RECORD		(2 + 3 * 8 + 32)
 #define ARG_GPA		0x1000
-#define SLOT_THREAD	770
+#define SLOT_THREAD	770	/* and 771: the threads running A's and B's vCPUs */
 
 static struct xen_guest a = { .base = 700, .domid = 5 }, b = { .base = 730, .domid = 6 };
-static struct tcb *vcpu_thread;
+static struct tcb *threads[2];
 
 static void prepare(void)
 {
 	unit_setup();
 	host.vcpu_supported = true;
 	if (!make_xen_guest(&a) || !make_xen_guest(&b) ||
-	    retype(TS_OBJ_TCB, 0, SLOT_THREAD, 1) != TS_OK ||
+	    retype(TS_OBJ_TCB, 0, SLOT_THREAD, 2) != TS_OK ||
 	    INVOKE(SLOT_THREAD, TS_TCB_BIND_VCPU, a.base + 13) != TS_OK ||
+	    INVOKE(SLOT_THREAD + 1, TS_TCB_BIND_VCPU, b.base + 13) != TS_OK ||
 	    retype(TS_OBJ_NOTIFICATION, 0, 780, 2) != TS_OK ||
 	    INVOKE(a.base, TS_DOMAIN_EVTCHN_LINK, 780, 781) != TS_OK)
 		abort();
-	vcpu_thread = cap_tcb(&root[SLOT_THREAD].cap);
-	sched_make_runnable(vcpu_thread);
+	for (unsigned i = 0; i < 2; i++) {
+		threads[i] = cap_tcb(&root[SLOT_THREAD + i].cap);
+		sched_make_runnable(threads[i]);
+	}
 }
 
 static uint64_t u64(const uint8_t *p)
@@ -67,11 +70,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		memcpy(g->page[1], data + 26, 32);
 		xen_guest_hypercall(g, data[0] % 48, arg[0], arg[1], arg[2]);
-		/* The vCPU thread may have blocked or sent its shutdown: resume it. */
-		if (vcpu_thread->state != THREAD_RUNNABLE) {
-			ipc_cancel(vcpu_thread);
-			sched_make_runnable(vcpu_thread);
-		}
+		/* A vCPU thread may have blocked or sent its shutdown: resume it. */
+		for (unsigned i = 0; i < 2; i++)
+			if (threads[i]->state != THREAD_RUNNABLE) {
+				ipc_cancel(threads[i]);
+				sched_make_runnable(threads[i]);
+			}
 		host.tsc += data[0] * 100000ull;
 		timer_expire(host.tsc);
 		notification_signal(cap_notification(&root[781].cap), 1);
