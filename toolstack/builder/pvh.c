@@ -65,6 +65,27 @@ unsigned pvh_memmap(const struct pvh_layout *l, struct e820_entry *map)
     return n;
 }
 
+#define LARGE (2ull << 20)
+
+unsigned pvh_backing(const struct pvh_layout *l, struct pvh_run *runs)
+{
+    /* RAM below the special pages, and above 4 GiB. */
+    uint64_t from[2] = { 0, 1ull << 32 };
+    uint64_t to[2] = { l->store_gpa, l->high_end };
+    unsigned n = 0;
+    for (unsigned i = 0; i < 2; i++) {
+        uint64_t large_end = to[i] > from[i] ? to[i] & ~(LARGE - 1) : from[i];
+        if (large_end > from[i])
+            runs[n++] = (struct pvh_run){ from[i], (large_end - from[i]) / LARGE, 21 };
+    }
+    for (unsigned i = 0; i < 2; i++) {
+        uint64_t large_end = to[i] > from[i] ? to[i] & ~(LARGE - 1) : from[i];
+        if (to[i] > large_end)
+            runs[n++] = (struct pvh_run){ large_end, (to[i] - large_end) / PAGE, 12 };
+    }
+    return n;
+}
+
 /* The initrd goes high: page-aligned, right below the special pages, as
  * far as possible from the kernel (which may decompress or grow its bss
  * up to there). */

@@ -48,4 +48,15 @@ struct e820_entry {
 #define PVH_MEMMAP_MAX 5
 unsigned pvh_memmap(const struct pvh_layout *l, struct e820_entry *map);
 
+/* How a backend backs a PVH guest's RAM with frames (the special pages
+ * apart): runs of COUNT frames of 2^PAGE_BITS bytes from GPA, 2 MiB frames
+ * where aligned, 4 KiB ones around them. 2 MiB runs come first so that
+ * frames retyped in this order from one Untyped stay aligned. */
+struct pvh_run {
+    uint64_t gpa, count;
+    unsigned page_bits;             /* 12 or 21 */
+};
+#define PVH_RUNS_MAX 4
+unsigned pvh_backing(const struct pvh_layout *l, struct pvh_run *runs);
+
 #endif
