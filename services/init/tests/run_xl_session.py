@@ -312,6 +312,14 @@ def pvh_session(con, t, free0):
     out = con.command('xl console -t serial pvhtest')
     t.ok(out is not None and 'not supported yet' in out and 'no emulated UART' in out,
          'xl console -t serial: no emulated UART yet', out)
+    con.proc.stdin.write(b'xl console -t pv pvhtest\r')
+    con.proc.stdin.flush()
+    time.sleep(1)
+    con.proc.stdin.write(b'\x1d')
+    con.proc.stdin.flush()
+    back = con.expect(re.escape(PROMPT), 10)
+    t.ok(back is not None and 'not supported' not in back,
+         'xl console -t pv: attaches to the PVH guest\'s PV console; Ctrl-] detaches', back)
     out = con.command('xl pause pvhtest')
     out = con.command('xl list')
     t.ok(re.search(r'^pvhtest\s+\d+\s+16\s+2\s+--p---', out or '', re.M) is not None,
@@ -322,6 +330,16 @@ def pvh_session(con, t, free0):
     t.ok(names(out) == BASE, 'xl destroy: the spinning PVH guest is gone', out)
     info = con.command('xl info')
     t.ok(field(info, 'free_memory') == free0, 'xl destroy: every page of the PVH guest back', info)
+
+    out = con.command("xl create /etc/xen/pvhtest.cfg on_crash='restart'")
+    loop = con.expect(r'xl: domain pvhtest crashed 3 times within 10 s: stopped, not restarted', 30)
+    t.ok(loop is not None and loop.count('[pvhtest] pvhtest: triple fault') == 3
+         and 'restarted as domain' in loop,
+         'on_crash=restart: the PVH guest is rebuilt from its kernel; a crash loop is stopped',
+         loop or con.text[-3000:])
+    con.expect(re.escape(PROMPT), 5)
+    info = con.command('xl info')
+    t.ok(field(info, 'free_memory') == free0, 'the restarted PVH guests\' memory is back', info)
 
 
 def main():
