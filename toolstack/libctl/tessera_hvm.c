@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <libos/libos.h>
 #include <libos/server.h>
 #include <libos/service.h>
 #include <ts/alloc.h>
@@ -278,7 +277,10 @@ static int make_domain(struct guest *g, const struct backing *b, const struct pv
                        const struct build_plan *plan, uint64_t *store_ntfn, uint64_t *cons_ntfn)
 {
     uint64_t space, vcpus[TS_XEN_MAX_VCPUS];
+    /* The largest objects first: no room lost to their alignment. */
     int err = ts_object_alloc(TS_OBJ_DOMAIN, 0, &g->d.domain);
+    for (unsigned i = 0; i < g->spec.vcpus && err == TS_OK; i++)
+        err = ts_object_alloc(TS_OBJ_VCPU, 0, &vcpus[i]);
     if (err == TS_OK)
         err = ts_domain_set_id(g->d.domain, g->domid);
     if (err == TS_OK)
@@ -286,11 +288,8 @@ static int make_domain(struct guest *g, const struct backing *b, const struct pv
     if (err == TS_OK)
         err = map_frames(b, l, space);
     /* Every vCPU exists (VCPUOP_up will want them); only vCPU 0 runs. */
-    for (unsigned i = 0; i < g->spec.vcpus && err == TS_OK; i++) {
-        err = ts_object_alloc(TS_OBJ_VCPU, 0, &vcpus[i]);
-        if (err == TS_OK)
-            err = ts_invoke(vcpus[i], TS_VCPU_SET_SPACE, 1, (const uint64_t[]){ space }, 0, NULL);
-    }
+    for (unsigned i = 0; i < g->spec.vcpus && err == TS_OK; i++)
+        err = ts_invoke(vcpus[i], TS_VCPU_SET_SPACE, 1, (const uint64_t[]){ space }, 0, NULL);
     if (err != TS_OK)
         return err;
     g->vcpu0 = vcpus[0];
