@@ -134,26 +134,31 @@ static void shutdown_request(struct guest *g, uint64_t reason)
     }
 }
 
+static void report_exit(const struct guest *g, const struct ts_msg *m)
+{
+    printf("xl: guest %s (domid %u): unhandled exit %#llx at rip %#llx (info1 %#llx, "
+           "info2 %#llx)%s\n", g->spec.name, g->domid, (unsigned long long)m->mr[0],
+           (unsigned long long)m->mr[3], (unsigned long long)m->mr[1],
+           (unsigned long long)m->mr[2],
+           m->mr[0] == SVM_EXIT_SHUTDOWN ? ": triple fault"
+           : m->mr[0] == SVM_EXIT_NPF ? ": guest-physical address outside its RAM" : "");
+}
+
 void guest_vmm_handle(struct guest *g, const struct ts_msg *m)
 {
     uint64_t label = ts_msginfo_label(m->info);
+    struct ioio io;
     if (label == TS_FAULT_GUEST_SHUTDOWN) {
         shutdown_request(g, m->mr[0]);
         return;
     }
-    if (label == TS_FAULT_VMEXIT && m->mr[0] == SVM_EXIT_IOIO) {
-        struct ioio io;
-        if (ioio_decode(m->mr[1], &io) && emulate_io(g, &io, m->mr[2])) {
+    if (label == TS_FAULT_VMEXIT && m->mr[0] == SVM_EXIT_IOIO && ioio_decode(m->mr[1], &io)) {
+        if (emulate_io(g, &io, m->mr[2])) {
             reply(true);
             return;
         }
     } else if (label == TS_FAULT_VMEXIT) {
-        printf("xl: guest %s (domid %u): unhandled exit %#llx at rip %#llx (info1 %#llx, "
-               "info2 %#llx)%s\n", g->spec.name, g->domid, (unsigned long long)m->mr[0],
-               (unsigned long long)m->mr[3], (unsigned long long)m->mr[1],
-               (unsigned long long)m->mr[2],
-               m->mr[0] == SVM_EXIT_SHUTDOWN ? ": triple fault"
-               : m->mr[0] == SVM_EXIT_NPF ? ": guest-physical address outside its RAM" : "");
+        report_exit(g, m);
     } else {
         printf("xl: guest %s (domid %u): fault %llu of its vCPU thread\n", g->spec.name, g->domid,
                (unsigned long long)label);
