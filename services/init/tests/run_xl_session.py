@@ -288,10 +288,15 @@ def pvh_session(con, t, free0):
     t.ok(done is not None and '[pvhtest] pvhtest: e820 entries 0x00000004, RAM from 1 MiB '
          '0x00efe000' in done,
          'its e820: the ISA hole and two special pages reserved, RAM from 1 MiB to them', done)
+    t.ok(done is not None and '[pvhtest] pvhtest: image pattern intact' in done,
+         'its 1.5 MiB image is copied intact across its 2 MiB frames', done)
+    t.ok(done is not None and re.search(r'\[pvhtest\] pvhtest: the initrd holds this image, '
+                                        r'bytes 0x001[0-9a-f]{5}', done),
+         'its initrd, loaded high into 4 KiB frames, is the module of hvm_start_info', done)
     t.ok(done is not None and '[pvhtest] pvhtest: IN from port 0x80 reads eax 0x000012ff' in done,
          'the VMM: an IN from an absent port reads all ones (AL only)', done)
     t.ok(done is not None and re.search(r'xl: guest pvhtest \(domid \d+\): unhandled exit 0x7f at '
-                                        r'rip 0x1000[0-9a-f]{2} \(info1 0, info2 0\): triple fault',
+                                        r'rip 0x10[0-9a-f]{4} \(info1 0, info2 0\): triple fault',
                                         done),
          'a triple fault crashes the guest with a clear message; on_crash applies', done)
     con.expect(re.escape(PROMPT), 5)

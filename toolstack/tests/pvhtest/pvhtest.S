@@ -3,15 +3,21 @@
  * without Linux): it starts at XEN_ELFNOTE_PHYS32_ENTRY in 32-bit flat
  * protected mode with %ebx = hvm_start_info, checks the structure, and
  * reports through Xen's HVM debug console (OUT to port 0xe9): its command
- * line, its e820 map and what an IN from an absent port reads. Then,
+ * line, its e820 map, whether its 1.5 MiB image (a counting pattern, so
+ * it spans two 2 MiB frames) arrived intact, whether its module (the
+ * initrd: this very ELF file, loaded high into 4 KiB frames) holds the
+ * same bytes, and what an IN from an absent port reads. Then,
  * with a command line starting "spin", it spins (to be listed, consoled
  * and destroyed); otherwise it triple-faults (a crash: on_crash applies).
  */
 #define DEBUG_PORT	0xe9
 #define START_MAGIC	0x336ec578
-#define SI_CMDLINE	24	/* hvm_start_info.cmdline_paddr */
+#define SI_NR_MODULES	12	/* hvm_start_info.nr_modules */
+#define SI_MODLIST	16	/* modlist_paddr */
+#define SI_CMDLINE	24	/* cmdline_paddr */
 #define SI_MEMMAP	40	/* memmap_paddr */
 #define SI_MEMMAP_N	48	/* memmap_entries */
+#define PATTERN_WORDS	0x60000
 
 	.section .note.Xen, "a", @note
 	.balign 4
@@ -51,6 +57,37 @@ start:
 	mov	$newline, %esi
 	call	print
 
+	/* The pattern: word i holds i. */
+	xor	%ecx, %ecx
+5:	cmp	%ecx, pattern(, %ecx, 4)
+	jne	bad_pattern
+	inc	%ecx
+	cmp	$PATTERN_WORDS, %ecx
+	jne	5b
+	mov	$pattern_ok, %esi
+	call	print
+
+	/* The module: an ELF file whose first PT_LOAD is our image. */
+	cmpl	$1, SI_NR_MODULES(%ebx)
+	jne	bad_module
+	mov	SI_MODLIST(%ebx), %eax
+	mov	(%eax), %esi		/* its paddr */
+	cmpl	$0x464c457f, (%esi)	/* "\x7fELF" */
+	jne	bad_module
+	mov	0x20(%esi), %edi	/* e_phoff */
+	add	%esi, %edi
+	mov	32(%edi), %ecx		/* p_filesz */
+	mov	%ecx, %eax
+	add	8(%edi), %esi		/* p_offset */
+	mov	$start, %edi
+	repe cmpsb
+	jne	bad_module
+	mov	$module_ok, %esi
+	call	print
+	call	print_hex
+	mov	$newline, %esi
+	call	print
+
 	/* Nothing emulates port 0x80: IN reads all ones. */
 	mov	$0x1234, %eax
 	inb	$0x80, %al
@@ -70,6 +107,14 @@ start:
 1:	pause
 	jmp	1b
 
+bad_pattern:
+	mov	$pattern_bad, %esi
+	call	print
+	jmp	crash
+bad_module:
+	mov	$module_bad, %esi
+	call	print
+	jmp	crash
 bad:
 	mov	$bad_msg, %esi
 	call	print
@@ -128,7 +173,20 @@ ram:		.asciz ", RAM from 1 MiB "
 in_msg:		.asciz "pvhtest: IN from port 0x80 reads eax "
 spinning:	.asciz "pvhtest: spinning\n"
 bad_msg:	.asciz "pvhtest: bad hvm_start_info magic\n"
+pattern_ok:	.asciz "pvhtest: image pattern intact\n"
+pattern_bad:	.asciz "pvhtest: image pattern damaged\n"
+module_ok:	.asciz "pvhtest: the initrd holds this image, bytes "
+module_bad:	.asciz "pvhtest: the initrd is not this image\n"
 crash_msg:	.asciz "pvhtest: triple fault\n"
 	.balign 8
 no_idt:		.word 0
 		.long 0
+
+/* 1.5 MiB of counting words: the image crosses the 2 MiB frame boundary. */
+	.balign 4
+pattern:
+	.set	i, 0
+	.rept	PATTERN_WORDS
+	.long	i
+	.set	i, i + 1
+	.endr
