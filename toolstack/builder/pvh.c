@@ -86,6 +86,27 @@ unsigned pvh_backing(const struct pvh_layout *l, struct pvh_run *runs)
     return n;
 }
 
+unsigned pvh_ram_blocks(const struct pvh_layout *l, unsigned *bits)
+{
+    struct pvh_run runs[PVH_RUNS_MAX];
+    unsigned nruns = pvh_backing(l, runs), n = 0;
+    uint64_t large = 0, small = PVH_SPECIAL_PAGES * PAGE;
+    for (unsigned i = 0; i < nruns; i++) {
+        if (runs[i].page_bits == 21)
+            large += runs[i].count << 21;
+        else
+            small += runs[i].count << 12;
+    }
+    for (unsigned b = 63; b >= 21; b--)
+        if (large & (1ull << b))
+            bits[n++] = b;
+    unsigned small_bits = 12;
+    while ((1ull << small_bits) < small)
+        small_bits++;
+    bits[n++] = small_bits;
+    return n;
+}
+
 /* The initrd goes high: page-aligned, right below the special pages, as
  * far as possible from the kernel (which may decompress or grow its bss
  * up to there). */

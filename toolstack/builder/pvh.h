@@ -59,4 +59,12 @@ struct pvh_run {
 #define PVH_RUNS_MAX 4
 unsigned pvh_backing(const struct pvh_layout *l, struct pvh_run *runs);
 
+/* The power-of-two blocks (log2 sizes in BITS) the frames of
+ * pvh_backing come from, so that a guest takes no more than its memory
+ * (plus rounding of its last 2 MiB): the 2 MiB frames' bytes as a sum of
+ * powers of two, largest first, then one block for the 4 KiB frames and
+ * the special pages. Returns the count (at most PVH_BLOCKS_MAX). */
+#define PVH_BLOCKS_MAX 48
+unsigned pvh_ram_blocks(const struct pvh_layout *l, unsigned *bits);
+
 #endif

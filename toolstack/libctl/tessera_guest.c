@@ -116,9 +116,9 @@ void guest_destroy(struct guest *g)
     for (unsigned i = 0; i < sizeof(g->minted) / sizeof(g->minted[0]); i++)
         if (g->minted[i])
             ts_cnode_delete(TS_CHILD_CNODE, g->minted[i]);
-    if (g->untyped) {
-        ts_cnode_revoke(TS_CHILD_CNODE, g->untyped);
-        ts_cnode_delete(TS_CHILD_CNODE, g->untyped);
+    for (unsigned i = 0; i < g->nr_untyped; i++) {
+        ts_cnode_revoke(TS_CHILD_CNODE, g->untyped + i);
+        ts_cnode_delete(TS_CHILD_CNODE, g->untyped + i);
     }
     /* The badged fault endpoint copy is ours, not the Untyped's child. */
     if (g->d.fault_ep)
@@ -158,6 +158,7 @@ static int build(struct guest *g, const char *image, size_t size, bool paused)
     if (err != TS_OK)
         return err;
     g->untyped = window;
+    g->nr_untyped = 1;
 
     snprintf(args, sizeof(args), "%s%s%s", g->spec.name, g->spec.cmdline[0] ? " " : "",
              g->spec.cmdline);

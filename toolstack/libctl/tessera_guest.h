@@ -43,7 +43,8 @@ struct guest {
     struct guest_spec spec;
     enum guest_state state;
     unsigned mem_bits;          /* log2 of its Untyped: all memory it has */
-    uint64_t untyped;           /* slot of its Untyped in our CNode */
+    uint64_t untyped;           /* slot of its (first) Untyped in our CNode */
+    unsigned nr_untyped;        /* a PVH guest's RAM: Untypeds in consecutive slots */
     struct ts_domain d;
     unsigned cpu;
     uint64_t created_ns;

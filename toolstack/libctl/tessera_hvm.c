@@ -1,9 +1,10 @@
 /* PVH guests (xl.cfg type="pvh") on the kernel's vCPUs. Everything the
- * guest has comes from two Untypeds of the guest pool, so that destroy
- * is two revokes: one exactly the size of its RAM (its frames, 2 MiB
- * where aligned, retyped in bulk so they stay aligned) and a small one for
- * its kernel objects (Domain, guest space and its paging structures,
- * vCPUs, the thread that runs vCPU 0, the ring notifications).
+ * guest has comes from Untypeds of the guest pool, so that destroy is a
+ * revoke of each: power-of-two blocks that add up to its RAM (its frames,
+ * 2 MiB where aligned, retyped in bulk, the largest blocks first) and a
+ * small one for its kernel objects (Domain, guest space and its paging
+ * structures, vCPUs, the thread that runs vCPU 0, the ring
+ * notifications).
  *
  * The build plan's bytes are copied into the frames through a window of
  * our own VSpace before the frames are mapped into the guest space. The
@@ -73,10 +74,10 @@ uint64_t guest_pvh_slots(uint64_t memory, unsigned vcpus)
     struct pvh_layout l;
     if (pvh_layout(memory, &l) != 0)
         return GUEST_SLOTS;
-    /* Two Untypeds, the frames, then objects: Domain, guest space, its
+    /* The RAM blocks and the objects Untyped, the frames, then objects: Domain, guest space, its
      * paging structures (one per GiB and a few), vCPUs, the thread's
      * CNode, VSpace and TCB, two notifications, the badged caps. */
-    return 2 + frame_count(&l) + 24 + (memory >> 30) + vcpus;
+    return PVH_BLOCKS_MAX + 1 + frame_count(&l) + 24 + (memory >> 30) + vcpus;
 }
 
 /* Bytes of the objects Untyped: paging structures (4 KiB each: PDPT, a
@@ -127,25 +128,50 @@ static int copy_in(const struct backing *b, const struct placement *p)
     return TS_OK;
 }
 
-/* The RAM frames and the special pages, retyped in bulk from the RAM
- * Untyped into our slots from *slot on. */
-static int make_frames(struct guest *g, struct backing *b, uint64_t *slot)
+/* Where the next frame comes from: a RAM block and the bytes of it used. */
+struct cursor {
+    unsigned block;
+    uint64_t used;
+};
+
+/* Retypes COUNT frames of 2^BITS bytes from the RAM blocks into our slots
+ * from *slot on (the blocks add up to exactly these frames, largest
+ * first: pvh_ram_blocks). */
+static int retype_frames(const struct guest *g, struct cursor *c, const unsigned *block_bits,
+                         unsigned bits, uint64_t count, uint64_t *slot)
 {
     int err = TS_OK;
-    for (unsigned i = 0; i < b->nruns && err == TS_OK; i++) {
-        const struct pvh_run *r = &b->runs[i];
-        b->first[i] = *slot;
-        err = ts_untyped_retype(g->untyped, r->page_bits == 21 ? TS_OBJ_FRAME_2M : TS_OBJ_FRAME_4K,
-                                0, TS_CHILD_CNODE, *slot, r->count);
-        *slot += r->count;
+    while (count > 0 && err == TS_OK && c->block < g->nr_untyped) {
+        uint64_t left = (1ull << block_bits[c->block]) - c->used;
+        uint64_t n = left >> bits < count ? left >> bits : count;
+        if (n > 0)
+            err = ts_untyped_retype(g->untyped + c->block, bits == 21 ? TS_OBJ_FRAME_2M
+                                    : TS_OBJ_FRAME_4K, 0, TS_CHILD_CNODE, *slot, n);
+        *slot += n;
+        count -= n;
+        c->used += n << bits;
+        if (((1ull << block_bits[c->block]) - c->used) >> bits == 0) {
+            c->block++;         /* no room for another frame of this size */
+            c->used = 0;
+        }
     }
-    if (err == TS_OK)
-        err = ts_untyped_retype(g->untyped, TS_OBJ_FRAME_4K, 0, TS_CHILD_CNODE, *slot,
-                                PVH_SPECIAL_PAGES);
+    return err == TS_OK && count > 0 ? TS_ERR_NOT_ENOUGH_MEMORY : err;
+}
+
+/* The RAM frames and the special pages, retyped in bulk from the RAM
+ * blocks into our slots from *slot on. */
+static int make_frames(const struct guest *g, const unsigned *block_bits, struct backing *b,
+                       uint64_t *slot)
+{
+    struct cursor c = { 0, 0 };
+    int err = TS_OK;
+    for (unsigned i = 0; i < b->nruns && err == TS_OK; i++) {
+        b->first[i] = *slot;
+        err = retype_frames(g, &c, block_bits, b->runs[i].page_bits, b->runs[i].count, slot);
+    }
     b->store = *slot;
     b->console = *slot + 1;
-    *slot += PVH_SPECIAL_PAGES;
-    return err;
+    return err == TS_OK ? retype_frames(g, &c, block_bits, 12, PVH_SPECIAL_PAGES, slot) : err;
 }
 
 /* Maps every frame into the guest space (paging structures from ts_alloc). */
@@ -338,16 +364,21 @@ int guest_build_pvh(struct guest *g, const struct build_plan *plan, bool paused)
     if (pvh_layout(plan->memory_bytes, &l) != 0)
         return TS_ERR_INVALID_ARGUMENT;
     b.nruns = pvh_backing(&l, b.runs);
+    unsigned blocks[PVH_BLOCKS_MAX];
+    unsigned nr_blocks = pvh_ram_blocks(&l, blocks);
     uint64_t slot = g->slots_first;
-    int err = guest_take_untyped(log2_ceil(plan->memory_bytes), slot);
-    if (err != TS_OK)
-        return err;
-    g->untyped = slot++;
-    err = guest_take_untyped(objects_bits(plan->memory_bytes, g->spec.vcpus), slot);
+    int err = TS_OK;
+    g->untyped = slot;
+    for (unsigned i = 0; i < nr_blocks && err == TS_OK; i++) {
+        err = guest_take_untyped(blocks[i], slot++);
+        g->nr_untyped += err == TS_OK;
+    }
+    if (err == TS_OK)
+        err = guest_take_untyped(objects_bits(plan->memory_bytes, g->spec.vcpus), slot);
     if (err != TS_OK)
         return err;
     g->objects = slot++;
-    err = make_frames(g, &b, &slot);
+    err = make_frames(g, blocks, &b, &slot);
     for (size_t i = 0; i < plan->nplacements && err == TS_OK; i++)
         err = copy_in(&b, &plan->placements[i]);
     if (err != TS_OK)

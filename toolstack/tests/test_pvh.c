@@ -81,6 +81,27 @@ static void test_backing(void)
               "backing: frames and special pages are exactly the guest's memory");
 }
 
+static void test_blocks(void)
+{
+    struct pvh_layout l;
+    unsigned bits[PVH_BLOCKS_MAX];
+
+    pvh_layout(256 * MIB, &l);
+    unsigned n = pvh_ram_blocks(&l, bits);
+    tap_check(n == 8 && bits[0] == 27 && bits[5] == 22 && bits[6] == 21 && bits[7] == 21,
+              "blocks 256 MiB: 128+64+32+16+8+4+2 MiB of 2 MiB frames, 2 MiB for the rest");
+    pvh_layout(768 * MIB, &l);
+    n = pvh_ram_blocks(&l, bits);
+    uint64_t total = 0;
+    for (unsigned i = 0; i < n; i++)
+        total += 1ull << bits[i];
+    tap_check(total == 768 * MIB, "blocks 768 MiB: exactly 768 MiB, not 1 GiB");
+    pvh_layout(5 * MIB, &l);
+    n = pvh_ram_blocks(&l, bits);
+    tap_check(n == 2 && bits[0] == 22 && bits[1] == 20,
+              "blocks 5 MiB: 4 MiB of 2 MiB frames, 1 MiB for the last 4 KiB frames");
+}
+
 static void test_ioio(void)
 {
     struct ioio io;
@@ -128,6 +149,7 @@ int main(void)
 {
     test_layout();
     test_backing();
+    test_blocks();
     test_ioio();
     test_debug_line();
     return tap_done();
