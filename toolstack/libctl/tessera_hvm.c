@@ -74,9 +74,10 @@ uint64_t guest_pvh_slots(uint64_t memory, unsigned vcpus)
     struct pvh_layout l;
     if (pvh_layout(memory, &l) != 0)
         return GUEST_SLOTS;
-    /* The RAM blocks and the objects Untyped, the frames, then objects: Domain, guest space, its
-     * paging structures (one per GiB and a few), vCPUs, the thread's
-     * CNode, VSpace and TCB, two notifications, the badged caps. */
+    /* The RAM blocks and the objects Untyped, the frames, then objects:
+     * Domain, guest space, its paging structures (one per GiB and a few),
+     * vCPUs, the thread's CNode, VSpace and TCB, two notifications, the
+     * badged caps. */
     return PVH_BLOCKS_MAX + 1 + frame_count(&l) + 24 + (memory >> 30) + vcpus;
 }
 
