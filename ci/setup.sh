@@ -15,3 +15,4 @@ if [ -n "$missing" ] || [ "${CI:-}" = true ]; then
   [ -z "$missing" ] || DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends $missing
 fi
 sh stubdoms/fetch-sources.sh >/dev/null
+sh ci/fetch-debian-kernel.sh >/dev/null

@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Boots the Linux appliance ISO in QEMU and runs Debian's Linux kernel as
+PVH guests of Tessera through Domain-0's xl shell. TAP output.
+
+usage: run_linux_pvh.py TESSERA-LINUX.iso [--timeout SECONDS]
+
+1. xl create -c /etc/xen/linux.cfg: Linux's boot log on its console, the
+   marker, its XenStore name read by xenstore-read, poweroff; then it is
+   gone from xl list and free memory is back.
+2. linux-smp.cfg: a 2-vCPU guest brings up both vCPUs (cpus=0-1).
+3. A hold guest runs while a fuzz guest issues random hypercalls (hcfuzz):
+   the fuzz guest may finish or die, but Tessera and the hold guest must
+   not notice: the shell answers, the hold guest is listed and still echoes
+   its console, and every page comes back when both are gone.
+"""
+import argparse
+import os
+import re
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '../../services/init/tests'))
+from run_xl_session import (BASE, PROMPT, Console, Tap, field, names,  # noqa: E402
+                            start_qemu)
+
+# Room for Domain-0's boot archive (the 66 MB vmlinux, 8 MB vmlinuz) and
+# two 256 MiB guests.
+QEMU_MEM = 2048
+CTRL_RBRACKET = b'\x1d'
+
+
+def typed(con, text):
+    con.proc.stdin.write(text)
+    con.proc.stdin.flush()
+
+
+def stopped(name):
+    return r'xl: domain %s \(\d+\) stopped: ' % re.escape(name)
+
+
+def detach(con):
+    """Ctrl-] leaves xl console; returns True once the prompt is back."""
+    typed(con, CTRL_RBRACKET)
+    return con.expect(re.escape(PROMPT), 20) is not None
+
+
+def echo_check(con, t, word, what):
+    """Attaches to the hold guest, types a word and expects it echoed."""
+    typed(con, b'xl console hold\r')
+    con.expect(r'^hold: type a line, it comes back$', 10)	# Tessera replays recent output
+    time.sleep(1)
+    typed(con, word.encode() + b'\r')
+    back = con.expect(r'^hold: %s$' % re.escape(word), 60)
+    t.ok(back is not None, what, con.text[-2000:])
+    t.ok(detach(con), 'Ctrl-] detaches from the hold guest', con.text[-1000:])
+
+
+def boot_guest(con, t, free0):
+    start = time.monotonic()
+    out = con.command('xl create -c /etc/xen/linux.cfg', 300)
+    print('# xl create -c linux.cfg to its poweroff: %.1f s' % (time.monotonic() - start))
+    t.ok(out is not None and re.search(r'Linux version 6\.\d+', out) is not None
+         and 'Xen' in out, 'Linux boots as a PVH guest: its boot log on xl console', out
+         or con.text[-3000:])
+    t.ok(out is not None and '\nGUEST_MARKER_linux_UP\n' in out,
+         'it runs /init from the initramfs: GUEST_MARKER_linux_UP', out or con.text[-3000:])
+    t.ok(out is not None and '\nXENSTORE name=linux\n' in out,
+         'xenstore-read name in the guest: XENSTORE name=linux', out or con.text[-3000:])
+    t.ok(out is not None and re.search(stopped('linux') + r'poweroff', out) is not None,
+         'poweroff -f in the guest: stopped: poweroff', out or con.text[-3000:])
+    out = con.command('xl list')
+    t.ok(names(out) == BASE, 'the Linux guest is gone from xl list', out)
+    info = con.command('xl info')
+    t.ok(field(info, 'free_memory') == free0,
+         'xl info: free memory back to %s MiB' % free0, info)
+
+
+def smp_guest(con, t, free0):
+    out = con.command('xl create -c /etc/xen/linux-smp.cfg', 300)
+    t.ok(out is not None and '\ncpus=0-1\n' in out and 'GUEST_MARKER_smp_UP' in out,
+         'a 2-vCPU guest brings up both vCPUs: cpus=0-1', out or con.text[-3000:])
+    t.ok(out is not None and re.search(stopped('linux-smp') + r'poweroff', out) is not None,
+         'the 2-vCPU guest powers off', out or con.text[-3000:])
+    info = con.command('xl info')
+    t.ok(field(info, 'free_memory') == free0, 'free memory back after the 2-vCPU guest', info)
+
+
+def fuzz_guests(con, t, free0):
+    typed(con, b'xl create -c /etc/xen/linux-hold.cfg\r')
+    up = con.expect(r'^hold: type a line, it comes back$|' + re.escape(PROMPT), 300)
+    if not t.ok(up is not None and up.endswith('it comes back'), 'the hold guest is up',
+                up or con.text[-3000:]):
+        return
+    t.ok(detach(con), 'Ctrl-] leaves the hold guest running', con.text[-1000:])
+    echo_check(con, t, 'ping-before-fuzz', 'the hold guest echoes its console')
+
+    start = time.monotonic()
+    typed(con, b'xl create -c /etc/xen/linux-fuzz.cfg\r')
+    end = con.expect(r'^FUZZ_DONE n=\d+$|' + stopped('fuzz') + r'.*$|' + re.escape(PROMPT), 400)
+    print('# fuzz guest: %.1f s, ended with: %s' % (time.monotonic() - start,
+                                                    (end or 'no end (hung)').splitlines()[-1]))
+    progress = re.findall(r'^hcfuzz: (\d+) hypercalls', end or con.text, re.M)
+    print('# hcfuzz progress lines: %s' % (progress[-1] if progress else 'none'))
+    done = end is not None and 'FUZZ_DONE' in end
+    crashed = end is not None and re.search(stopped('fuzz'), end) is not None
+    t.ok(done or crashed, 'the fuzz guest finishes its hypercalls or is stopped (crashed)',
+         end or con.text[-3000:])
+    if done:
+        con.expect(stopped('fuzz') + r'.*$', 120)
+    if done or crashed:
+        con.expect(re.escape(PROMPT), 20)
+    elif end is None:
+        detach(con)
+    out = con.command('xl list')
+    if out is not None and 'fuzz' in names(out):
+        con.command('xl destroy fuzz', 60)
+        out = con.command('xl list')
+    t.ok(out is not None and names(out) == BASE + ['hold']
+         and re.search(r'^hold\s+\d+\s+256\s+1\s+[-rb]{2}----', out, re.M),
+         'Tessera survives the fuzzer: the shell answers, the hold guest runs', out)
+    echo_check(con, t, 'ping-after-fuzz', 'the hold guest still echoes after the fuzzer')
+    out = con.command('xl destroy hold', 60)
+    out = con.command('xl list')
+    t.ok(names(out) == BASE, 'xl destroy hold: only Domain-0 and the stub domains left', out)
+    info = con.command('xl info')
+    t.ok(field(info, 'free_memory') == free0, 'every page back after both guests', info)
+
+
+def session(con, t):
+    boot = con.expect(r'Domain-0: xl shell on the serial console', 180)
+    if not t.ok(boot is not None, 'the Linux appliance boots into Domain-0\'s xl shell',
+                con.text[-3000:]):
+        return
+    con.expect(re.escape(PROMPT), 20)
+    info = con.command('xl info')
+    free0 = field(info, 'free_memory')
+    t.ok(free0 is not None and int(free0) >= 1024,
+         'xl info: at least 1 GiB free for the Linux guests', info)
+    boot_guest(con, t, free0)
+    smp_guest(con, t, free0)
+    fuzz_guests(con, t, free0)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('iso')
+    ap.add_argument('--timeout', type=int, default=590)
+    args = ap.parse_args()
+    start = time.monotonic()
+    proc = start_qemu(args.iso, QEMU_MEM)
+    con = Console(proc)
+    t = Tap()
+    watchdog = threading.Timer(args.timeout, proc.kill)
+    watchdog.start()
+    try:
+        session(con, t)
+    finally:
+        watchdog.cancel()
+        proc.kill()
+        proc.wait()
+    print('1..%d' % t.n)
+    print('# %d tests, %d failed, %.1f s of QEMU TCG time' % (t.n, t.failed,
+                                                             time.monotonic() - start))
+    return 1 if t.failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
