@@ -1,9 +1,17 @@
 /*
- * vCPUs (AMD SVM with nested paging): a 22-byte 32-bit guest runs in its
- * own guest space; every exit the kernel does not handle arrives here as a
- * TS_FAULT_VMEXIT message, and the test plays the VMM: it emulates CPUID,
- * answers a VMMCALL, maps the page a nested page fault asks for, decodes
- * an OUT and a HLT, then watches the kernel preempt the spinning guest.
+ * vCPUs (AMD SVM with nested paging). Three guests, each in its own guest
+ * space, with the test playing their VMM (exits the kernel does not
+ * handle arrive here as TS_FAULT_VMEXIT messages):
+ *  - a 22-byte 32-bit guest: the VMM emulates CPUID, answers a VMMCALL,
+ *    maps the page a nested page fault asks for, decodes an OUT and a HLT,
+ *    then watches the kernel preempt the spinning guest;
+ *  - a 32-bit guest exercising the MSRs the kernel answers itself, the #GP
+ *    it injects for the others, an exception re-injected after the exit
+ *    that interrupted its delivery, and its own switch to long mode;
+ *  - a 64-bit guest of a Xen domain (CPUID's Xen leaves and masked host
+ *    leaves, the hypercall page, hypercalls reading and writing its
+ *    memory through its page tables): run only once the kernel has
+ *    TS_DOMAIN_XEN_SETUP.
  */
 #include <ts/domain.h>
 #include <ts/string.h>
@@ -27,7 +35,141 @@ static const uint8_t guest_code[] = {
 	0xeb, 0xfe,			/* 0x14 jmp . */
 };
 
-static uint64_t vcpu, fault_ep;
+/*
+ * The second guest, loaded at guest-physical 0 (its addresses are offsets
+ * from vg_msr). It reports to the VMM with VMMCALL: EBP = step, EBX/ESI/EDI
+ * = values. Its #GP and #UD handlers report the vector in EBX, the error
+ * code in ESI and the faulting EIP in EDI, then skip the 2-byte
+ * instruction. The VMM puts its IDT at 0x800 and GDT at 0x900.
+ */
+#define MSR_GUEST_IDT	0x800
+#define MSR_GUEST_GDT	0x900
+extern const uint8_t vg_msr[], vg_msr_end[], vg_efer_bad[], vg_unknown_msr[], vg_pat_bad[],
+	vg_hcall_msr[], vg_after_ud[], vg_gp_handler[], vg_ud_handler[];
+__asm__(
+"	.pushsection .rodata.vcpu_guest, \"a\"\n"
+"	.code32\n"
+"	.globl vg_msr, vg_msr_end, vg_efer_bad, vg_unknown_msr, vg_pat_bad, vg_hcall_msr\n"
+"	.globl vg_after_ud, vg_gp_handler, vg_ud_handler\n"
+"vg_msr:\n"
+"	lgdt vg_gdtr - vg_msr\n"
+"	lidt vg_idtr - vg_msr\n"
+"	mov $0x2000, %esp\n"
+"	mov $1, %ebp\n"			/* 1: EFER reads without SVME */
+"	mov $0xc0000080, %ecx\n"
+"	rdmsr\n"
+"	mov %eax, %ebx\n"
+"	mov %edx, %esi\n"
+"	vmmcall\n"
+"	mov $2, %ebp\n"			/* 2: SCE|NXE written, read back */
+"	mov $0x801, %eax\n"
+"	xor %edx, %edx\n"
+"	wrmsr\n"
+"	rdmsr\n"
+"	mov %eax, %ebx\n"
+"	vmmcall\n"
+"	mov $3, %ebp\n"			/* 3: a reserved EFER bit: #GP */
+"	mov $0x80000000, %edx\n"
+"vg_efer_bad:\n"
+"	wrmsr\n"
+"	mov $4, %ebp\n"			/* 4: MCG_CAP, not answered: #GP */
+"	mov $0x179, %ecx\n"
+"vg_unknown_msr:\n"
+"	rdmsr\n"
+"	mov $5, %ebp\n"			/* 5: PAT with memory type 2: #GP */
+"	mov $0x277, %ecx\n"
+"	mov $0x00070102, %eax\n"
+"	mov $0x00050406, %edx\n"
+"vg_pat_bad:\n"
+"	wrmsr\n"
+"	mov $6, %ebp\n"			/* 6: a valid PAT reads back */
+"	mov $0x00070106, %eax\n"
+"	wrmsr\n"
+"	xor %eax, %eax\n"
+"	xor %edx, %edx\n"
+"	rdmsr\n"
+"	mov %eax, %ebx\n"
+"	mov %edx, %esi\n"
+"	vmmcall\n"
+"	mov $7, %ebp\n"			/* 7: FS base, not intercepted */
+"	mov $0xc0000100, %ecx\n"
+"	mov $0x12345000, %eax\n"
+"	xor %edx, %edx\n"
+"	wrmsr\n"
+"	xor %eax, %eax\n"
+"	rdmsr\n"
+"	mov %eax, %ebx\n"
+"	vmmcall\n"
+"	mov $8, %ebp\n"			/* 8: the TSC */
+"	mov $0x10, %ecx\n"
+"	rdmsr\n"
+"	mov %eax, %ebx\n"
+"	mov %edx, %esi\n"
+"	vmmcall\n"
+"	mov $9, %ebp\n"			/* 9: MISC_ENABLE */
+"	mov $0x1a0, %ecx\n"
+"	rdmsr\n"
+"	mov %eax, %ebx\n"
+"	vmmcall\n"
+"	mov $10, %ebp\n"			/* 10: Xen's hypercall-page MSR outside a Xen domain: #GP */
+"	mov $0x40000000, %ecx\n"
+"	mov $0x3000, %eax\n"
+"	xor %edx, %edx\n"
+"vg_hcall_msr:\n"
+"	wrmsr\n"
+"	mov $11, %ebp\n"			/* 11: #UD pushed onto an unbacked stack page */
+"	mov $0x4000, %esp\n"
+"	ud2\n"
+"	ud2\n"				/* (the VMM moves RIP past this) */
+"vg_after_ud:\n"
+"	xchg %ax, %ax\n"			/* 2 bytes: the #UD handler returns past them */
+"	mov $12, %ebp\n"			/* 12: PAE, EFER.LME, paging: compatibility mode */
+"	mov $0x5000, %eax\n"
+"	mov %eax, %cr3\n"
+"	mov %cr4, %eax\n"
+"	or $0x20, %eax\n"
+"	mov %eax, %cr4\n"
+"	mov $0xc0000080, %ecx\n"
+"	rdmsr\n"
+"	or $0x100, %eax\n"
+"	wrmsr\n"
+"	mov %cr0, %eax\n"
+"	or $0x80000000, %eax\n"
+"	mov %eax, %cr0\n"
+"	vmmcall\n"
+"	ljmp $0x18, $vg_long - vg_msr\n"
+"	.code64\n"
+"vg_long:\n"
+"	mov $13, %ebp\n"			/* 13: 64-bit code */
+"	vmmcall\n"
+"	jmp .\n"
+"	.code32\n"
+"vg_gp_handler:\n"
+"	pop %esi\n"
+"	mov $13, %ebx\n"
+"	mov (%esp), %edi\n"
+"	vmmcall\n"
+"	addl $2, (%esp)\n"
+"	iret\n"
+"vg_ud_handler:\n"
+"	mov $6, %ebx\n"
+"	xor %esi, %esi\n"
+"	mov (%esp), %edi\n"
+"	vmmcall\n"
+"	addl $2, (%esp)\n"
+"	iret\n"
+"	.p2align 2\n"
+"vg_idtr:\n"
+"	.word 16 * 8 - 1\n"
+"	.long 0x800\n"
+"vg_gdtr:\n"
+"	.word 4 * 8 - 1\n"
+"	.long 0x900\n"
+"vg_msr_end:\n"
+"	.code64\n"
+"	.popsection\n");
+
+static uint64_t vcpu, fault_ep, fault_badged;
 
 static uint64_t get_reg(unsigned reg)
 {
@@ -66,17 +208,151 @@ static void resume_guest(void)
 	ts_reply(&m);
 }
 
-static uint64_t map_guest_page(uint64_t space, uint64_t gpa, uint32_t fill, uint64_t attrs)
+/* A fresh frame starting with data (len bytes, the rest zero) mapped writable at gpa; 0 on failure. */
+static uint64_t guest_page(uint64_t space, uint64_t gpa, const void *data, size_t len, uint64_t attrs)
 {
-	uint32_t words[1024];
 	uint64_t frame = new_object(TS_OBJ_FRAME_4K, 0);
 
-	for (unsigned i = 0; i < 1024; i++)
-		words[i] = fill;
-	if (!frame || ts_frame_fill(frame, words, sizeof(words)) != TS_OK ||
+	if (!frame || (len && ts_frame_fill(frame, data, len) != TS_OK) ||
 	    ts_frame_map(frame, space, gpa, TS_RIGHT_READ | TS_RIGHT_WRITE, attrs) != TS_OK)
 		return 0;
 	return frame;
+}
+
+static uint64_t map_guest_page(uint64_t space, uint64_t gpa, uint32_t fill, uint64_t attrs)
+{
+	uint32_t words[1024];
+
+	for (unsigned i = 0; i < 1024; i++)
+		words[i] = fill;
+	return guest_page(space, gpa, words, sizeof(words), attrs);
+}
+
+struct guest {
+	uint64_t space, vcpu, tcb;
+};
+
+/* A guest space with tables for its first 2 MiB, a vCPU in it, and a thread bound to run it. */
+static int guest_create(struct guest *g)
+{
+	uint64_t tables[3] = { new_object(TS_OBJ_PDPT, 0), new_object(TS_OBJ_PAGE_DIRECTORY, 0),
+			       new_object(TS_OBJ_PAGE_TABLE, 0) };
+
+	g->space = new_object(TS_OBJ_GUEST_SPACE, 0);
+	g->tcb = new_object(TS_OBJ_TCB, 0);
+	if (!g->space || !g->tcb || ts_object_alloc(TS_OBJ_VCPU, 0, &g->vcpu) != TS_OK)
+		return 0;
+	for (unsigned i = 0; i < 3; i++)
+		if (!tables[i] || ts_paging_map(tables[i], g->space, 0) != TS_OK)
+			return 0;
+	return ts_invoke(g->vcpu, TS_VCPU_SET_SPACE, 1, (const uint64_t[]){ g->space }, 0, 0) == TS_OK &&
+	       ts_tcb_configure(g->tcb, fault_badged, TS_ROOT_CNODE, TS_ROOT_VSPACE, 0, 0) == TS_OK &&
+	       ts_tcb_set_priority(g->tcb, ROOT_PRIO) == TS_OK &&
+	       ts_invoke(g->tcb, TS_TCB_BIND_VCPU, 1, (const uint64_t[]){ g->vcpu }, 0, 0) == TS_OK;
+}
+
+static void guest_destroy(struct guest *g)
+{
+	ts_tcb_suspend(g->tcb);
+	ts_cnode_delete(TS_ROOT_CNODE, g->tcb);
+	ts_cnode_delete(TS_ROOT_CNODE, g->vcpu);
+	ts_cnode_delete(TS_ROOT_CNODE, g->space);
+}
+
+/* The next exit, which must be the guest's VMMCALL report of step; RIP is then at that VMMCALL. */
+static int vmmcall_report(uint64_t step, struct ts_msg *m)
+{
+	*m = next_exit();
+	return m->mr[0] == EXIT_VMMCALL && get_reg(TS_VREG_RBP) == step;
+}
+
+static void resume_at(uint64_t rip)
+{
+	set_reg(TS_VREG_RIP, rip);
+	resume_guest();
+}
+
+/* A report by a #GP handler: vector 13, error code 0, at the guest's instruction at `at`. */
+static int gp_report(uint64_t step, const uint8_t *at, struct ts_msg *m)
+{
+	return vmmcall_report(step, m) && get_reg(TS_VREG_RBX) == 13 && get_reg(TS_VREG_RSI) == 0 &&
+	       get_reg(TS_VREG_RDI) == (uint64_t)(at - vg_msr);
+}
+
+static void put_gate32(uint8_t *idt, unsigned vector, uint32_t offset)
+{
+	uint64_t gate = (offset & 0xffff) | 0x08ull << 16 | 0x8eull << 40 | (uint64_t)(offset >> 16) << 48;
+
+	memcpy(idt + 8 * vector, &gate, sizeof(gate));
+}
+
+static void test_vcpu_msrs(void)
+{
+	static uint8_t low[4096];
+	static const uint64_t gdt[4] = { 0, 0x00cf9a000000ffff, 0x00cf92000000ffff, 0x00af9a000000ffff };
+	static const uint64_t pml4e = 0x6003, pdpte = 0x7003, pde = 0x83;	/* 2 MiB identity */
+	struct guest g;
+	struct ts_msg m;
+
+	memcpy(low, vg_msr, vg_msr_end - vg_msr);
+	put_gate32(low + MSR_GUEST_IDT, 6, vg_ud_handler - vg_msr);
+	put_gate32(low + MSR_GUEST_IDT, 13, vg_gp_handler - vg_msr);
+	memcpy(low + MSR_GUEST_GDT, gdt, sizeof(gdt));
+	if (!check(guest_create(&g) && guest_page(g.space, 0, low, sizeof(low), TS_MAP_EXECUTE) &&
+		   guest_page(g.space, 0x1000, 0, 0, 0) && guest_page(g.space, 0x5000, &pml4e, 8, 0) &&
+		   guest_page(g.space, 0x6000, &pdpte, 8, 0) && guest_page(g.space, 0x7000, &pde, 8, 0),
+		   "vcpu msr: a 32-bit guest with an IDT, a GDT and long-mode page tables"))
+		return;
+	vcpu = g.vcpu;
+	set_reg(TS_VREG_RIP, 0);
+	ts_tcb_resume(g.tcb);
+
+	check(vmmcall_report(1, &m) && get_reg(TS_VREG_RBX) == 0 && get_reg(TS_VREG_RSI) == 0,
+	      "vcpu msr: EFER reads 0 (SVME hidden), answered by the kernel (no exit to the VMM)");
+	resume_at(m.mr[3] + 3);
+	check(vmmcall_report(2, &m) && get_reg(TS_VREG_RBX) == 0x801 && get_reg(TS_VREG_EFER) == 0x1801,
+	      "vcpu msr: EFER.SCE|NXE written and read back (SVME kept in the VMCB)");
+	resume_at(m.mr[3] + 3);
+	check(gp_report(3, vg_efer_bad, &m) && get_reg(TS_VREG_EFER) == 0x1801,
+	      "vcpu msr: a reserved EFER bit is #GP(0) at the WRMSR, EFER unchanged");
+	resume_at(m.mr[3] + 3);
+	check(gp_report(4, vg_unknown_msr, &m), "vcpu msr: an MSR the kernel does not answer (MCG_CAP) is #GP(0)");
+	resume_at(m.mr[3] + 3);
+	check(gp_report(5, vg_pat_bad, &m), "vcpu msr: PAT with a reserved memory type is #GP(0)");
+	resume_at(m.mr[3] + 3);
+	check(vmmcall_report(6, &m) && get_reg(TS_VREG_RBX) == 0x00070106 && get_reg(TS_VREG_RSI) == 0x00050406,
+	      "vcpu msr: a valid PAT reads back");
+	resume_at(m.mr[3] + 3);
+	check(vmmcall_report(7, &m) && get_reg(TS_VREG_RBX) == 0x12345000 &&
+	      get_reg(TS_VREG_FS + 3) == 0x12345000,
+	      "vcpu msr: FS base is not intercepted: the guest's WRMSR lands in its VMCB state");
+	resume_at(m.mr[3] + 3);
+	uint64_t before = ts_rdtsc();
+	int reported = vmmcall_report(8, &m);
+	uint64_t tsc = get_reg(TS_VREG_RSI) << 32 | get_reg(TS_VREG_RBX);
+	check(reported && tsc > before && tsc < ts_rdtsc(), "vcpu msr: the TSC MSR reads the host's TSC");
+	resume_at(m.mr[3] + 3);
+	check(vmmcall_report(9, &m) && get_reg(TS_VREG_RBX) == 0x1801,
+	      "vcpu msr: MISC_ENABLE reads fast strings on, BTS and PEBS unavailable");
+	resume_at(m.mr[3] + 3);
+	check(gp_report(10, vg_hcall_msr, &m), "vcpu msr: Xen's hypercall-page MSR is #GP(0) outside a Xen domain");
+	resume_at(m.mr[3] + 3);
+
+	m = next_exit();
+	check(m.mr[0] == EXIT_NPF && (m.mr[2] & ~0xfffull) == 0x3000,
+	      "vcpu event: delivering #UD onto an unbacked stack page exits (nested page fault)");
+	check(guest_page(g.space, 0x3000, 0, 0, 0) != 0, "vcpu event: the VMM maps the stack page");
+	resume_at(vg_after_ud - vg_msr);
+	check(vmmcall_report(11, &m) && get_reg(TS_VREG_RBX) == 6 &&
+	      get_reg(TS_VREG_RDI) == (uint64_t)(vg_after_ud - vg_msr),
+	      "vcpu event: the interrupted #UD is delivered on the next entry (at the RIP the VMM set)");
+	resume_at(m.mr[3] + 3);
+	check(vmmcall_report(12, &m) && get_reg(TS_VREG_EFER) == 0x1d01 && (get_reg(TS_VREG_CR0) >> 31),
+	      "vcpu msr: the guest turns on long mode itself (EFER.LME by WRMSR, LMA by the CPU)");
+	resume_at(m.mr[3] + 3);
+	check(vmmcall_report(13, &m) && (get_reg(TS_VREG_CS + 1) & 0x200),
+	      "vcpu msr: and runs 64-bit code");
+	guest_destroy(&g);
 }
 
 void test_vcpu(void)
@@ -114,10 +390,10 @@ void test_vcpu(void)
 
 	ep = new_object(TS_OBJ_ENDPOINT, 0);
 	fault_ep = ep;
-	uint64_t badged = new_slot();
-	ts_cnode_mint(TS_ROOT_CNODE, badged, TS_ROOT_CNODE, ep, TS_RIGHTS_ALL, VCPU_BADGE);
+	fault_badged = new_slot();
+	ts_cnode_mint(TS_ROOT_CNODE, fault_badged, TS_ROOT_CNODE, ep, TS_RIGHTS_ALL, VCPU_BADGE);
 	tcb = new_object(TS_OBJ_TCB, 0);
-	ts_tcb_configure(tcb, badged, TS_ROOT_CNODE, TS_ROOT_VSPACE, 0, 0);
+	ts_tcb_configure(tcb, fault_badged, TS_ROOT_CNODE, TS_ROOT_VSPACE, 0, 0);
 	ts_tcb_set_priority(tcb, ROOT_PRIO);
 	check_err(ts_invoke(tcb, TS_TCB_BIND_VCPU, 1, (const uint64_t[]){ vcpu }, 0, 0), TS_OK,
 		  "vcpu: bind it to a thread");
@@ -181,7 +457,9 @@ void test_vcpu(void)
 	ts_cnode_delete(TS_ROOT_CNODE, tcb);
 	ts_cnode_delete(TS_ROOT_CNODE, vcpu);
 	ts_cnode_delete(TS_ROOT_CNODE, space);
+
+	test_vcpu_msrs();
 	uint64_t violations = 1;
 	ts_debug_check_invariants(TS_ROOT_DEBUG, &violations);
-	check(violations == 0, "vcpu: invariants hold after the vCPU, its thread and space are gone");
+	check(violations == 0, "vcpu: invariants hold after the vCPUs, their threads and spaces are gone");
 }
