@@ -169,6 +169,55 @@ __asm__(
 "	.code64\n"
 "	.popsection\n");
 
+/*
+ * The third guest, 64-bit code at guest-physical 0 started in long mode by
+ * the VMM, in a Xen domain: VMMCALL is a hypercall now, so it reports with
+ * OUT to port 0x80 (EBP = step). Its hypercall page goes at 0x3000.
+ */
+extern const uint8_t vg_xen[], vg_xen_end[];
+#define XEN_CPUID_REPORT(step, leaf) \
+"	mov $" #step ", %ebp\n" \
+"	mov $" #leaf ", %eax\n" \
+"	xor %ecx, %ecx\n" \
+"	cpuid\n" \
+"	out %al, $0x80\n"
+#define XEN_VERSION_REPORT(step, cmd, arg) \
+"	mov $" #step ", %ebp\n" \
+"	mov $" #cmd ", %edi\n" \
+"	mov $" #arg ", %esi\n" \
+"	mov $0x3000 + 17 * 32, %eax\n" \
+"	call *%rax\n" \
+"	mov 0xb000, %ebx\n" \
+"	out %al, $0x80\n"
+__asm__(
+"	.pushsection .rodata.vcpu_guest, \"a\"\n"
+"	.globl vg_xen, vg_xen_end\n"
+"vg_xen:\n"
+	XEN_CPUID_REPORT(1, 0x40000000)
+	XEN_CPUID_REPORT(2, 0x40000001)
+	XEN_CPUID_REPORT(3, 0x40000002)
+	XEN_CPUID_REPORT(4, 0x40000004)
+	XEN_CPUID_REPORT(5, 1)
+	XEN_CPUID_REPORT(6, 7)
+	XEN_CPUID_REPORT(7, 0xd)
+	XEN_CPUID_REPORT(8, 0x80000001)
+	XEN_CPUID_REPORT(9, 0x8000000a)
+	XEN_CPUID_REPORT(10, 0)
+"	mov $11, %ebp\n"			/* 11: the hypercall page, stubs 17 and 23 */
+"	mov $0x40000000, %ecx\n"
+"	mov $0x3000, %eax\n"
+"	xor %edx, %edx\n"
+"	wrmsr\n"
+"	mov 0x3000 + 17 * 32, %rbx\n"
+"	mov 0x3000 + 23 * 32, %rsi\n"
+"	out %al, $0x80\n"
+	XEN_VERSION_REPORT(12, 0, 0)			/* XENVER_version */
+	XEN_VERSION_REPORT(13, 6, 0x40000ffc)	/* XENVER_get_features, across two pages */
+	XEN_VERSION_REPORT(14, 6, 0x50000000)	/* unmapped: -EFAULT */
+"	jmp .\n"
+"vg_xen_end:\n"
+"	.popsection\n");
+
 static uint64_t vcpu, fault_ep, fault_badged;
 
 static uint64_t get_reg(unsigned reg)
@@ -284,6 +333,116 @@ static void put_gate32(uint8_t *idt, unsigned vector, uint32_t offset)
 	uint64_t gate = (offset & 0xffff) | 0x08ull << 16 | 0x8eull << 40 | (uint64_t)(offset >> 16) << 48;
 
 	memcpy(idt + 8 * vector, &gate, sizeof(gate));
+}
+
+/* The next exit, which must be the guest's OUT report of step; RIP is then past the OUT. */
+static int out_report(uint64_t step, struct ts_msg *m)
+{
+	*m = next_exit();
+	if (m->mr[0] != EXIT_IOIO || get_reg(TS_VREG_RBP) != step)
+		return 0;
+	set_reg(TS_VREG_RIP, m->mr[2]);
+	return 1;
+}
+
+static uint64_t xen_reg(unsigned i)
+{
+	static const unsigned regs[4] = { TS_VREG_RAX, TS_VREG_RBX, TS_VREG_RCX, TS_VREG_RDX };
+
+	return get_reg(regs[i]);
+}
+
+#define XEN_TEST_DOMID	0x7e0
+#define BIT32(n)	(1ull << (n))
+
+/* Needs TS_DOMAIN_XEN_SETUP and kernel/xen/'s hypercalls: not run before they exist. */
+static void test_vcpu_xen(void)
+{
+	static const struct { uint64_t gpa, entry[2]; } tables[] = {
+		{ 0x5000, { 0x6003 } },			/* PML4 */
+		{ 0x6000, { 0x7003, 0x8003 } },		/* PDPT: 0 and 1 GiB */
+		{ 0x7000, { 0x83 } },			/* 2 MiB identity */
+		{ 0x8000, { 0x9003 } },
+		{ 0x9000, { 0xa003, 0xb003 } },		/* linear 1 GiB -> 0xa000, 0xb000 */
+	};
+	static const uint64_t long_mode[][2] = {
+		{ TS_VREG_CR0, 0x80010031 }, { TS_VREG_CR4, 0x20 }, { TS_VREG_EFER, 0xd01 },
+		{ TS_VREG_CR3, 0x5000 }, { TS_VREG_CS + 1, 0xa9b }, { TS_VREG_RSP, 0x2000 },
+		{ TS_VREG_RIP, 0 },
+	};
+	uint64_t dom = new_object(TS_OBJ_DOMAIN, 0);
+	struct guest g;
+	struct ts_msg m;
+	int ok, err;
+
+	ok = guest_create(&g) && guest_page(g.space, 0, vg_xen, vg_xen_end - vg_xen, TS_MAP_EXECUTE) &&
+	     guest_page(g.space, 0x1000, 0, 0, 0) && guest_page(g.space, 0x3000, 0, 0, TS_MAP_EXECUTE) &&
+	     guest_page(g.space, 0xa000, 0, 0, 0) && map_guest_page(g.space, 0xb000, ~0u, 0);
+	for (unsigned i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+		ok = ok && guest_page(g.space, tables[i].gpa, tables[i].entry, sizeof(tables[i].entry), 0);
+	ok = ok && ts_domain_set_id(dom, XEN_TEST_DOMID) == TS_OK && ts_tcb_set_domain(g.tcb, dom) == TS_OK;
+	err = ts_invoke(dom, TS_DOMAIN_XEN_SETUP, 3, (const uint64_t[]){ g.space, 256, 0 }, 0, 0);
+	if (err == TS_ERR_ILLEGAL_OPERATION) {
+		ts_printf("vcpu xen: this kernel has no TS_DOMAIN_XEN_SETUP yet; Xen vCPU checks not run\n");
+		guest_destroy(&g);
+		ts_cnode_delete(TS_ROOT_CNODE, dom);
+		return;
+	}
+	check(ok, "vcpu xen: a 64-bit guest with page tables (2 MiB identity, 4 KiB pages at 1 GiB)");
+	check_err(err, TS_OK, "vcpu xen: its domain speaks the Xen ABI");
+	check_err(ts_invoke(dom, TS_DOMAIN_XEN_ADD_VCPU, 2, (const uint64_t[]){ g.vcpu, 0 }, 0, 0), TS_OK,
+		  "vcpu xen: the vCPU is the domain's vCPU 0");
+	vcpu = g.vcpu;
+	for (unsigned i = 0; i < sizeof(long_mode) / sizeof(long_mode[0]); i++)
+		set_reg(long_mode[i][0], long_mode[i][1]);
+	ts_tcb_resume(g.tcb);
+
+	check(out_report(1, &m) && xen_reg(0) == 0x40000004 && xen_reg(1) == 0x566e6558 &&
+	      xen_reg(2) == 0x65584d4d && xen_reg(3) == 0x4d4d566e,
+	      "vcpu xen: CPUID 0x40000000 is answered by the kernel: XenVMMXenVMM, leaves to 0x40000004");
+	resume_guest();
+	check(out_report(2, &m) && xen_reg(0) == (4u << 16 | 17), "vcpu xen: CPUID 0x40000001: Xen 4.17");
+	resume_guest();
+	check(out_report(3, &m) && xen_reg(0) == 1 && xen_reg(1) == 0x40000000 && xen_reg(2) == 0 &&
+	      xen_reg(3) == 0, "vcpu xen: CPUID 0x40000002: one hypercall page, its MSR 0x40000000");
+	resume_guest();
+	check(out_report(4, &m) && (xen_reg(0) & 0x18) == 0x18 && xen_reg(1) == 0 && xen_reg(2) == XEN_TEST_DOMID,
+	      "vcpu xen: CPUID 0x40000004: vcpu id and domid");
+	resume_guest();
+	check(out_report(5, &m) && (xen_reg(2) & BIT32(31)) &&
+	      !(xen_reg(2) & (BIT32(3) | BIT32(5) | BIT32(21) | BIT32(24) | BIT32(26) | BIT32(27) | BIT32(28))) &&
+	      !(xen_reg(3) & (BIT32(7) | BIT32(9) | BIT32(12) | BIT32(14))) && (xen_reg(1) >> 16) == 1,
+	      "vcpu xen: CPUID 1: hypervisor; no MONITOR, VMX, x2APIC, TSC-deadline, XSAVE, AVX, MCE, APIC, "
+	      "MTRR; one logical CPU with APIC id 0");
+	resume_guest();
+	check(out_report(6, &m) && xen_reg(0) == 0 && !(xen_reg(1) & (BIT32(5) | BIT32(16))) &&
+	      !(xen_reg(2) & BIT32(16)), "vcpu xen: CPUID 7: no AVX2, AVX-512 or 5-level paging");
+	resume_guest();
+	check(out_report(7, &m) && !xen_reg(0) && !xen_reg(1) && !xen_reg(2) && !xen_reg(3),
+	      "vcpu xen: CPUID 0xd (XSAVE) reads zeros");
+	resume_guest();
+	check(out_report(8, &m) && !(xen_reg(2) & BIT32(2)) && (xen_reg(3) & BIT32(29)),
+	      "vcpu xen: CPUID 0x80000001: long mode, no SVM");
+	resume_guest();
+	check(out_report(9, &m) && !xen_reg(0) && !xen_reg(1) && !xen_reg(2) && !xen_reg(3),
+	      "vcpu xen: CPUID 0x8000000a (SVM) reads zeros");
+	resume_guest();
+	check(out_report(10, &m) && xen_reg(0) >= 1 && xen_reg(0) <= 7,
+	      "vcpu xen: CPUID 0: basic leaves up to 7");
+	resume_guest();
+	check(out_report(11, &m) && get_reg(TS_VREG_RBX) == 0xd9010f00000011b8ull &&
+	      get_reg(TS_VREG_RSI) == 0xcccccccccccc0b0full,
+	      "vcpu xen: the hypercall page MSR fills stub 17 (mov $17 to eax, vmmcall, ret) and ud2 for iret");
+	resume_guest();
+	check(out_report(12, &m) && xen_reg(0) == (4u << 16 | 17),
+	      "vcpu xen: xen_version through the hypercall page (VMMCALL handled in the kernel)");
+	resume_guest();
+	check(out_report(13, &m) && xen_reg(0) == 0 && (uint32_t)get_reg(TS_VREG_RBX) != ~0u,
+	      "vcpu xen: XENVER_get_features reads and writes its argument across two 4 KiB guest pages");
+	resume_guest();
+	check(out_report(14, &m) && xen_reg(0) == (uint64_t)-14, "vcpu xen: an unmapped argument is -EFAULT");
+	guest_destroy(&g);
+	ts_cnode_delete(TS_ROOT_CNODE, dom);
 }
 
 static void test_vcpu_msrs(void)
@@ -459,6 +618,7 @@ void test_vcpu(void)
 	ts_cnode_delete(TS_ROOT_CNODE, space);
 
 	test_vcpu_msrs();
+	test_vcpu_xen();
 	uint64_t violations = 1;
 	ts_debug_check_invariants(TS_ROOT_DEBUG, &violations);
 	check(violations == 0, "vcpu: invariants hold after the vCPUs, their threads and spaces are gone");
