@@ -47,6 +47,8 @@
 
 #define MISC1_VINTR		(1u << 4)
 
+#define INTERRUPT_SHADOW_ACTIVE	1ull	/* the guest is right after STI or MOV SS */
+
 #define VINTR_V_IRQ		(1ull << 8)
 #define VINTR_PRIO_SHIFT	16
 #define VINTR_V_IGN_TPR		(1ull << 20)
@@ -79,10 +81,16 @@ static inline uint64_t *svm_gprs(struct vcpu *v) { return (uint64_t *)((uint8_t 
 static inline uint64_t *svm_field64(struct vcpu *v, unsigned off) { return (uint64_t *)(svm_vmcb(v) + off); }
 static inline uint32_t *svm_field32(struct vcpu *v, unsigned off) { return (uint32_t *)(svm_vmcb(v) + off); }
 
-/* Move the guest past the intercepted instruction (no NRIPS: the length is the handler's). */
+/*
+ * Move the guest past the intercepted instruction (no NRIPS: the length is
+ * the handler's). An STI shadow covered only that instruction: without
+ * clearing it, an interrupt for a guest woken from "sti; hlt" would wait
+ * one more exit.
+ */
 static inline void svm_skip(struct vcpu *v, unsigned length)
 {
 	*svm_field64(v, VMCB_RIP) += length;
+	*svm_field64(v, VMCB_INTERRUPT_SHADOW) &= ~INTERRUPT_SHADOW_ACTIVE;
 }
 
 /* svm_cpuid.c: answer CPUID for a Xen vCPU (RAX/RCX in, RAX..RDX out). */
