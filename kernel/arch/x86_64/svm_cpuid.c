@@ -85,7 +85,7 @@ static void host_view(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t r[4]
 	if (!host_leaf_shown(leaf, sub) || leaf > max)
 		return;
 	cpuid(leaf, sub, &r[EAX], &r[EBX], &r[ECX], &r[EDX]);
-	for (unsigned i = 0; i < sizeof(masks) / sizeof(masks[0]); i++)
+	for (unsigned i = 0; i < ARRAY_SIZE(masks); i++)
 		if (masks[i].leaf == leaf)
 			r[masks[i].reg] &= masks[i].keep;
 	switch (leaf) {
