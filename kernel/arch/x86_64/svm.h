@@ -67,8 +67,18 @@
 #define EXIT_VINTR	0x64
 #define EXIT_CPUID	0x72
 #define EXIT_HLT	0x78
+#define EXIT_INVLPGA	0x7a
 #define EXIT_MSR	0x7c
+#define EXIT_VMRUN	0x80
 #define EXIT_VMMCALL	0x81
+#define EXIT_VMLOAD	0x82
+#define EXIT_VMSAVE	0x83
+#define EXIT_STGI	0x84
+#define EXIT_CLGI	0x85
+#define EXIT_SKINIT	0x86
+#define EXIT_MONITOR	0x8a
+#define EXIT_MWAIT	0x8b
+#define EXIT_XSETBV	0x8d
 
 #define VECTOR_UD	6
 #define VECTOR_GP	13

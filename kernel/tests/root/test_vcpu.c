@@ -172,9 +172,13 @@ __asm__(
 /*
  * The third guest, 64-bit code at guest-physical 0 started in long mode by
  * the VMM, in a Xen domain: VMMCALL is a hypercall now, so it reports with
- * OUT to port 0x80 (EBP = step). Its hypercall page goes at 0x3000.
+ * OUT to port 0x80 (EBP = step). Its hypercall page goes at 0x3000, its
+ * IDT (#UD and #GP handlers reporting like the second guest's) at 0x4000,
+ * its GDT at 0x4100.
  */
-extern const uint8_t vg_xen[], vg_xen_end[];
+#define XEN_GUEST_IDT	0x4000
+#define XEN_GUEST_GDT	0x4100
+extern const uint8_t vg_xen[], vg_xen_end[], vg_xen_vmload[], vg_xen_rdmsr[], vg_xen_ud[], vg_xen_gp[];
 #define XEN_CPUID_REPORT(step, leaf) \
 "	mov $" #step ", %ebp\n" \
 "	mov $" #leaf ", %eax\n" \
@@ -191,7 +195,7 @@ extern const uint8_t vg_xen[], vg_xen_end[];
 "	out %al, $0x80\n"
 __asm__(
 "	.pushsection .rodata.vcpu_guest, \"a\"\n"
-"	.globl vg_xen, vg_xen_end\n"
+"	.globl vg_xen, vg_xen_end, vg_xen_vmload, vg_xen_rdmsr, vg_xen_ud, vg_xen_gp\n"
 "vg_xen:\n"
 	XEN_CPUID_REPORT(1, 0x40000000)
 	XEN_CPUID_REPORT(2, 0x40000001)
@@ -214,7 +218,29 @@ __asm__(
 	XEN_VERSION_REPORT(12, 0, 0)			/* XENVER_version */
 	XEN_VERSION_REPORT(13, 6, 0x40000ffc)	/* XENVER_get_features, across two pages */
 	XEN_VERSION_REPORT(14, 6, 0x50000000)	/* unmapped: -EFAULT */
+"	mov $15, %ebp\n"			/* 15: VMLOAD (SVM is hidden): #UD */
+"	xor %eax, %eax\n"			/* (a misaligned VMCB address would be #GP first) */
+"vg_xen_vmload:\n"
+"	vmload\n"
+"	mov $16, %ebp\n"			/* 16: MCG_CAP: #GP */
+"	mov $0x179, %ecx\n"
+"vg_xen_rdmsr:\n"
+"	rdmsr\n"
 "	jmp .\n"
+"vg_xen_ud:\n"
+"	mov $6, %ebx\n"
+"	xor %esi, %esi\n"
+"	mov (%rsp), %rdi\n"
+"	out %al, $0x80\n"
+"	addq $3, (%rsp)\n"
+"	iretq\n"
+"vg_xen_gp:\n"
+"	pop %rsi\n"
+"	mov $13, %ebx\n"
+"	mov (%rsp), %rdi\n"
+"	out %al, $0x80\n"
+"	addq $2, (%rsp)\n"
+"	iretq\n"
 "vg_xen_end:\n"
 "	.popsection\n");
 
@@ -352,6 +378,14 @@ static uint64_t xen_reg(unsigned i)
 	return get_reg(regs[i]);
 }
 
+static void put_gate64(uint8_t *idt, unsigned vector, uint64_t offset)
+{
+	uint64_t gate[2] = { (offset & 0xffff) | 0x08ull << 16 | 0x8eull << 40 | (offset >> 16 & 0xffff) << 48,
+			     offset >> 32 };
+
+	memcpy(idt + 16 * vector, gate, sizeof(gate));
+}
+
 #define XEN_TEST_DOMID	0x7e0
 #define BIT32(n)	(1ull << (n))
 
@@ -368,14 +402,21 @@ static void test_vcpu_xen(void)
 	static const uint64_t long_mode[][2] = {
 		{ TS_VREG_CR0, 0x80010031 }, { TS_VREG_CR4, 0x20 }, { TS_VREG_EFER, 0xd01 },
 		{ TS_VREG_CR3, 0x5000 }, { TS_VREG_CS + 1, 0xa9b }, { TS_VREG_RSP, 0x2000 },
-		{ TS_VREG_RIP, 0 },
+		{ TS_VREG_RIP, 0 }, { TS_VREG_IDTR_BASE, XEN_GUEST_IDT }, { TS_VREG_IDTR_LIMIT, 16 * 16 - 1 },
+		{ TS_VREG_GDTR_BASE, XEN_GUEST_GDT }, { TS_VREG_GDTR_LIMIT, 3 * 8 - 1 },
 	};
+	static const uint64_t gdt[3] = { 0, 0x00af9a000000ffff, 0x00cf92000000ffff };
+	static uint8_t descriptors[4096];
 	uint64_t dom = new_object(TS_OBJ_DOMAIN, 0);
 	struct guest g;
 	struct ts_msg m;
 	int ok, err;
 
-	ok = guest_create(&g) && guest_page(g.space, 0, vg_xen, vg_xen_end - vg_xen, TS_MAP_EXECUTE) &&
+	put_gate64(descriptors, 6, vg_xen_ud - vg_xen);
+	put_gate64(descriptors, 13, vg_xen_gp - vg_xen);
+	memcpy(descriptors + (XEN_GUEST_GDT - XEN_GUEST_IDT), gdt, sizeof(gdt));
+	ok = guest_create(&g) && guest_page(g.space, XEN_GUEST_IDT, descriptors, sizeof(descriptors), 0) &&
+	     guest_page(g.space, 0, vg_xen, vg_xen_end - vg_xen, TS_MAP_EXECUTE) &&
 	     guest_page(g.space, 0x1000, 0, 0, 0) && guest_page(g.space, 0x3000, 0, 0, TS_MAP_EXECUTE) &&
 	     guest_page(g.space, 0xa000, 0, 0, 0) && map_guest_page(g.space, 0xb000, ~0u, 0);
 	for (unsigned i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
@@ -441,6 +482,14 @@ static void test_vcpu_xen(void)
 	      "vcpu xen: XENVER_get_features reads and writes its argument across two 4 KiB guest pages");
 	resume_guest();
 	check(out_report(14, &m) && xen_reg(0) == (uint64_t)-14, "vcpu xen: an unmapped argument is -EFAULT");
+	resume_guest();
+	check(out_report(15, &m) && get_reg(TS_VREG_RBX) == 6 &&
+	      get_reg(TS_VREG_RDI) == (uint64_t)(vg_xen_vmload - vg_xen),
+	      "vcpu xen: VMLOAD (SVM hidden) is #UD in the guest");
+	resume_guest();
+	check(out_report(16, &m) && get_reg(TS_VREG_RBX) == 13 && get_reg(TS_VREG_RSI) == 0 &&
+	      get_reg(TS_VREG_RDI) == (uint64_t)(vg_xen_rdmsr - vg_xen),
+	      "vcpu xen: an MSR the kernel does not answer is #GP(0) in 64-bit mode too");
 	guest_destroy(&g);
 	ts_cnode_delete(TS_ROOT_CNODE, dom);
 }
