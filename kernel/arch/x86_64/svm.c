@@ -53,7 +53,6 @@ static uint8_t io_bitmap[3 * 4096] __attribute__((aligned(4096)));
 static uint8_t msr_bitmap[2 * 4096] __attribute__((aligned(4096)));
 static uint8_t host_save[MAX_CPUS][2][4096] __attribute__((aligned(4096)));
 
-
 _Static_assert(sizeof(struct vcpu) <= VCPU_GPRS, "vCPU header overlaps its registers");
 
 bool arch_vcpu_supported(void)
