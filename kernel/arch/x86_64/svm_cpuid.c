@@ -40,6 +40,7 @@ enum { EAX, EBX, ECX, EDX };
 			 BIT(26) /* DataBkptExt */ | BIT(27) /* PerfTsc */ | BIT(28) /* PerfCtrExtLLC */ | \
 			 BIT(29) /* MONITORX */)
 #define E1_EDX_HIDDEN	(BIT(7) /* MCE */ | BIT(9) /* APIC */ | BIT(12) /* MTRR */ | BIT(14) /* MCA */ | \
+			 BIT(25) /* FFXSR: EFER.FFXSR is not writable */ | \
 			 BIT(27) /* RDTSCP: TSC_AUX is not switched */)
 
 #define MAX_BASIC	7u

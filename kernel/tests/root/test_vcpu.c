@@ -7,7 +7,8 @@
  *    then watches the kernel preempt the spinning guest;
  *  - a 32-bit guest exercising the MSRs the kernel answers itself, the #GP
  *    it injects for the others, an exception re-injected after the exit
- *    that interrupted its delivery, and its own switch to long mode;
+ *    that interrupted its delivery, and its own switch to long mode; then
+ *    it times exits the kernel answers against exits the VMM answers;
  *  - a 64-bit guest of a Xen domain (CPUID's Xen leaves and masked host
  *    leaves, the hypercall page, hypercalls reading and writing its
  *    memory through its page tables): run only once the kernel has
@@ -42,6 +43,10 @@ static const uint8_t guest_code[] = {
  * code in ESI and the faulting EIP in EDI, then skip the 2-byte
  * instruction. The VMM puts its IDT at 0x800 and GDT at 0x900.
  */
+#define STR_(x)		#x
+#define STR(x)		STR_(x)
+#define MSR_LOOPS	1000
+#define CPUID_LOOPS	200
 #define MSR_GUEST_IDT	0x800
 #define MSR_GUEST_GDT	0x900
 extern const uint8_t vg_msr[], vg_msr_end[], vg_efer_bad[], vg_unknown_msr[], vg_pat_bad[],
@@ -141,6 +146,20 @@ __asm__(
 "	.code64\n"
 "vg_long:\n"
 "	mov $13, %ebp\n"			/* 13: 64-bit code */
+"	vmmcall\n"
+"	mov $14, %ebp\n"			/* 14: RDMSRs answered by the kernel */
+"	mov $" STR(MSR_LOOPS) ", %r8d\n"
+"	mov $0xc0000080, %ecx\n"
+"1:	rdmsr\n"
+"	dec %r8d\n"
+"	jnz 1b\n"
+"	vmmcall\n"
+"	mov $15, %ebp\n"			/* 15: CPUIDs answered by the VMM */
+"	mov $" STR(CPUID_LOOPS) ", %r8d\n"
+"2:	xor %eax, %eax\n"
+"	cpuid\n"
+"	dec %r8d\n"
+"	jnz 2b\n"
 "	vmmcall\n"
 "	jmp .\n"
 "	.code32\n"
@@ -560,6 +579,24 @@ static void test_vcpu_msrs(void)
 	resume_at(m.mr[3] + 3);
 	check(vmmcall_report(13, &m) && (get_reg(TS_VREG_CS + 1) & 0x200),
 	      "vcpu msr: and runs 64-bit code");
+
+	/* What an exit costs when the kernel answers it, and when the VMM does. */
+	uint64_t start = ts_rdtsc();
+	resume_at(m.mr[3] + 3);
+	check(vmmcall_report(14, &m), "vcpu msr: " STR(MSR_LOOPS) " RDMSRs answered without the VMM");
+	uint64_t kernel_ticks = ts_rdtsc() - start;
+	unsigned cpuids = 0;
+	start = ts_rdtsc();
+	resume_at(m.mr[3] + 3);
+	for (m = next_exit(); m.mr[0] == EXIT_CPUID; m = next_exit()) {
+		cpuids++;
+		resume_at(m.mr[3] + 2);
+	}
+	uint64_t vmm_ticks = ts_rdtsc() - start;
+	check(m.mr[0] == EXIT_VMMCALL && get_reg(TS_VREG_RBP) == 15 && cpuids == CPUID_LOOPS,
+	      "vcpu: every CPUID of a vCPU outside a Xen domain reaches the VMM (" STR(CPUID_LOOPS) ")");
+	ts_printf("vcpu: an exit the kernel answers costs %lu ns, one the VMM answers %lu ns\n",
+		  kernel_ticks * 1000000 / bi->tsc_khz / MSR_LOOPS, vmm_ticks * 1000000 / bi->tsc_khz / CPUID_LOOPS);
 	guest_destroy(&g);
 }
 
