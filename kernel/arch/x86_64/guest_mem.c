@@ -15,7 +15,6 @@
 #include <kernel/arch.h>
 #include <kernel/string.h>
 #include <kernel/xen.h>
-#include "x86.h"
 
 #define PG_P		(1ull << 0)
 #define PG_RW		(1ull << 1)
@@ -24,6 +23,14 @@
 #define PG_NX		(1ull << 63)
 #define PG_ADDR		0x000ffffffffff000ull
 #define PAE_PDPTE_RESERVED	(PG_RW | PG_US | (1ull << 5) | (1ull << 6) | PG_PS | (1ull << 8) | PG_NX)
+
+/* The guest's control bits, as 64-bit values (this file also builds for host tests). */
+#define CR0_WP		(1ull << 16)
+#define CR0_PG		(1ull << 31)
+#define CR4_PSE		(1ull << 4)
+#define CR4_PAE		(1ull << 5)
+#define EFER_LMA	(1ull << 10)
+#define EFER_NXE	(1ull << 11)
 
 
 void *arch_guest_phys(void *space_root, uint64_t gpa, bool write)

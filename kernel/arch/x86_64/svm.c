@@ -12,8 +12,9 @@
  *
  * The kernel handles some exits itself: MSR accesses for every vCPU
  * (svm_msr.c), VINTR (the interrupt window), and for vCPUs of a Xen domain
- * CPUID (svm_cpuid.c), HLT and VMMCALL (kernel/xen/). Everything else goes
- * to the vCPU thread's fault endpoint as TS_FAULT_VMEXIT.
+ * CPUID (svm_cpuid.c), HLT and VMMCALL (kernel/xen/), and #UD for the
+ * instructions their CPUID denies them. Everything else goes to the vCPU
+ * thread's fault endpoint as TS_FAULT_VMEXIT.
  */
 #include <kernel/arch.h>
 #include <kernel/ipc.h>
@@ -51,7 +52,6 @@ static bool svm_present;
 static uint8_t io_bitmap[3 * 4096] __attribute__((aligned(4096)));
 static uint8_t msr_bitmap[2 * 4096] __attribute__((aligned(4096)));
 static uint8_t host_save[MAX_CPUS][2][4096] __attribute__((aligned(4096)));
-
 
 _Static_assert(sizeof(struct vcpu) <= VCPU_GPRS, "vCPU header overlaps its registers");
 
@@ -251,6 +251,21 @@ static bool handle_exit(struct vcpu *v, uint64_t code)
 			return false;
 		svm_skip(v, 3);
 		xen_hypercall(v);	/* if the thread stopped running the guest, kernel_exit knows */
+		return true;
+	case EXIT_VMRUN:
+	case EXIT_VMLOAD:
+	case EXIT_VMSAVE:
+	case EXIT_STGI:
+	case EXIT_CLGI:
+	case EXIT_SKINIT:
+	case EXIT_INVLPGA:
+	case EXIT_MONITOR:
+	case EXIT_MWAIT:
+	case EXIT_XSETBV:
+		/* SVM, MONITOR/MWAIT and XSAVE are hidden from Xen guests: as on such a CPU. */
+		if (!xen)
+			return false;
+		svm_raise_exception(v, VECTOR_UD, false, 0);
 		return true;
 	default:
 		return false;

@@ -47,6 +47,8 @@
 
 #define MISC1_VINTR		(1u << 4)
 
+#define INTERRUPT_SHADOW_ACTIVE	1ull	/* the guest is right after STI or MOV SS */
+
 #define VINTR_V_IRQ		(1ull << 8)
 #define VINTR_PRIO_SHIFT	16
 #define VINTR_V_IGN_TPR		(1ull << 20)
@@ -65,8 +67,18 @@
 #define EXIT_VINTR	0x64
 #define EXIT_CPUID	0x72
 #define EXIT_HLT	0x78
+#define EXIT_INVLPGA	0x7a
 #define EXIT_MSR	0x7c
+#define EXIT_VMRUN	0x80
 #define EXIT_VMMCALL	0x81
+#define EXIT_VMLOAD	0x82
+#define EXIT_VMSAVE	0x83
+#define EXIT_STGI	0x84
+#define EXIT_CLGI	0x85
+#define EXIT_SKINIT	0x86
+#define EXIT_MONITOR	0x8a
+#define EXIT_MWAIT	0x8b
+#define EXIT_XSETBV	0x8d
 
 #define VECTOR_UD	6
 #define VECTOR_GP	13
@@ -79,10 +91,16 @@ static inline uint64_t *svm_gprs(struct vcpu *v) { return (uint64_t *)((uint8_t 
 static inline uint64_t *svm_field64(struct vcpu *v, unsigned off) { return (uint64_t *)(svm_vmcb(v) + off); }
 static inline uint32_t *svm_field32(struct vcpu *v, unsigned off) { return (uint32_t *)(svm_vmcb(v) + off); }
 
-/* Move the guest past the intercepted instruction (no NRIPS: the length is the handler's). */
+/*
+ * Move the guest past the intercepted instruction (no NRIPS: the length is
+ * the handler's). An STI shadow covered only that instruction: without
+ * clearing it, an interrupt for a guest woken from "sti; hlt" would wait
+ * one more exit.
+ */
 static inline void svm_skip(struct vcpu *v, unsigned length)
 {
 	*svm_field64(v, VMCB_RIP) += length;
+	*svm_field64(v, VMCB_INTERRUPT_SHADOW) &= ~INTERRUPT_SHADOW_ACTIVE;
 }
 
 /* svm_cpuid.c: answer CPUID for a Xen vCPU (RAX/RCX in, RAX..RDX out). */

@@ -40,6 +40,7 @@ enum { EAX, EBX, ECX, EDX };
 			 BIT(26) /* DataBkptExt */ | BIT(27) /* PerfTsc */ | BIT(28) /* PerfCtrExtLLC */ | \
 			 BIT(29) /* MONITORX */)
 #define E1_EDX_HIDDEN	(BIT(7) /* MCE */ | BIT(9) /* APIC */ | BIT(12) /* MTRR */ | BIT(14) /* MCA */ | \
+			 BIT(25) /* FFXSR: EFER.FFXSR is not writable */ | \
 			 BIT(27) /* RDTSCP: TSC_AUX is not switched */)
 
 #define MAX_BASIC	7u
@@ -85,7 +86,7 @@ static void host_view(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t r[4]
 	if (!host_leaf_shown(leaf, sub) || leaf > max)
 		return;
 	cpuid(leaf, sub, &r[EAX], &r[EBX], &r[ECX], &r[EDX]);
-	for (unsigned i = 0; i < sizeof(masks) / sizeof(masks[0]); i++)
+	for (unsigned i = 0; i < ARRAY_SIZE(masks); i++)
 		if (masks[i].leaf == leaf)
 			r[masks[i].reg] &= masks[i].keep;
 	switch (leaf) {

@@ -9,7 +9,6 @@
 #include "svm.h"
 
 #define VINTR_WINDOW	(VINTR_V_IRQ | (0xfull << VINTR_PRIO_SHIFT) | VINTR_V_IGN_TPR)
-#define INTERRUPT_SHADOW_ACTIVE	1u
 
 void svm_raise_exception(struct vcpu *v, unsigned vector, bool has_error, uint32_t error)
 {

@@ -42,7 +42,7 @@ void svm_msr_init_bitmap(uint8_t *bitmap)
 	static const uint32_t range_base[] = { 0, 0xc0000000, 0xc0010000 };
 
 	memset(bitmap, 0xff, 2 * 4096);
-	for (unsigned i = 0; i < sizeof(passthrough) / sizeof(passthrough[0]); i++) {
+	for (unsigned i = 0; i < ARRAY_SIZE(passthrough); i++) {
 		for (unsigned r = 0; r < 3; r++) {
 			uint32_t n = passthrough[i] - range_base[r];
 			if (n < 0x2000)

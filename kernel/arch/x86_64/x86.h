@@ -50,8 +50,7 @@ static inline void cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
 static inline void fxsave(void *area) { __asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory"); }
 static inline void fxrstor(const void *area) { __asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory"); }
 
-/* Control and EFER bits beyond asm.h's. */
-#define CR4_PSE		(1ull << 4)
+/* EFER bits beyond asm.h's. */
 #define EFER_LMA	(1ull << 10)
 #define EFER_SVME	(1ull << 12)
 
