@@ -156,24 +156,23 @@ static int write_layout(const struct guest *g)
     if (err == 0)
         err = write_at(home, "memory/target", value);
     if (err == 0)
-        err = write_at(home, "control/shutdown", "");
-    if (err == 0)
-        err = write_at(home, "control/feature-poweroff", "1");
-    if (err == 0)
-        err = write_at(home, "control/feature-reboot", "1");
-    if (err == 0)
         err = write_at(home, "console/type", "xenconsoled");
     if (err == 0)
         err = write_at(home, "console/backend-id", "2");
-    /* Written by the guest: its acknowledgement of control/shutdown, and data/. */
-    snprintf(value, sizeof(value), "%s/control/shutdown", home);
-    if (err == 0)
-        err = set_perms(value, guest_rw, NULL);
-    snprintf(value, sizeof(value), "%s/data", home);
-    if (err == 0)
+    /* The guest's own, as xl leaves them: its acknowledgement of
+     * control/shutdown, the control features it announces (Linux writes
+     * feature-poweroff and friends), sysrq, and the data/ drivers/
+     * feature/ attr/ error/ directories. */
+    static const char *const guest_owned[] = {
+        "control/shutdown", "control/feature-poweroff", "control/feature-reboot",
+        "control/feature-suspend", "control/sysrq", "data", "drivers", "feature", "attr", "error",
+    };
+    for (size_t i = 0; i < sizeof(guest_owned) / sizeof(guest_owned[0]) && err == 0; i++) {
+        snprintf(value, sizeof(value), "%s/%s", home, guest_owned[i]);
         err = xenbus_mkdir(&xb, value);
-    if (err == 0)
-        err = set_perms(value, guest_rw, NULL);
+        if (err == 0)
+            err = set_perms(value, guest_rw, NULL);
+    }
     if (err == 0 && g->spec.pvh)
         err = write_pvh(g, home);
     if (err == 0)
