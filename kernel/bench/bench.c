@@ -5,9 +5,11 @@
  */
 #include <tessera/bootinfo.h>
 #include <ts/alloc.h>
+#include <ts/domain.h>
 #include <ts/methods.h>
 #include <ts/print.h>
 #include <ts/runtime.h>
+#include <ts/string.h>
 #include <ts/syscall.h>
 #include <ts/thread.h>
 
@@ -222,9 +224,71 @@ static struct result bench_domain(void)
 	return summarise(DOMAIN_SAMPLES);
 }
 
+/*
+ * A Xen guest (32-bit flat mode, one page of code) that times HYPERCALLS
+ * round trips of xen_version(XENVER_version) with RDTSC and reports the
+ * two readings with an OUT, which ends its run as an exit message here.
+ */
+#define HYPERCALLS	1000
+static const uint8_t hypercall_guest[] = {
+	0x31, 0xdb,				/* xor %ebx,%ebx: XENVER_version */
+	0xb9, HYPERCALLS & 0xff, HYPERCALLS >> 8, 0, 0,	/* mov $HYPERCALLS,%ecx */
+	0x0f, 0x31,				/* rdtsc */
+	0x89, 0xc6,				/* mov %eax,%esi */
+	0x89, 0xd7,				/* mov %edx,%edi */
+	0xb8, 17, 0, 0, 0,			/* 1: mov $__HYPERVISOR_xen_version,%eax */
+	0x0f, 0x01, 0xd9,			/* vmmcall */
+	0xe2, 0xf6,				/* loop 1b */
+	0x0f, 0x31,				/* rdtsc */
+	0xe6, 0x80,				/* out %al,$0x80 */
+	0xeb, 0xfe,				/* jmp . */
+};
+
+static uint64_t vcpu_reg(uint64_t vcpu, unsigned reg)
+{
+	uint64_t v = 0;
+
+	ts_invoke(vcpu, TS_VCPU_READ_REGS, 2, (const uint64_t[]){ reg, 1 }, 1, &v);
+	return v;
+}
+
+static struct result bench_hypercall(void)
+{
+	uint64_t space = object(TS_OBJ_GUEST_SPACE, 0), code = object(TS_OBJ_FRAME_4K, 0);
+	uint64_t domain = object(TS_OBJ_DOMAIN, 0), tcb = object(TS_OBJ_TCB, 0), vcpu;
+	uint64_t ep = object(TS_OBJ_ENDPOINT, 0), ep_badged = ts_slot_alloc();
+	enum ts_object_type tables[3] = { TS_OBJ_PDPT, TS_OBJ_PAGE_DIRECTORY, TS_OBJ_PAGE_TABLE };
+	struct ts_msg m;
+
+	must(ts_object_alloc(TS_OBJ_VCPU, 0, &vcpu), "vcpu (needs SVM)");
+	for (unsigned i = 0; i < 3; i++)
+		must(ts_paging_map(object(tables[i], 0), space, 0), "guest tables");
+	must(ts_frame_fill(code, hypercall_guest, sizeof(hypercall_guest)), "guest code");
+	must(ts_frame_map(code, space, 0, TS_RIGHT_READ | TS_RIGHT_WRITE, TS_MAP_EXECUTE), "map code");
+	must(ts_cnode_mint(TS_ROOT_CNODE, ep_badged, TS_ROOT_CNODE, ep, TS_RIGHTS_ALL, 1), "badge");
+	must(ts_invoke(vcpu, TS_VCPU_SET_SPACE, 1, (const uint64_t[]){ space }, 0, 0), "vcpu space");
+	must(ts_domain_set_id(domain, 0x7e0), "domid");
+	must(ts_invoke(domain, TS_DOMAIN_XEN_SETUP, 3, (const uint64_t[]){ space, 1, 0 }, 0, 0), "xen setup");
+	must(ts_invoke(domain, TS_DOMAIN_XEN_ADD_VCPU, 2, (const uint64_t[]){ vcpu, 0 }, 0, 0), "xen vcpu");
+	must(ts_tcb_configure(tcb, ep_badged, TS_ROOT_CNODE, TS_ROOT_VSPACE, 0, 0), "configure");
+	must(ts_tcb_set_domain(tcb, domain), "domain");
+	must(ts_tcb_set_priority(tcb, PRIO), "priority");
+	must(ts_invoke(tcb, TS_TCB_BIND_VCPU, 1, (const uint64_t[]){ vcpu }, 0, 0), "bind");
+	must(ts_tcb_resume(tcb), "resume");
+	memset(&m, 0, sizeof(m));
+	ts_recv(ep, &m);
+	if (ts_msginfo_label(m.info) != TS_FAULT_VMEXIT || vcpu_reg(vcpu, TS_VREG_RAX) == 0)
+		return (struct result){ 0 };
+	uint64_t t0 = vcpu_reg(vcpu, TS_VREG_RSI) | vcpu_reg(vcpu, TS_VREG_RDI) << 32;
+	uint64_t t1 = (vcpu_reg(vcpu, TS_VREG_RAX) & 0xffffffffu) | vcpu_reg(vcpu, TS_VREG_RDX) << 32;
+	ts_tcb_suspend(tcb);
+	samples[0] = (t1 - t0) / HYPERCALLS;
+	return summarise(1);
+}
+
 int main(void *start_arg)
 {
-	struct result none, ipc, ipc_long, sig, map, dom;
+	struct result none, ipc, ipc_long, sig, map, dom, hcall;
 	uint64_t port;
 
 	bi = start_arg;
@@ -238,6 +302,7 @@ int main(void *start_arg)
 	sig = bench_signal();
 	map = bench_map();
 	dom = bench_domain();
+	hcall = bench_hypercall();
 	ts_printf("\n| %-52s | %8s | %8s | %8s | %5s |\n", "operation", "median", "min", "max", "runs");
 	ts_printf("|------------------------------------------------------|----------|----------|----------|-------|\n");
 	row("(the measurement itself: rdtsc; rdtsc)", none, SAMPLES);
@@ -246,6 +311,7 @@ int main(void *start_arg)
 	row("notification signal -> wake (same CPU)", sig, SAMPLES);
 	row("map + unmap of a 4 KiB frame", map, SAMPLES);
 	row("domain with one thread (9 retypes, 5 maps, start)", dom, DOMAIN_SAMPLES);
+	row("Xen hypercall round trip (xen_version, mean of 1000)", hcall, 1);
 	ts_printf("\nseL4 fastpath call + reply: %u cycles on Skylake; Tessera's round trip: %lu instructions"
 		  " (%lu.%02lu x)\n", SEL4_CALL_REPLY, ipc.median, ipc.median / SEL4_CALL_REPLY,
 		  ipc.median * 100 / SEL4_CALL_REPLY % 100);
