@@ -1,14 +1,15 @@
 /* The PVH start of day (docs/misc/pvh.pandoc): the kernel's segments at
- * their physical addresses, the initrd and a page holding hvm_start_info,
- * the module list, the e820 map and the command line; the vCPU starts in
- * 32-bit flat protected mode at XEN_ELFNOTE_PHYS32_ENTRY with %ebx
- * pointing at hvm_start_info. */
+ * their physical addresses, the initrd, the ACPI tables (acpi.c) and a
+ * page holding hvm_start_info, the module list, the e820 map and the
+ * command line; the vCPU starts in 32-bit flat protected mode at
+ * XEN_ELFNOTE_PHYS32_ENTRY with %ebx pointing at hvm_start_info. */
 #include "pvh.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "acpi.h"
 #include "pvpt.h"
 #include "startinfo.h"
 
@@ -49,6 +50,7 @@ int pvh_layout(uint64_t memory, struct pvh_layout *l)
     l->high_end = memory > l->low_end ? (1ull << 32) + (memory - l->low_end) : 0;
     l->store_gpa = l->low_end - PVH_SPECIAL_PAGES * PAGE;
     l->console_gpa = l->store_gpa + PAGE;
+    l->acpi_gpa = l->store_gpa - PAGE;
     return 0;
 }
 
@@ -58,7 +60,8 @@ unsigned pvh_memmap(const struct pvh_layout *l, struct e820_entry *map)
     map[n++] = (struct e820_entry){ 0, PVH_ISA_HOLE_START, E820_RAM };
     map[n++] = (struct e820_entry){ PVH_ISA_HOLE_START, PVH_ISA_HOLE_END - PVH_ISA_HOLE_START,
                                     E820_RESERVED };
-    map[n++] = (struct e820_entry){ PVH_ISA_HOLE_END, l->store_gpa - PVH_ISA_HOLE_END, E820_RAM };
+    map[n++] = (struct e820_entry){ PVH_ISA_HOLE_END, l->acpi_gpa - PVH_ISA_HOLE_END, E820_RAM };
+    map[n++] = (struct e820_entry){ l->acpi_gpa, PAGE, E820_ACPI };
     map[n++] = (struct e820_entry){ l->store_gpa, PVH_SPECIAL_PAGES * PAGE, E820_RESERVED };
     if (l->high_end)
         map[n++] = (struct e820_entry){ 1ull << 32, l->high_end - (1ull << 32), E820_RAM };
@@ -107,13 +110,13 @@ unsigned pvh_ram_blocks(const struct pvh_layout *l, unsigned *bits)
     return n;
 }
 
-/* The initrd goes high: page-aligned, right below the special pages, as
+/* The initrd goes high: page-aligned, right below the ACPI tables, as
  * far as possible from the kernel (which may decompress or grow its bss
  * up to there). */
 static uint64_t initrd_address(const struct pvh_layout *l, size_t len)
 {
     uint64_t size = ALIGN_UP((uint64_t)len);
-    return size <= l->store_gpa ? l->store_gpa - size : 0;
+    return size <= l->acpi_gpa ? l->acpi_gpa - size : 0;
 }
 
 int pvh_plan(const struct guest_boot *g, struct build_plan *plan,
@@ -133,6 +136,16 @@ int pvh_plan(const struct guest_boot *g, struct build_plan *plan,
         return fail(err, errlen, "the kernel overlaps the special pages at the end of RAM");
     plan->store_gpa = l.store_gpa;
     plan->console_gpa = l.console_gpa;
+    uint8_t *acpi = malloc(ACPI_TABLES_SIZE);
+    if (acpi == NULL || plan_own(plan, acpi) != 0) {
+        free(acpi);
+        return fail(err, errlen, "out of memory");
+    }
+    size_t acpi_len = acpi_build(acpi, l.acpi_gpa, g->vcpus ? g->vcpus : 1);
+    if (acpi_len == 0)
+        return fail(err, errlen, "too many vCPUs for the ACPI tables");
+    if (plan_add(plan, l.acpi_gpa, acpi, acpi_len, PAGE - acpi_len, "ACPI tables") != 0)
+        return fail(err, errlen, "the kernel overlaps the ACPI tables at the end of RAM");
 
     uint64_t initrd_at = 0;
     if (g->initrd_len) {
@@ -168,7 +181,7 @@ int pvh_plan(const struct guest_boot *g, struct build_plan *plan,
         put_le(si + HVM_OFF_CMDLINE, at + off_cmd, 8);
         memcpy(si + off_cmd, g->cmdline, cmdlen);
     }
-    put_le(si + HVM_OFF_RSDP, g->rsdp_paddr, 8);
+    put_le(si + HVM_OFF_RSDP, l.acpi_gpa, 8);
     put_le(si + HVM_OFF_MEMMAP, at + off_map, 8);
     put_le(si + HVM_OFF_MEMMAP_ENTRIES, nmap, 4);
     for (unsigned i = 0; i < nmap; i++) {

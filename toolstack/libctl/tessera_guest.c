@@ -264,6 +264,7 @@ static int replan(const struct guest_spec *spec, struct build_plan *plan)
         .name = spec->name, .type = DOM_PVH, .kernel = spec->kernel,
         .ramdisk = spec->ramdisk[0] ? spec->ramdisk : NULL,
         .cmdline = spec->cmdline[0] ? spec->cmdline : NULL, .memory_mb = spec->memory_mb,
+        .vcpus = spec->vcpus,
     };
     char err[256];
     if (build_domain_plan(&dc, plan, err, sizeof(err)) != 0) {

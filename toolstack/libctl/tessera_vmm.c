@@ -6,7 +6,10 @@
  * There are no emulated devices: an IN reads all ones, an OUT is dropped,
  * except bytes written to port 0xe9 (Xen's HVM debug console, Linux's
  * earlyprintk=xen), which become "[NAME] line" lines of Domain-0's
- * console (the serial line and xl dmesg). String OUTs are skipped (their
+ * console (the serial line and xl dmesg), and the ACPI fixed hardware
+ * its tables describe (builder/acpi.h): a sleep to S5 is a poweroff and
+ * the reset value a reboot, exactly as SCHEDOP_shutdown's; the sleep
+ * status register reads WAK_STS. String OUTs are skipped (their
  * bytes are not read); a string IN, a nested page fault outside RAM, a
  * triple fault or any other exit crashes the guest, and its on_crash
  * applies. */
@@ -16,6 +19,7 @@
 #include <ts/syscall.h>
 #include <tessera/object.h>
 
+#include "../builder/acpi.h"
 #include "tessera_guest.h"
 #include "vmexit.h"
 
@@ -75,10 +79,38 @@ static int skip_outs(struct guest *g, const struct ioio *io)
     return err;
 }
 
-/* Emulates the port access; false: the guest cannot go on (said why). */
-static bool emulate_io(struct guest *g, const struct ioio *io, uint64_t next_rip)
+/* A plain IN: all ones, or WAK_STS from the ACPI sleep status register. */
+static int emulate_in(const struct guest *g, const struct ioio *io)
 {
-    uint64_t rax = 0;
+    uint64_t rax;
+    int err = get_reg(g, TS_VREG_RAX, &rax);
+    if (err != TS_OK)
+        return err;
+    if (io->port == ACPI_SLEEP_STATUS_PORT && io->size == 1)
+        return set_reg(g, TS_VREG_RAX, (rax & ~0xffull) | ACPI_WAK_STS);
+    return set_reg(g, TS_VREG_RAX, ioio_in_absent(rax, io->size));
+}
+
+/* A plain OUT: the debug console's byte, or an ACPI poweroff or reset
+ * (*ACTION; the guest then stops instead of going on). */
+static int emulate_out(struct guest *g, const struct ioio *io, enum acpi_port_action *action)
+{
+    uint64_t rax;
+    int err = get_reg(g, TS_VREG_RAX, &rax);
+    if (err != TS_OK)
+        return err;
+    if (io->port == XEN_DEBUG_PORT)
+        debug_byte(g, (char)(rax & 0xff));
+    else
+        *action = acpi_port_write(io->port, io->size, (uint32_t)rax);
+    return TS_OK;
+}
+
+/* Emulates the port access; false: the guest cannot go on (said why).
+ * *ACTION: a poweroff or reboot it asked for. */
+static bool emulate_io(struct guest *g, const struct ioio *io, uint64_t next_rip,
+                       enum acpi_port_action *action)
+{
     int err;
     if (io->string && io->in) {
         printf("xl: guest %s (domid %u): string IN from port %#x is not emulated\n",
@@ -88,12 +120,9 @@ static bool emulate_io(struct guest *g, const struct ioio *io, uint64_t next_rip
     if (io->string)
         err = skip_outs(g, io);
     else if (io->in)
-        err = get_reg(g, TS_VREG_RAX, &rax) == TS_OK
-                  ? set_reg(g, TS_VREG_RAX, ioio_in_absent(rax, io->size)) : TS_ERR_INVALID_ARGUMENT;
-    else if (io->port == XEN_DEBUG_PORT && (err = get_reg(g, TS_VREG_RAX, &rax)) == TS_OK)
-        debug_byte(g, (char)(rax & 0xff));
+        err = emulate_in(g, io);
     else
-        err = TS_OK;
+        err = emulate_out(g, io, action);
     if (err == TS_OK)
         err = set_reg(g, TS_VREG_RIP, next_rip);
     if (err != TS_OK)
@@ -153,8 +182,14 @@ void guest_vmm_handle(struct guest *g, const struct ts_msg *m)
         return;
     }
     if (label == TS_FAULT_VMEXIT && m->mr[0] == SVM_EXIT_IOIO && ioio_decode(m->mr[1], &io)) {
-        if (emulate_io(g, &io, m->mr[2])) {
-            reply(true);
+        enum acpi_port_action action = ACPI_NONE;
+        if (emulate_io(g, &io, m->mr[2], &action)) {
+            if (action == ACPI_POWEROFF)
+                shutdown_request(g, SHUTDOWN_POWEROFF);
+            else if (action == ACPI_REBOOT)
+                shutdown_request(g, SHUTDOWN_REBOOT);
+            else
+                reply(true);
             return;
         }
     } else if (label == TS_FAULT_VMEXIT) {
