@@ -4,7 +4,7 @@
  * a reset register, all in system I/O space and emulated by the control
  * domain's VMM (libctl/tessera_vmm.c). The guest finds the RSDP through
  * hvm_start_info.rsdp_paddr; the tables fill one page, PVH_ACPI_GPA
- * (builder/pvh.h), marked ACPI in the e820 map.
+ * (builder/pvh.h), in the ISA hole the e820 map reserves.
  *
  * RSDP (revision 2) -> XSDT -> FADT (revision 6) -> DSDT (just \_S5)
  *                           -> MADT (a Processor Local x2APIC per vCPU) */

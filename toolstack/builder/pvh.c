@@ -50,7 +50,6 @@ int pvh_layout(uint64_t memory, struct pvh_layout *l)
     l->high_end = memory > l->low_end ? (1ull << 32) + (memory - l->low_end) : 0;
     l->store_gpa = l->low_end - PVH_SPECIAL_PAGES * PAGE;
     l->console_gpa = l->store_gpa + PAGE;
-    l->acpi_gpa = l->store_gpa - PAGE;
     return 0;
 }
 
@@ -60,8 +59,7 @@ unsigned pvh_memmap(const struct pvh_layout *l, struct e820_entry *map)
     map[n++] = (struct e820_entry){ 0, PVH_ISA_HOLE_START, E820_RAM };
     map[n++] = (struct e820_entry){ PVH_ISA_HOLE_START, PVH_ISA_HOLE_END - PVH_ISA_HOLE_START,
                                     E820_RESERVED };
-    map[n++] = (struct e820_entry){ PVH_ISA_HOLE_END, l->acpi_gpa - PVH_ISA_HOLE_END, E820_RAM };
-    map[n++] = (struct e820_entry){ l->acpi_gpa, PAGE, E820_ACPI };
+    map[n++] = (struct e820_entry){ PVH_ISA_HOLE_END, l->store_gpa - PVH_ISA_HOLE_END, E820_RAM };
     map[n++] = (struct e820_entry){ l->store_gpa, PVH_SPECIAL_PAGES * PAGE, E820_RESERVED };
     if (l->high_end)
         map[n++] = (struct e820_entry){ 1ull << 32, l->high_end - (1ull << 32), E820_RAM };
@@ -110,13 +108,13 @@ unsigned pvh_ram_blocks(const struct pvh_layout *l, unsigned *bits)
     return n;
 }
 
-/* The initrd goes high: page-aligned, right below the ACPI tables, as
+/* The initrd goes high: page-aligned, right below the special pages, as
  * far as possible from the kernel (which may decompress or grow its bss
  * up to there). */
 static uint64_t initrd_address(const struct pvh_layout *l, size_t len)
 {
     uint64_t size = ALIGN_UP((uint64_t)len);
-    return size <= l->acpi_gpa ? l->acpi_gpa - size : 0;
+    return size <= l->store_gpa ? l->store_gpa - size : 0;
 }
 
 int pvh_plan(const struct guest_boot *g, struct build_plan *plan,
@@ -141,11 +139,11 @@ int pvh_plan(const struct guest_boot *g, struct build_plan *plan,
         free(acpi);
         return fail(err, errlen, "out of memory");
     }
-    size_t acpi_len = acpi_build(acpi, l.acpi_gpa, g->vcpus ? g->vcpus : 1);
+    size_t acpi_len = acpi_build(acpi, PVH_ACPI_GPA, g->vcpus ? g->vcpus : 1);
     if (acpi_len == 0)
         return fail(err, errlen, "too many vCPUs for the ACPI tables");
-    if (plan_add(plan, l.acpi_gpa, acpi, acpi_len, PAGE - acpi_len, "ACPI tables") != 0)
-        return fail(err, errlen, "the kernel overlaps the ACPI tables at the end of RAM");
+    if (plan_add(plan, PVH_ACPI_GPA, acpi, acpi_len, PAGE - acpi_len, "ACPI tables") != 0)
+        return fail(err, errlen, "the kernel overlaps the ACPI tables in the ISA hole");
 
     uint64_t initrd_at = 0;
     if (g->initrd_len) {
@@ -181,7 +179,7 @@ int pvh_plan(const struct guest_boot *g, struct build_plan *plan,
         put_le(si + HVM_OFF_CMDLINE, at + off_cmd, 8);
         memcpy(si + off_cmd, g->cmdline, cmdlen);
     }
-    put_le(si + HVM_OFF_RSDP, l.acpi_gpa, 8);
+    put_le(si + HVM_OFF_RSDP, PVH_ACPI_GPA, 8);
     put_le(si + HVM_OFF_MEMMAP, at + off_map, 8);
     put_le(si + HVM_OFF_MEMMAP_ENTRIES, nmap, 4);
     for (unsigned i = 0; i < nmap; i++) {

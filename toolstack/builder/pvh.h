@@ -24,33 +24,33 @@ int pv_plan(const struct guest_boot *g, struct build_plan *plan,
 /* The legacy VGA/ROM hole, backed by RAM but reserved in the e820 map. */
 #define PVH_ISA_HOLE_START 0xA0000ull
 #define PVH_ISA_HOLE_END 0x100000ull
+/* The ACPI tables (builder/acpi.h, one page): in the ISA hole, where a PC
+ * BIOS keeps them too, so they are RAM the e820 map already reserves and
+ * the rest of the layout does not move; hvm_start_info.rsdp_paddr points
+ * at the RSDP, their first bytes. */
+#define PVH_ACPI_GPA 0xE0000ull
 /* Special pages: the XenStore and console rings, the last two pages of
  * the RAM below 4 GiB (as Xen puts its special pages at the end of low
  * memory), reserved in the e820 map; the guest finds them through
  * HVM_PARAM_STORE_PFN / HVM_PARAM_CONSOLE_PFN. */
 #define PVH_SPECIAL_PAGES 2
-/* The ACPI tables (builder/acpi.h): the page of RAM right below the
- * special pages, type ACPI in the e820 map, found through
- * hvm_start_info.rsdp_paddr. */
-#define E820_ACPI 3
 
 /* Where a PVH guest of MEMORY bytes has what: RAM is [0, low_end) and,
  * above the MMIO hole, [4 GiB, high_end) (high_end 0: none). */
 struct pvh_layout {
     uint64_t low_end, high_end;
-    uint64_t acpi_gpa;                      /* the ACPI tables' page */
     uint64_t store_gpa, console_gpa;        /* the special pages */
 };
 /* 0, or -1 if MEMORY is not page-aligned or too small for the layout. */
 int pvh_layout(uint64_t memory, struct pvh_layout *l);
 
-/* The e820 map a PVH guest gets: fills up to MAX entries (6 suffice),
+/* The e820 map a PVH guest gets: fills up to MAX entries (5 suffice),
  * returns the count. Each entry is (addr, size, type) in E820 order. */
 struct e820_entry {
     uint64_t addr, size;
     uint32_t type;
 };
-#define PVH_MEMMAP_MAX 6
+#define PVH_MEMMAP_MAX 5
 unsigned pvh_memmap(const struct pvh_layout *l, struct e820_entry *map);
 
 /* How a backend backs a PVH guest's RAM with frames (the special pages

@@ -10,7 +10,7 @@
 #include "../builder/acpi.h"
 #include "tap.h"
 
-#define BASE 0xffff000ull       /* where a 256 MiB guest has its tables */
+#define BASE 0xe0000ull         /* where PVH guests have them (PVH_ACPI_GPA) */
 
 static uint64_t le(const uint8_t *p, unsigned n)
 {

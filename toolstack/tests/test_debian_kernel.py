@@ -122,15 +122,14 @@ if len(si) >= 56:
     check("module lies above the kernel", mpaddr >= int(kv["elf.pend"], 16))
     end = si.index(b"\0", cmdline - rbx)
     check("command line", si[cmdline - rbx:end] == b"console=hvc0 quiet")
-    check("the RSDP at the ACPI page below the special pages", rsdp == (512 << 20) - 0x3000)
+    check("the RSDP at the ACPI tables in the ISA hole", rsdp == 0xE0000)
     e820 = [struct.unpack_from("<QQI", si, memmap - rbx + 24 * i) for i in range(nmap)]
-    check("e820: RAM, the ISA hole, RAM, the ACPI page, the two special pages at the end "
-          "of 512 MiB",
+    check("e820: RAM, the ISA hole, RAM up to the two special pages at the end of 512 MiB",
           e820 == [(0, 0xA0000, 1), (0xA0000, 0x60000, 2),
-                   (0x100000, (512 << 20) - 0x100000 - 0x3000, 1),
-                   ((512 << 20) - 0x3000, 0x1000, 3), ((512 << 20) - 0x2000, 0x2000, 2)])
-    check("the initrd ends below the ACPI tables",
-          mpaddr + msize <= (512 << 20) - 0x3000 and mpaddr % 4096 == 0)
+                   (0x100000, (512 << 20) - 0x100000 - 0x2000, 1),
+                   ((512 << 20) - 0x2000, 0x2000, 2)])
+    check("the initrd ends below the special pages",
+          mpaddr + msize <= (512 << 20) - 0x2000 and mpaddr % 4096 == 0)
 else:
     check("hvm_start_info present", False)
 segs = [v for k, v in kv.items() if re.match(r"plan\.\d+$", k) and v.endswith("kernel segment")]

@@ -61,22 +61,22 @@ MIB = 1 << 20
 check("special pages: the last two pages of RAM",
       placement(kv, "xenstore ring") == 64 * MIB - 0x2000 and
       placement(kv, "console ring") == 64 * MIB - 0x1000)
+check("ACPI tables: a page at 0xE0000, in the reserved ISA hole",
+      placement(kv, "ACPI tables") == 0xE0000)
 check("hvm_start_info after the kernel", placement(kv, "hvm_start_info") == 0x104000
       and kv.get("plan.rbx") == "0x104000")
 check("PVH entry point", kv.get("plan.rip") == "0x100000")
 si = bytes.fromhex(kv.get("start_info.hex", ""))
-check("ACPI tables: the page below the special pages",
-      placement(kv, "ACPI tables") == 64 * MIB - 0x3000)
-check("hvm_start_info is 56 bytes + five e820 entries", len(si) == 56 + 5 * 24)
-if len(si) >= 56 + 5 * 24:
+check("hvm_start_info is 56 bytes + four e820 entries", len(si) == 56 + 4 * 24)
+if len(si) >= 56 + 4 * 24:
     f = struct.unpack_from("<IIIIQQQQI", si)
-    check("magic, version 1, no modules, no cmdline, the RSDP at the ACPI page",
-          f[:7] == (0x336EC578, 1, 0, 0, 0, 0, 64 * MIB - 0x3000))
-    check("memmap right after the struct", f[7] == 0x104000 + 56 and f[8] == 5)
-    check("e820: RAM, the ISA hole reserved, RAM, the ACPI page, the special pages reserved",
-          [struct.unpack_from("<QQI", si, 56 + 24 * i) for i in range(5)] ==
-          [(0, 0xA0000, 1), (0xA0000, 0x60000, 2), (0x100000, 63 * MIB - 0x3000, 1),
-           (64 * MIB - 0x3000, 0x1000, 3), (64 * MIB - 0x2000, 0x2000, 2)])
+    check("magic, version 1, no modules, no cmdline, the RSDP in the ISA hole",
+          f[:7] == (0x336EC578, 1, 0, 0, 0, 0, 0xE0000))
+    check("memmap right after the struct", f[7] == 0x104000 + 56 and f[8] == 4)
+    check("e820: RAM, the ISA hole reserved, RAM, the special pages reserved",
+          [struct.unpack_from("<QQI", si, 56 + 24 * i) for i in range(4)] ==
+          [(0, 0xA0000, 1), (0xA0000, 0x60000, 2), (0x100000, 63 * MIB - 0x2000, 1),
+           (64 * MIB - 0x2000, 0x2000, 2)])
 
 # PVH with an initrd, a command line and memory above the MMIO hole
 initrd = img("elf32.elf")
@@ -88,22 +88,20 @@ if len(si) > 56:
     f = struct.unpack_from("<IIIIQQQQI", si)
     base = int(kv["plan.rbx"], 16)
     store = 0xF0000000 - 0x2000
-    initrd_at = store - 0x1000 - ((ilen + 0xfff) & ~0xfff)
+    initrd_at = store - ((ilen + 0xfff) & ~0xfff)
     check("special pages at the end of RAM below the MMIO hole",
           placement(kv, "xenstore ring") == store)
-    check("initrd placed high, page-aligned, right below the ACPI tables",
+    check("initrd placed high, page-aligned, right below the special pages",
           placement(kv, "initrd") == initrd_at)
     check("start info after the kernel", base == 0x104000)
     check("one module without a command line", f[3] == 1 and
           struct.unpack_from("<QQQQ", si, f[4] - base) == (initrd_at, ilen, 0, 0))
     end = si.index(b"\0", f[5] - base)
     check("command line", si[f[5] - base:end] == b"console=hvc0")
-    check("six e820 entries: RAM below the MMIO hole, RAM above 4 GiB", f[8] == 6 and
-          struct.unpack_from("<QQI", si, f[7] - base + 48) ==
-          (0x100000, store - 0x1000 - 0x100000, 1) and
-          struct.unpack_from("<QQI", si, f[7] - base + 72) == (store - 0x1000, 0x1000, 3) and
-          struct.unpack_from("<QQI", si, f[7] - base + 96) == (store, 0x2000, 2) and
-          struct.unpack_from("<QQI", si, f[7] - base + 120) ==
+    check("five e820 entries: RAM below the MMIO hole, RAM above 4 GiB", f[8] == 5 and
+          struct.unpack_from("<QQI", si, f[7] - base + 48) == (0x100000, store - 0x100000, 1) and
+          struct.unpack_from("<QQI", si, f[7] - base + 72) == (store, 0x2000, 2) and
+          struct.unpack_from("<QQI", si, f[7] - base + 96) ==
           (1 << 32, (5120 << 20) - 0xF0000000, 1))
 
 # PV layout and start_info

@@ -30,25 +30,24 @@ static void test_layout(void)
               "layout: 256 MiB is all low RAM");
     tap_check(l.store_gpa == 256 * MIB - 0x2000 && l.console_gpa == 256 * MIB - 0x1000,
               "layout: XenStore and console rings are the last two pages");
-    tap_check(l.acpi_gpa == 256 * MIB - 0x3000, "layout: the ACPI tables' page below them");
     unsigned n = pvh_memmap(&l, map);
-    tap_check(n == 5 && entry_is(&map[0], 0, 0xA0000, E820_RAM) &&
+    tap_check(n == 4 && entry_is(&map[0], 0, 0xA0000, E820_RAM) &&
               entry_is(&map[1], 0xA0000, 0x60000, E820_RESERVED) &&
-              entry_is(&map[2], 0x100000, 255 * MIB - 0x3000, E820_RAM) &&
-              entry_is(&map[3], 256 * MIB - 0x3000, 0x1000, E820_ACPI) &&
-              entry_is(&map[4], 256 * MIB - 0x2000, 0x2000, E820_RESERVED),
-              "e820: RAM, ISA hole reserved, RAM up to the ACPI page, the ACPI page, "
-              "special pages reserved");
+              entry_is(&map[2], 0x100000, 255 * MIB - 0x2000, E820_RAM) &&
+              entry_is(&map[3], 256 * MIB - 0x2000, 0x2000, E820_RESERVED),
+              "e820: RAM, ISA hole reserved, RAM up to the special pages, special pages reserved");
 
     tap_check(pvh_layout(5 * GIB, &l) == 0 && l.low_end == PVH_LOWMEM_END &&
               l.high_end == 4 * GIB + 5 * GIB - PVH_LOWMEM_END,
               "layout: 5 GiB: RAM up to the MMIO hole, the rest above 4 GiB");
     n = pvh_memmap(&l, map);
-    tap_check(n == 6 && entry_is(&map[3], PVH_LOWMEM_END - 0x3000, 0x1000, E820_ACPI) &&
-              entry_is(&map[4], PVH_LOWMEM_END - 0x2000, 0x2000, E820_RESERVED) &&
-              entry_is(&map[5], 4 * GIB, 5 * GIB - PVH_LOWMEM_END, E820_RAM),
+    tap_check(n == 5 && entry_is(&map[3], PVH_LOWMEM_END - 0x2000, 0x2000, E820_RESERVED) &&
+              entry_is(&map[4], 4 * GIB, 5 * GIB - PVH_LOWMEM_END, E820_RAM),
               "e820: special pages below the MMIO hole, high RAM last");
 
+    tap_check(PVH_ACPI_GPA >= PVH_ISA_HOLE_START && PVH_ACPI_GPA + 4096 <= PVH_ISA_HOLE_END &&
+              PVH_ACPI_GPA % 4096 == 0,
+              "layout: the ACPI tables' page lies in the ISA hole (reserved, backed by RAM)");
     tap_check(pvh_layout(MIB, &l) != 0, "layout: 1 MiB is too small");
     tap_check(pvh_layout(16 * MIB + 100, &l) != 0, "layout: memory must be whole pages");
 }
