@@ -28,15 +28,15 @@
 /* Xen's SHUTDOWN_* reasons. */
 enum { SHUTDOWN_POWEROFF, SHUTDOWN_REBOOT, SHUTDOWN_SUSPEND, SHUTDOWN_CRASH, SHUTDOWN_WATCHDOG };
 
-static int get_reg(const struct guest *g, unsigned reg, uint64_t *value)
+/* Registers of the vCPU that exited (its cap). */
+static int get_reg(uint64_t vcpu, unsigned reg, uint64_t *value)
 {
-    return ts_invoke(g->vcpu0, TS_VCPU_READ_REGS, 2, (const uint64_t[]){ reg, 1 }, 1, value);
+    return ts_invoke(vcpu, TS_VCPU_READ_REGS, 2, (const uint64_t[]){ reg, 1 }, 1, value);
 }
 
-static int set_reg(const struct guest *g, unsigned reg, uint64_t value)
+static int set_reg(uint64_t vcpu, unsigned reg, uint64_t value)
 {
-    return ts_invoke(g->vcpu0, TS_VCPU_WRITE_REGS, 3, (const uint64_t[]){ reg, 1, value }, 0,
-                     NULL);
+    return ts_invoke(vcpu, TS_VCPU_WRITE_REGS, 3, (const uint64_t[]){ reg, 1, value }, 0, NULL);
 }
 
 /* Label 0 resumes the vCPU; any other leaves its thread stopped. */
@@ -63,40 +63,41 @@ static void debug_byte(struct guest *g, char c)
 
 /* A string OUT: nothing reads its bytes; RSI moves past them, a REP
  * prefix's count is used up. */
-static int skip_outs(struct guest *g, const struct ioio *io)
+static int skip_outs(uint64_t vcpu, const struct ioio *io)
 {
     uint64_t count = 1, rsi, rflags;
-    int err = io->rep ? get_reg(g, TS_VREG_RCX, &count) : TS_OK;
+    int err = io->rep ? get_reg(vcpu, TS_VREG_RCX, &count) : TS_OK;
     if (err == TS_OK)
-        err = get_reg(g, TS_VREG_RSI, &rsi);
+        err = get_reg(vcpu, TS_VREG_RSI, &rsi);
     if (err == TS_OK)
-        err = get_reg(g, TS_VREG_RFLAGS, &rflags);
+        err = get_reg(vcpu, TS_VREG_RFLAGS, &rflags);
     uint64_t bytes = count * io->size;
     if (err == TS_OK)
-        err = set_reg(g, TS_VREG_RSI, rflags & RFLAGS_DF ? rsi - bytes : rsi + bytes);
+        err = set_reg(vcpu, TS_VREG_RSI, rflags & RFLAGS_DF ? rsi - bytes : rsi + bytes);
     if (err == TS_OK && io->rep)
-        err = set_reg(g, TS_VREG_RCX, 0);
+        err = set_reg(vcpu, TS_VREG_RCX, 0);
     return err;
 }
 
 /* A plain IN: all ones, or WAK_STS from the ACPI sleep status register. */
-static int emulate_in(const struct guest *g, const struct ioio *io)
+static int emulate_in(uint64_t vcpu, const struct ioio *io)
 {
     uint64_t rax;
-    int err = get_reg(g, TS_VREG_RAX, &rax);
+    int err = get_reg(vcpu, TS_VREG_RAX, &rax);
     if (err != TS_OK)
         return err;
     if (io->port == ACPI_SLEEP_STATUS_PORT && io->size == 1)
-        return set_reg(g, TS_VREG_RAX, (rax & ~0xffull) | ACPI_WAK_STS);
-    return set_reg(g, TS_VREG_RAX, ioio_in_absent(rax, io->size));
+        return set_reg(vcpu, TS_VREG_RAX, (rax & ~0xffull) | ACPI_WAK_STS);
+    return set_reg(vcpu, TS_VREG_RAX, ioio_in_absent(rax, io->size));
 }
 
 /* A plain OUT: the debug console's byte, or an ACPI poweroff or reset
  * (*ACTION; the guest then stops instead of going on). */
-static int emulate_out(struct guest *g, const struct ioio *io, enum acpi_port_action *action)
+static int emulate_out(struct guest *g, uint64_t vcpu, const struct ioio *io,
+                       enum acpi_port_action *action)
 {
     uint64_t rax;
-    int err = get_reg(g, TS_VREG_RAX, &rax);
+    int err = get_reg(vcpu, TS_VREG_RAX, &rax);
     if (err != TS_OK)
         return err;
     if (io->port == XEN_DEBUG_PORT)
@@ -108,7 +109,7 @@ static int emulate_out(struct guest *g, const struct ioio *io, enum acpi_port_ac
 
 /* Emulates the port access; false: the guest cannot go on (said why).
  * *ACTION: a poweroff or reboot it asked for. */
-static bool emulate_io(struct guest *g, const struct ioio *io, uint64_t next_rip,
+static bool emulate_io(struct guest *g, uint64_t vcpu, const struct ioio *io, uint64_t next_rip,
                        enum acpi_port_action *action)
 {
     int err;
@@ -118,23 +119,25 @@ static bool emulate_io(struct guest *g, const struct ioio *io, uint64_t next_rip
         return false;
     }
     if (io->string)
-        err = skip_outs(g, io);
+        err = skip_outs(vcpu, io);
     else if (io->in)
-        err = emulate_in(g, io);
+        err = emulate_in(vcpu, io);
     else
-        err = emulate_out(g, io, action);
+        err = emulate_out(g, vcpu, io, action);
     if (err == TS_OK)
-        err = set_reg(g, TS_VREG_RIP, next_rip);
+        err = set_reg(vcpu, TS_VREG_RIP, next_rip);
     if (err != TS_OK)
         printf("xl: guest %s (domid %u): its vCPU registers: %s\n", g->spec.name, g->domid,
                ts_error_name(err));
     return err == TS_OK;
 }
 
-/* The guest stops: its last lines first, then its on_* action. */
+/* The guest stops (every vCPU): its last lines first, then its on_*
+ * action. */
 static void stop(struct guest *g, enum stop_reason why)
 {
     reply(false);
+    guest_set_running(g, false);
     debug_flush(g);
     guest_console_release(g);
     guest_act(g, why, why == STOP_CRASH ? GUEST_CRASHED : GUEST_SHUTDOWN);
@@ -163,19 +166,21 @@ static void shutdown_request(struct guest *g, uint64_t reason)
     }
 }
 
-static void report_exit(const struct guest *g, const struct ts_msg *m)
+static void report_exit(const struct guest *g, unsigned v, const struct ts_msg *m)
 {
     printf("xl: guest %s (domid %u): unhandled exit %#llx at rip %#llx (info1 %#llx, "
-           "info2 %#llx)%s\n", g->spec.name, g->domid, (unsigned long long)m->mr[0],
+           "info2 %#llx)%s on vCPU %u\n", g->spec.name, g->domid, (unsigned long long)m->mr[0],
            (unsigned long long)m->mr[3], (unsigned long long)m->mr[1],
            (unsigned long long)m->mr[2],
            m->mr[0] == SVM_EXIT_SHUTDOWN ? ": triple fault"
-           : m->mr[0] == SVM_EXIT_NPF ? ": guest-physical address outside its RAM" : "");
+           : m->mr[0] == SVM_EXIT_NPF ? ": guest-physical address outside its RAM" : "", v);
 }
 
 void guest_vmm_handle(struct guest *g, const struct ts_msg *m)
 {
     uint64_t label = ts_msginfo_label(m->info);
+    /* The badge says which vCPU's thread this is (make_thread). */
+    unsigned v = (unsigned)(m->badge >> TESSERA_VCPU_BADGE_SHIFT) % TS_XEN_MAX_VCPUS;
     struct ioio io;
     if (label == TS_FAULT_GUEST_SHUTDOWN) {
         shutdown_request(g, m->mr[0]);
@@ -183,7 +188,7 @@ void guest_vmm_handle(struct guest *g, const struct ts_msg *m)
     }
     if (label == TS_FAULT_VMEXIT && m->mr[0] == SVM_EXIT_IOIO && ioio_decode(m->mr[1], &io)) {
         enum acpi_port_action action = ACPI_NONE;
-        if (emulate_io(g, &io, m->mr[2], &action)) {
+        if (emulate_io(g, g->vcpu[v], &io, m->mr[2], &action)) {
             if (action == ACPI_POWEROFF)
                 shutdown_request(g, SHUTDOWN_POWEROFF);
             else if (action == ACPI_REBOOT)
@@ -193,7 +198,7 @@ void guest_vmm_handle(struct guest *g, const struct ts_msg *m)
             return;
         }
     } else if (label == TS_FAULT_VMEXIT) {
-        report_exit(g, m);
+        report_exit(g, v, m);
     } else {
         printf("xl: guest %s (domid %u): fault %llu of its vCPU thread\n", g->spec.name, g->domid,
                (unsigned long long)label);
