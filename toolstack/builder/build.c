@@ -56,7 +56,7 @@ int build_domain_plan(const struct domain_config *dc, struct build_plan *plan,
     }
     struct guest_boot g = {
         .kernel = &img, .initrd = (const uint8_t *)initrd, .initrd_len = ilen,
-        .cmdline = dc->cmdline, .memory_bytes = dc->memory_mb << 20,
+        .cmdline = dc->cmdline, .memory_bytes = dc->memory_mb << 20, .vcpus = dc->vcpus,
     };
     int rc = dc->type == DOM_PVH ? pvh_plan(&g, plan, why, sizeof(why))
                                  : pv_plan(&g, plan, why, sizeof(why));

@@ -1,14 +1,15 @@
 /* The PVH start of day (docs/misc/pvh.pandoc): the kernel's segments at
- * their physical addresses, the initrd and a page holding hvm_start_info,
- * the module list, the e820 map and the command line; the vCPU starts in
- * 32-bit flat protected mode at XEN_ELFNOTE_PHYS32_ENTRY with %ebx
- * pointing at hvm_start_info. */
+ * their physical addresses, the initrd, the ACPI tables (acpi.c) and a
+ * page holding hvm_start_info, the module list, the e820 map and the
+ * command line; the vCPU starts in 32-bit flat protected mode at
+ * XEN_ELFNOTE_PHYS32_ENTRY with %ebx pointing at hvm_start_info. */
 #include "pvh.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "acpi.h"
 #include "pvpt.h"
 #include "startinfo.h"
 
@@ -133,6 +134,16 @@ int pvh_plan(const struct guest_boot *g, struct build_plan *plan,
         return fail(err, errlen, "the kernel overlaps the special pages at the end of RAM");
     plan->store_gpa = l.store_gpa;
     plan->console_gpa = l.console_gpa;
+    uint8_t *acpi = malloc(ACPI_TABLES_SIZE);
+    if (acpi == NULL || plan_own(plan, acpi) != 0) {
+        free(acpi);
+        return fail(err, errlen, "out of memory");
+    }
+    size_t acpi_len = acpi_build(acpi, PVH_ACPI_GPA, g->vcpus ? g->vcpus : 1);
+    if (acpi_len == 0)
+        return fail(err, errlen, "too many vCPUs for the ACPI tables");
+    if (plan_add(plan, PVH_ACPI_GPA, acpi, acpi_len, PAGE - acpi_len, "ACPI tables") != 0)
+        return fail(err, errlen, "the kernel overlaps the ACPI tables in the ISA hole");
 
     uint64_t initrd_at = 0;
     if (g->initrd_len) {
@@ -168,7 +179,7 @@ int pvh_plan(const struct guest_boot *g, struct build_plan *plan,
         put_le(si + HVM_OFF_CMDLINE, at + off_cmd, 8);
         memcpy(si + off_cmd, g->cmdline, cmdlen);
     }
-    put_le(si + HVM_OFF_RSDP, g->rsdp_paddr, 8);
+    put_le(si + HVM_OFF_RSDP, PVH_ACPI_GPA, 8);
     put_le(si + HVM_OFF_MEMMAP, at + off_map, 8);
     put_le(si + HVM_OFF_MEMMAP_ENTRIES, nmap, 4);
     for (unsigned i = 0; i < nmap; i++) {

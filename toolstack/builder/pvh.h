@@ -10,7 +10,7 @@ struct guest_boot {
     size_t initrd_len;
     const char *cmdline;            /* may be NULL */
     uint64_t memory_bytes;
-    uint64_t rsdp_paddr;            /* 0: no ACPI tables */
+    unsigned vcpus;                 /* the MADT's processors (0: one) */
 };
 
 /* Fill PLAN (already initialised by the caller). 0, or -1 with ERR. */
@@ -24,6 +24,11 @@ int pv_plan(const struct guest_boot *g, struct build_plan *plan,
 /* The legacy VGA/ROM hole, backed by RAM but reserved in the e820 map. */
 #define PVH_ISA_HOLE_START 0xA0000ull
 #define PVH_ISA_HOLE_END 0x100000ull
+/* The ACPI tables (builder/acpi.h, one page): in the ISA hole, where a PC
+ * BIOS keeps them too, so they are RAM the e820 map already reserves and
+ * the rest of the layout does not move; hvm_start_info.rsdp_paddr points
+ * at the RSDP, their first bytes. */
+#define PVH_ACPI_GPA 0xE0000ull
 /* Special pages: the XenStore and console rings, the last two pages of
  * the RAM below 4 GiB (as Xen puts its special pages at the end of low
  * memory), reserved in the e820 map; the guest finds them through

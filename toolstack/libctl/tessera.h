@@ -55,9 +55,12 @@ struct tessera_setup {
 };
 
 /* Badges of guest messages on the endpoint: slot index + 1, with this bit
- * for faults. A guest's exit status says why it stopped, as Xen's
+ * for faults (and, from a PVH guest, the vCPU id above it). A guest's exit status says why it stopped, as Xen's
  * SHUTDOWN_* codes: 0 poweroff, 1 reboot; anything else is a crash. */
 #define TESSERA_FAULT_BADGE 0x10000ull
+#define TESSERA_GUEST_BADGE_MASK 0xffffull
+/* A PVH guest's faults also carry the vCPU that exited. */
+#define TESSERA_VCPU_BADGE_SHIFT 17
 #define TESSERA_EXIT_POWEROFF 0
 #define TESSERA_EXIT_REBOOT 1
 

@@ -188,7 +188,10 @@ static int list_vcpus(void *self, uint32_t domid, struct ctl_vcpu **out, size_t 
     (void)self;
     tessera_ctl_poll();
     const struct guest *g = domid ? guest_find(domid) : NULL;
-    if (domid != 0 && g == NULL)
+    bool service = false;
+    for (unsigned i = 0; i < tessera.nr_services; i++)
+        service = service || tessera.services[i].domid == domid;
+    if (domid != 0 && g == NULL && !service)
         return CTL_ENOENT;
     unsigned count = g ? g->spec.vcpus : 1;
     struct ctl_vcpu *v = calloc(count, sizeof(*v));
@@ -197,10 +200,11 @@ static int list_vcpus(void *self, uint32_t domid, struct ctl_vcpu **out, size_t 
     for (unsigned i = 0; i < count; i++) {
         v[i].domid = domid;
         v[i].vcpu = i;
-        v[i].cpu = g ? g->cpu : 0;
-        /* Only vCPU 0 of a PVH guest has a thread (VCPUOP_up: not yet). */
-        v[i].online = i == 0;
-        v[i].running = g == NULL;
+        v[i].cpu = g ? guest_vcpu_cpu(g, i) : 0;
+        /* Each vCPU of a PVH guest has its thread (a secondary one waits
+         * for the guest's INIT/SIPI in the kernel). */
+        v[i].online = true;
+        v[i].running = domid == 0;
     }
     *out = v;
     *n = count;
@@ -388,7 +392,7 @@ static int pause_or_unpause(uint32_t domid, bool pause)
         return domid == 0 ? CTL_EINVAL : CTL_ENOENT;
     if (g->state != (pause ? GUEST_RUNNING : GUEST_PAUSED))
         return CTL_EINVAL;
-    int err = pause ? ts_tcb_suspend(g->d.tcb) : ts_tcb_resume(g->d.tcb);
+    int err = guest_set_running(g, !pause);
     if (err != TS_OK)
         return CTL_EIO;
     g->state = pause ? GUEST_PAUSED : GUEST_RUNNING;

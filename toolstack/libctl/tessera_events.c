@@ -96,7 +96,7 @@ void guest_act(struct guest *g, enum stop_reason why, enum guest_state stopped)
 
 void tessera_ctl_handle(const struct ts_msg *m)
 {
-    uint64_t index = (m->badge & ~TESSERA_FAULT_BADGE) - 1;
+    uint64_t index = (m->badge & TESSERA_GUEST_BADGE_MASK) - 1;
     uint64_t label = ts_msginfo_label(m->info);
     if (index >= MAX_GUESTS || !guests[index].used)
         return;

@@ -120,10 +120,31 @@ void guest_destroy(struct guest *g)
         ts_cnode_revoke(TS_CHILD_CNODE, g->untyped + i);
         ts_cnode_delete(TS_CHILD_CNODE, g->untyped + i);
     }
-    /* The badged fault endpoint copy is ours, not the Untyped's child. */
+    /* The badged fault endpoint copies are ours, not the Untyped's children. */
     if (g->d.fault_ep)
         ts_cnode_delete(TS_CHILD_CNODE, g->d.fault_ep);
+    for (unsigned i = 0; i < TS_XEN_MAX_VCPUS; i++)
+        if (g->vcpu_ep[i])
+            ts_cnode_delete(TS_CHILD_CNODE, g->vcpu_ep[i]);
     memset(g, 0, sizeof(*g));
+}
+
+int guest_set_running(struct guest *g, bool run)
+{
+    if (!g->spec.pvh)
+        return run ? ts_tcb_resume(g->d.tcb) : ts_tcb_suspend(g->d.tcb);
+    int first = TS_OK;
+    for (unsigned i = 0; i < g->spec.vcpus; i++) {
+        int err = run ? ts_tcb_resume(g->vcpu_tcb[i]) : ts_tcb_suspend(g->vcpu_tcb[i]);
+        if (first == TS_OK)
+            first = err;
+    }
+    return first;
+}
+
+unsigned guest_vcpu_cpu(const struct guest *g, unsigned v)
+{
+    return (g->cpu + v) % tessera.nr_cpus;
 }
 
 /* Objects for the guest come from its Untyped, slots from its window. */
@@ -264,6 +285,7 @@ static int replan(const struct guest_spec *spec, struct build_plan *plan)
         .name = spec->name, .type = DOM_PVH, .kernel = spec->kernel,
         .ramdisk = spec->ramdisk[0] ? spec->ramdisk : NULL,
         .cmdline = spec->cmdline[0] ? spec->cmdline : NULL, .memory_mb = spec->memory_mb,
+        .vcpus = spec->vcpus,
     };
     char err[256];
     if (build_domain_plan(&dc, plan, err, sizeof(err)) != 0) {

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <tessera/object.h>
 #include <ts/domain.h>
 
 #include "../builder/plan.h"
@@ -53,7 +54,9 @@ struct guest {
     uint64_t slots_first, slots_end;    /* its window of our CNode */
     /* PVH guests (tessera_hvm.c, tessera_vmm.c): */
     uint64_t objects;           /* slot of the Untyped its kernel objects come from */
-    uint64_t vcpu0;             /* the vCPU its thread runs */
+    /* vCPU i, the thread that runs it, and the copy of our endpoint its
+     * exits come on, badged with the guest and i (tessera.h). */
+    uint64_t vcpu[TS_XEN_MAX_VCPUS], vcpu_tcb[TS_XEN_MAX_VCPUS], vcpu_ep[TS_XEN_MAX_VCPUS];
     uint64_t minted[2];         /* badged caps we made for the kernel (0: none) */
     bool xen_abi;               /* the kernel took TS_DOMAIN_XEN_SETUP */
     uint64_t store_pfn, console_pfn;
@@ -93,6 +96,14 @@ void guest_act(struct guest *g, enum stop_reason why, enum guest_state stopped);
 /* A fault message of a PVH guest's vCPU thread: an exit the kernel did
  * not handle, or its SCHEDOP_shutdown (tessera_vmm.c). */
 void guest_vmm_handle(struct guest *g, const struct ts_msg *m);
+
+/* Resumes (RUN) or suspends every thread of G: a native guest's one, a
+ * PVH guest's vCPU threads (xl pause stops all its vCPUs). Tries each;
+ * the first ts_error. */
+int guest_set_running(struct guest *g, bool run);
+
+/* The physical CPU vCPU V of G runs on: its vCPUs spread from g->cpu. */
+unsigned guest_vcpu_cpu(const struct guest *g, unsigned v);
 
 /* Revokes the guest's Untyped: its threads stop, every object made for it
  * goes, and its memory returns to the pool (zeroed when next retyped). */

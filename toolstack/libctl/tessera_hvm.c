@@ -3,8 +3,7 @@
  * revoke of each: power-of-two blocks that add up to its RAM (its frames,
  * 2 MiB where aligned, retyped in bulk, the largest blocks first) and a
  * small one for its kernel objects (Domain, guest space and its paging
- * structures, vCPUs, the thread that runs vCPU 0, the ring
- * notifications).
+ * structures, vCPUs, a thread per vCPU, the ring notifications).
  *
  * The build plan's bytes are copied into the frames through a window of
  * our own VSpace before the frames are mapped into the guest space. The
@@ -76,17 +75,18 @@ uint64_t guest_pvh_slots(uint64_t memory, unsigned vcpus)
         return GUEST_SLOTS;
     /* The RAM blocks and the objects Untyped, the frames, then objects:
      * Domain, guest space, its paging structures (one per GiB and a few),
-     * vCPUs, the thread's CNode, VSpace and TCB, two notifications, the
-     * badged caps. */
-    return PVH_BLOCKS_MAX + 1 + frame_count(&l) + 24 + (memory >> 30) + vcpus;
+     * the threads' CNode and VSpace, two notifications, the badged caps;
+     * per vCPU: the vCPU, its thread and its badged endpoint. */
+    return PVH_BLOCKS_MAX + 1 + frame_count(&l) + 24 + (memory >> 30) + 3 * vcpus;
 }
 
 /* Bytes of the objects Untyped: paging structures (4 KiB each: PDPT, a
  * page directory per GiB, page tables around the 2 MiB frames), the
- * Domain, vCPUs, the thread, with room for alignment. */
+ * Domain, the vCPUs and their threads, with room for alignment. */
 static unsigned objects_bits(uint64_t memory, unsigned vcpus)
 {
-    uint64_t bytes = (96ull << 10) + vcpus * (1ull << TS_VCPU_BITS) + (memory >> 30) * PAGE;
+    uint64_t bytes = (96ull << 10) + vcpus * ((1ull << TS_VCPU_BITS) + (1ull << TS_TCB_BITS)) +
+                     (memory >> 30) * PAGE;
     return log2_ceil(bytes);
 }
 
@@ -205,32 +205,47 @@ static int set_entry(uint64_t vcpu, const struct build_plan *plan)
     return err;
 }
 
-/* The thread that runs vCPU 0: a CNode and VSpace of its own (it never
- * makes a system call), our endpoint for its exits, badged as the guest. */
-static int make_thread(struct guest *g, uint64_t vcpu)
+/* The thread that runs vCPU V (CNODE and VSPACE: empty ones, as it never
+ * makes a system call): our endpoint for its exits, badged as the guest
+ * and V, on its physical CPU. Every vCPU's thread starts with the guest:
+ * the kernel keeps a secondary one waiting for the boot vCPU's INIT/SIPI. */
+static int make_thread(struct guest *g, unsigned v, uint64_t cnode, uint64_t vspace)
 {
-    unsigned index = (unsigned)(g - guests);
+    uint64_t badge = TESSERA_FAULT_BADGE | (uint64_t)v << TESSERA_VCPU_BADGE_SHIFT |
+                     ((uint64_t)(g - guests) + 1);
+    uint64_t tcb, ep;
+    int err = ts_object_alloc(TS_OBJ_TCB, 0, &tcb);
+    if (err == TS_OK)
+        err = (ep = ts_slot_alloc()) ? TS_OK : TS_ERR_RANGE;
+    if (err != TS_OK)
+        return err;
+    err = ts_cnode_mint(TS_CHILD_CNODE, ep, TS_CHILD_CNODE, tessera_ctl_endpoint(), TS_RIGHTS_ALL,
+                        badge);
+    if (err != TS_OK)
+        return err;
+    g->vcpu_tcb[v] = tcb;
+    g->vcpu_ep[v] = ep;
+    err = ts_tcb_configure(tcb, ep, cnode, vspace, 0, 0);
+    if (err == TS_OK)
+        err = ts_tcb_set_domain(tcb, g->d.domain);
+    if (err == TS_OK)
+        err = ts_tcb_set_priority(tcb, tessera.guest_priority);
+    if (err == TS_OK)
+        err = ts_tcb_set_affinity(tcb, guest_vcpu_cpu(g, v));
+    if (err == TS_OK)
+        err = ts_invoke(tcb, TS_TCB_BIND_VCPU, 1, (const uint64_t[]){ g->vcpu[v] }, 0, NULL);
+    return err;
+}
+
+/* A thread per vCPU, sharing an empty CNode and VSpace. */
+static int make_threads(struct guest *g)
+{
     uint64_t cnode, vspace;
     int err = ts_object_alloc(TS_OBJ_CNODE, TS_CNODE_MIN_RADIX, &cnode);
     if (err == TS_OK)
         err = ts_object_alloc(TS_OBJ_VSPACE, 0, &vspace);
-    if (err == TS_OK)
-        err = ts_object_alloc(TS_OBJ_TCB, 0, &g->d.tcb);
-    if (err == TS_OK)
-        err = (g->d.fault_ep = ts_slot_alloc()) ? TS_OK : TS_ERR_RANGE;
-    if (err == TS_OK)
-        err = ts_cnode_mint(TS_CHILD_CNODE, g->d.fault_ep, TS_CHILD_CNODE, tessera_ctl_endpoint(),
-                            TS_RIGHTS_ALL, TESSERA_FAULT_BADGE | (index + 1));
-    if (err == TS_OK)
-        err = ts_tcb_configure(g->d.tcb, g->d.fault_ep, cnode, vspace, 0, 0);
-    if (err == TS_OK)
-        err = ts_tcb_set_domain(g->d.tcb, g->d.domain);
-    if (err == TS_OK)
-        err = ts_tcb_set_priority(g->d.tcb, tessera.guest_priority);
-    if (err == TS_OK)
-        err = ts_tcb_set_affinity(g->d.tcb, g->cpu);
-    if (err == TS_OK)
-        err = ts_invoke(g->d.tcb, TS_TCB_BIND_VCPU, 1, (const uint64_t[]){ vcpu }, 0, NULL);
+    for (unsigned v = 0; v < g->spec.vcpus && err == TS_OK; v++)
+        err = make_thread(g, v, cnode, vspace);
     return err;
 }
 
@@ -303,28 +318,26 @@ static int wire_rings(struct guest *g, uint64_t store_ntfn, uint64_t cons_ntfn)
 static int make_domain(struct guest *g, const struct backing *b, const struct pvh_layout *l,
                        const struct build_plan *plan, uint64_t *store_ntfn, uint64_t *cons_ntfn)
 {
-    uint64_t space, vcpus[TS_XEN_MAX_VCPUS];
+    uint64_t space;
     /* The largest objects first: no room lost to their alignment. */
     int err = ts_object_alloc(TS_OBJ_DOMAIN, 0, &g->d.domain);
     for (unsigned i = 0; i < g->spec.vcpus && err == TS_OK; i++)
-        err = ts_object_alloc(TS_OBJ_VCPU, 0, &vcpus[i]);
+        err = ts_object_alloc(TS_OBJ_VCPU, 0, &g->vcpu[i]);
     if (err == TS_OK)
         err = ts_domain_set_id(g->d.domain, g->domid);
     if (err == TS_OK)
         err = ts_object_alloc(TS_OBJ_GUEST_SPACE, 0, &space);
     if (err == TS_OK)
         err = map_frames(b, l, space);
-    /* Every vCPU exists (VCPUOP_up will want them); only vCPU 0 runs. */
     for (unsigned i = 0; i < g->spec.vcpus && err == TS_OK; i++)
-        err = ts_invoke(vcpus[i], TS_VCPU_SET_SPACE, 1, (const uint64_t[]){ space }, 0, NULL);
-    if (err != TS_OK)
-        return err;
-    g->vcpu0 = vcpus[0];
-    err = set_entry(g->vcpu0, plan);
+        err = ts_invoke(g->vcpu[i], TS_VCPU_SET_SPACE, 1, (const uint64_t[]){ space }, 0, NULL);
+    /* vCPU 0 starts at the PVH entry; the others where INIT/SIPI say. */
     if (err == TS_OK)
-        err = make_thread(g, g->vcpu0);
+        err = set_entry(g->vcpu[0], plan);
     if (err == TS_OK)
-        err = xen_setup(g, space, vcpus, g->spec.vcpus);
+        err = make_threads(g);
+    if (err == TS_OK)
+        err = xen_setup(g, space, g->vcpu, g->spec.vcpus);
     if (err == TS_OK && tessera_xs_connected())
         err = ts_object_alloc(TS_OBJ_NOTIFICATION, 0, store_ntfn);
     if (err == TS_OK && tessera.cons_ctl != 0)
@@ -395,6 +408,6 @@ int guest_build_pvh(struct guest *g, const struct build_plan *plan, bool paused)
     if (err == TS_OK)
         err = introduce(g, &b, store_ntfn, cons_ntfn);
     if (err == TS_OK && !paused)
-        err = ts_tcb_resume(g->d.tcb);
+        err = guest_set_running(g, true);
     return err;
 }

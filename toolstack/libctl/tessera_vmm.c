@@ -6,7 +6,10 @@
  * There are no emulated devices: an IN reads all ones, an OUT is dropped,
  * except bytes written to port 0xe9 (Xen's HVM debug console, Linux's
  * earlyprintk=xen), which become "[NAME] line" lines of Domain-0's
- * console (the serial line and xl dmesg). String OUTs are skipped (their
+ * console (the serial line and xl dmesg), and the ACPI fixed hardware
+ * its tables describe (builder/acpi.h): a sleep to S5 is a poweroff and
+ * the reset value a reboot, exactly as SCHEDOP_shutdown's; the sleep
+ * status register reads WAK_STS. String OUTs are skipped (their
  * bytes are not read); a string IN, a nested page fault outside RAM, a
  * triple fault or any other exit crashes the guest, and its on_crash
  * applies. */
@@ -16,6 +19,7 @@
 #include <ts/syscall.h>
 #include <tessera/object.h>
 
+#include "../builder/acpi.h"
 #include "tessera_guest.h"
 #include "vmexit.h"
 
@@ -24,15 +28,15 @@
 /* Xen's SHUTDOWN_* reasons. */
 enum { SHUTDOWN_POWEROFF, SHUTDOWN_REBOOT, SHUTDOWN_SUSPEND, SHUTDOWN_CRASH, SHUTDOWN_WATCHDOG };
 
-static int get_reg(const struct guest *g, unsigned reg, uint64_t *value)
+/* Registers of the vCPU that exited (its cap). */
+static int get_reg(uint64_t vcpu, unsigned reg, uint64_t *value)
 {
-    return ts_invoke(g->vcpu0, TS_VCPU_READ_REGS, 2, (const uint64_t[]){ reg, 1 }, 1, value);
+    return ts_invoke(vcpu, TS_VCPU_READ_REGS, 2, (const uint64_t[]){ reg, 1 }, 1, value);
 }
 
-static int set_reg(const struct guest *g, unsigned reg, uint64_t value)
+static int set_reg(uint64_t vcpu, unsigned reg, uint64_t value)
 {
-    return ts_invoke(g->vcpu0, TS_VCPU_WRITE_REGS, 3, (const uint64_t[]){ reg, 1, value }, 0,
-                     NULL);
+    return ts_invoke(vcpu, TS_VCPU_WRITE_REGS, 3, (const uint64_t[]){ reg, 1, value }, 0, NULL);
 }
 
 /* Label 0 resumes the vCPU; any other leaves its thread stopped. */
@@ -59,26 +63,55 @@ static void debug_byte(struct guest *g, char c)
 
 /* A string OUT: nothing reads its bytes; RSI moves past them, a REP
  * prefix's count is used up. */
-static int skip_outs(struct guest *g, const struct ioio *io)
+static int skip_outs(uint64_t vcpu, const struct ioio *io)
 {
     uint64_t count = 1, rsi, rflags;
-    int err = io->rep ? get_reg(g, TS_VREG_RCX, &count) : TS_OK;
+    int err = io->rep ? get_reg(vcpu, TS_VREG_RCX, &count) : TS_OK;
     if (err == TS_OK)
-        err = get_reg(g, TS_VREG_RSI, &rsi);
+        err = get_reg(vcpu, TS_VREG_RSI, &rsi);
     if (err == TS_OK)
-        err = get_reg(g, TS_VREG_RFLAGS, &rflags);
+        err = get_reg(vcpu, TS_VREG_RFLAGS, &rflags);
     uint64_t bytes = count * io->size;
     if (err == TS_OK)
-        err = set_reg(g, TS_VREG_RSI, rflags & RFLAGS_DF ? rsi - bytes : rsi + bytes);
+        err = set_reg(vcpu, TS_VREG_RSI, rflags & RFLAGS_DF ? rsi - bytes : rsi + bytes);
     if (err == TS_OK && io->rep)
-        err = set_reg(g, TS_VREG_RCX, 0);
+        err = set_reg(vcpu, TS_VREG_RCX, 0);
     return err;
 }
 
-/* Emulates the port access; false: the guest cannot go on (said why). */
-static bool emulate_io(struct guest *g, const struct ioio *io, uint64_t next_rip)
+/* A plain IN: all ones, or WAK_STS from the ACPI sleep status register. */
+static int emulate_in(uint64_t vcpu, const struct ioio *io)
 {
-    uint64_t rax = 0;
+    uint64_t rax;
+    int err = get_reg(vcpu, TS_VREG_RAX, &rax);
+    if (err != TS_OK)
+        return err;
+    if (io->port == ACPI_SLEEP_STATUS_PORT && io->size == 1)
+        return set_reg(vcpu, TS_VREG_RAX, (rax & ~0xffull) | ACPI_WAK_STS);
+    return set_reg(vcpu, TS_VREG_RAX, ioio_in_absent(rax, io->size));
+}
+
+/* A plain OUT: the debug console's byte, or an ACPI poweroff or reset
+ * (*ACTION; the guest then stops instead of going on). */
+static int emulate_out(struct guest *g, uint64_t vcpu, const struct ioio *io,
+                       enum acpi_port_action *action)
+{
+    uint64_t rax;
+    int err = get_reg(vcpu, TS_VREG_RAX, &rax);
+    if (err != TS_OK)
+        return err;
+    if (io->port == XEN_DEBUG_PORT)
+        debug_byte(g, (char)(rax & 0xff));
+    else
+        *action = acpi_port_write(io->port, io->size, (uint32_t)rax);
+    return TS_OK;
+}
+
+/* Emulates the port access; false: the guest cannot go on (said why).
+ * *ACTION: a poweroff or reboot it asked for. */
+static bool emulate_io(struct guest *g, uint64_t vcpu, const struct ioio *io, uint64_t next_rip,
+                       enum acpi_port_action *action)
+{
     int err;
     if (io->string && io->in) {
         printf("xl: guest %s (domid %u): string IN from port %#x is not emulated\n",
@@ -86,26 +119,25 @@ static bool emulate_io(struct guest *g, const struct ioio *io, uint64_t next_rip
         return false;
     }
     if (io->string)
-        err = skip_outs(g, io);
+        err = skip_outs(vcpu, io);
     else if (io->in)
-        err = get_reg(g, TS_VREG_RAX, &rax) == TS_OK
-                  ? set_reg(g, TS_VREG_RAX, ioio_in_absent(rax, io->size)) : TS_ERR_INVALID_ARGUMENT;
-    else if (io->port == XEN_DEBUG_PORT && (err = get_reg(g, TS_VREG_RAX, &rax)) == TS_OK)
-        debug_byte(g, (char)(rax & 0xff));
+        err = emulate_in(vcpu, io);
     else
-        err = TS_OK;
+        err = emulate_out(g, vcpu, io, action);
     if (err == TS_OK)
-        err = set_reg(g, TS_VREG_RIP, next_rip);
+        err = set_reg(vcpu, TS_VREG_RIP, next_rip);
     if (err != TS_OK)
         printf("xl: guest %s (domid %u): its vCPU registers: %s\n", g->spec.name, g->domid,
                ts_error_name(err));
     return err == TS_OK;
 }
 
-/* The guest stops: its last lines first, then its on_* action. */
+/* The guest stops (every vCPU): its last lines first, then its on_*
+ * action. */
 static void stop(struct guest *g, enum stop_reason why)
 {
     reply(false);
+    guest_set_running(g, false);
     debug_flush(g);
     guest_console_release(g);
     guest_act(g, why, why == STOP_CRASH ? GUEST_CRASHED : GUEST_SHUTDOWN);
@@ -134,31 +166,39 @@ static void shutdown_request(struct guest *g, uint64_t reason)
     }
 }
 
-static void report_exit(const struct guest *g, const struct ts_msg *m)
+static void report_exit(const struct guest *g, unsigned v, const struct ts_msg *m)
 {
     printf("xl: guest %s (domid %u): unhandled exit %#llx at rip %#llx (info1 %#llx, "
-           "info2 %#llx)%s\n", g->spec.name, g->domid, (unsigned long long)m->mr[0],
+           "info2 %#llx)%s on vCPU %u\n", g->spec.name, g->domid, (unsigned long long)m->mr[0],
            (unsigned long long)m->mr[3], (unsigned long long)m->mr[1],
            (unsigned long long)m->mr[2],
            m->mr[0] == SVM_EXIT_SHUTDOWN ? ": triple fault"
-           : m->mr[0] == SVM_EXIT_NPF ? ": guest-physical address outside its RAM" : "");
+           : m->mr[0] == SVM_EXIT_NPF ? ": guest-physical address outside its RAM" : "", v);
 }
 
 void guest_vmm_handle(struct guest *g, const struct ts_msg *m)
 {
     uint64_t label = ts_msginfo_label(m->info);
+    /* The badge says which vCPU's thread this is (make_thread). */
+    unsigned v = (unsigned)(m->badge >> TESSERA_VCPU_BADGE_SHIFT) % TS_XEN_MAX_VCPUS;
     struct ioio io;
     if (label == TS_FAULT_GUEST_SHUTDOWN) {
         shutdown_request(g, m->mr[0]);
         return;
     }
     if (label == TS_FAULT_VMEXIT && m->mr[0] == SVM_EXIT_IOIO && ioio_decode(m->mr[1], &io)) {
-        if (emulate_io(g, &io, m->mr[2])) {
-            reply(true);
+        enum acpi_port_action action = ACPI_NONE;
+        if (emulate_io(g, g->vcpu[v], &io, m->mr[2], &action)) {
+            if (action == ACPI_POWEROFF)
+                shutdown_request(g, SHUTDOWN_POWEROFF);
+            else if (action == ACPI_REBOOT)
+                shutdown_request(g, SHUTDOWN_REBOOT);
+            else
+                reply(true);
             return;
         }
     } else if (label == TS_FAULT_VMEXIT) {
-        report_exit(g, m);
+        report_exit(g, v, m);
     } else {
         printf("xl: guest %s (domid %u): fault %llu of its vCPU thread\n", g->spec.name, g->domid,
                (unsigned long long)label);

@@ -61,6 +61,8 @@ MIB = 1 << 20
 check("special pages: the last two pages of RAM",
       placement(kv, "xenstore ring") == 64 * MIB - 0x2000 and
       placement(kv, "console ring") == 64 * MIB - 0x1000)
+check("ACPI tables: a page at 0xE0000, in the reserved ISA hole",
+      placement(kv, "ACPI tables") == 0xE0000)
 check("hvm_start_info after the kernel", placement(kv, "hvm_start_info") == 0x104000
       and kv.get("plan.rbx") == "0x104000")
 check("PVH entry point", kv.get("plan.rip") == "0x100000")
@@ -68,8 +70,8 @@ si = bytes.fromhex(kv.get("start_info.hex", ""))
 check("hvm_start_info is 56 bytes + four e820 entries", len(si) == 56 + 4 * 24)
 if len(si) >= 56 + 4 * 24:
     f = struct.unpack_from("<IIIIQQQQI", si)
-    check("magic, version 1, no modules, no cmdline, no rsdp",
-          f[:7] == (0x336EC578, 1, 0, 0, 0, 0, 0))
+    check("magic, version 1, no modules, no cmdline, the RSDP in the ISA hole",
+          f[:7] == (0x336EC578, 1, 0, 0, 0, 0, 0xE0000))
     check("memmap right after the struct", f[7] == 0x104000 + 56 and f[8] == 4)
     check("e820: RAM, the ISA hole reserved, RAM, the special pages reserved",
           [struct.unpack_from("<QQI", si, 56 + 24 * i) for i in range(4)] ==

@@ -45,6 +45,9 @@ static void test_layout(void)
               entry_is(&map[4], 4 * GIB, 5 * GIB - PVH_LOWMEM_END, E820_RAM),
               "e820: special pages below the MMIO hole, high RAM last");
 
+    tap_check(PVH_ACPI_GPA >= PVH_ISA_HOLE_START && PVH_ACPI_GPA + 4096 <= PVH_ISA_HOLE_END &&
+              PVH_ACPI_GPA % 4096 == 0,
+              "layout: the ACPI tables' page lies in the ISA hole (reserved, backed by RAM)");
     tap_check(pvh_layout(MIB, &l) != 0, "layout: 1 MiB is too small");
     tap_check(pvh_layout(16 * MIB + 100, &l) != 0, "layout: memory must be whole pages");
 }
