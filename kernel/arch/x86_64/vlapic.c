@@ -53,7 +53,7 @@
 
 #define VERSION_VALUE		(0x14u | (VLAPIC_NR_LVT - 1) << 16)
 #define SVR_ENABLED		BIT(8)
-#define SVR_WRITABLE		0x1ffu	/* vector and enable; no focus checking or EOI suppression */
+#define SVR_WRITABLE		0x3ffu	/* vector, enable, focus disable (kept, no effect); no EOI suppression */
 #define LVT_MASKED		BIT(16)
 #define LVT_TIMER_PERIODIC	BIT(17)
 #define ESR_SEND_ILLEGAL	BIT(5)

@@ -334,7 +334,26 @@ __asm__(
 "	mov %r12, %rbx\n"
 "	mov %r13, %rsi\n"
 "	out %al, $0x80\n"
-"	mov $4, %ebp\n"			/* 4: one-shot timer to vector 0x41, then HLT */
+"	mov $4, %ebp\n"			/* 4: TPR 0x50 holds vector 0x40 back */
+"	xor %r12d, %r12d\n"
+"	mov $0x808, %ecx\n"
+"	mov $0x50, %eax\n"
+"	wrmsr\n"
+"	mov $0x83f, %ecx\n"
+"	mov $0x40, %eax\n"
+"	wrmsr\n"
+"	mov $0x822, %ecx\n"		/* IRR bits 64-95 */
+"	rdmsr\n"
+"	mov %eax, %esi\n"
+"	mov $0x80a, %ecx\n"		/* PPR */
+"	rdmsr\n"
+"	mov %eax, %edi\n"
+"	mov $0x808, %ecx\n"		/* TPR 0: now it is delivered */
+"	xor %eax, %eax\n"
+"	wrmsr\n"
+"	mov %r12, %rbx\n"
+"	out %al, $0x80\n"
+"	mov $5, %ebp\n"			/* 5: one-shot timer to vector 0x41, then HLT */
 "	mov $0x83e, %ecx\n"
 "	mov $0xb, %eax\n"			/* divide by 1 */
 "	wrmsr\n"
@@ -355,15 +374,34 @@ __asm__(
 "	mov %eax, %edi\n"
 "	mov %r14, %rbx\n"
 "	out %al, $0x80\n"
-"	mov $5, %ebp\n"			/* 5: an x2APIC MSR that does not exist: #GP */
+"	mov $6, %ebp\n"			/* 6: periodic, three times, then stopped */
+"	xor %r14d, %r14d\n"
+"	mov $0x832, %ecx\n"
+"	mov $0x20041, %eax\n"
+"	wrmsr\n"
+"	mov $0x838, %ecx\n"
+"	mov $" STR(APIC_TIMER_COUNT) " / 4, %eax\n"
+"	wrmsr\n"
+"5:	cmp $3, %r14\n"
+"	jae 6f\n"
+"	hlt\n"
+"	jmp 5b\n"
+"6:	xor %eax, %eax\n"
+"	wrmsr\n"
+"	mov $0x839, %ecx\n"
+"	rdmsr\n"
+"	mov %eax, %edi\n"
+"	mov %r14, %rbx\n"
+"	out %al, $0x80\n"
+"	mov $7, %ebp\n"			/* 7: an x2APIC MSR that does not exist: #GP */
 "	mov $0x831, %ecx\n"
 "vg_apic_bad_rdmsr:\n"
 "	rdmsr\n"
-"	mov $6, %ebp\n"			/* 6: writing the read-only ID: #GP */
+"	mov $8, %ebp\n"			/* 8: writing the read-only ID: #GP */
 "	mov $0x802, %ecx\n"
 "vg_apic_bad_wrmsr:\n"
 "	wrmsr\n"
-"	mov $7, %ebp\n"			/* 7: INIT, INIT de-assert, two start-ups to vCPU 1 */
+"	mov $9, %ebp\n"			/* 9: INIT, INIT de-assert, two start-ups to vCPU 1 */
 "	mov $0x830, %ecx\n"
 "	mov $1, %edx\n"
 "	mov $0x4500, %eax\n"
@@ -390,7 +428,7 @@ __asm__(
 "	rdmsr\n"
 "	mov %eax, %r13d\n")
 "vg_apic_timer:\n"
-	APIC_HANDLER("	mov $1, %r14d\n")
+	APIC_HANDLER("	inc %r14\n")
 "vg_apic_wake:\n"
 	APIC_HANDLER("	mov $1, %r15d\n")
 "vg_apic_end:\n"
@@ -736,24 +774,31 @@ static void test_vcpu_apic(void)
 	      get_reg(TS_VREG_RDI) == 0,
 	      "vcpu apic: a self IPI reaches its IDT handler, in service there, not after its EOI");
 	resume_guest();
-	int timed = out_report(4, &m);
+	check(out_report(4, &m) && get_reg(TS_VREG_RSI) == 1 && get_reg(TS_VREG_RDI) == 0x50 &&
+	      get_reg(TS_VREG_RBX) == 0x5e1f,
+	      "vcpu apic: with TPR 0x50 vector 0x40 waits in the IRR (PPR 0x50); TPR 0 lets it in");
+	resume_guest();
+	int timed = out_report(5, &m);
 	uint64_t count = get_reg(TS_VREG_RSI);
 	check(timed && get_reg(TS_VREG_RBX) == 1 && count > 0 && count <= APIC_TIMER_COUNT &&
 	      get_reg(TS_VREG_RDI) == 0,
 	      "vcpu apic: the one-shot timer counts down (%lu left at once), wakes the halted vCPU, reads 0 after",
 	      count);
 	resume_guest();
-	check(out_report(5, &m) && get_reg(TS_VREG_RBX) == 13 && get_reg(TS_VREG_RSI) == 0 &&
+	check(out_report(6, &m) && get_reg(TS_VREG_RBX) >= 3 && get_reg(TS_VREG_RDI) == 0,
+	      "vcpu apic: the periodic timer fires again and again, and stops at initial count 0");
+	resume_guest();
+	check(out_report(7, &m) && get_reg(TS_VREG_RBX) == 13 && get_reg(TS_VREG_RSI) == 0 &&
 	      get_reg(TS_VREG_RDI) == (uint64_t)(vg_apic_bad_rdmsr - vg_apic),
 	      "vcpu apic: reading an x2APIC MSR that does not exist is #GP(0)");
 	resume_guest();
-	check(out_report(6, &m) && get_reg(TS_VREG_RBX) == 13 &&
+	check(out_report(8, &m) && get_reg(TS_VREG_RBX) == 13 &&
 	      get_reg(TS_VREG_RDI) == (uint64_t)(vg_apic_bad_wrmsr - vg_apic),
 	      "vcpu apic: writing the read-only x2APIC ID is #GP(0)");
 	check(vcpu_reg(vcpu1, TS_VREG_RIP) == 0 && vcpu_reg(vcpu1, TS_VREG_CS) == 0x08,
 	      "vcpu apic: vCPU 1, its thread resumed, has not run before its start-up IPI");
 	resume_guest();
-	check(out_report(7, &m) && get_reg(TS_VREG_RBX) == APIC_AP_CODE >> 4 && get_reg(TS_VREG_RSI) == 0x1234,
+	check(out_report(9, &m) && get_reg(TS_VREG_RBX) == APIC_AP_CODE >> 4 && get_reg(TS_VREG_RSI) == 0x1234,
 	      "vcpu apic: INIT and start-up IPIs run vCPU 1 in real mode at 0xc000 (CS 0xc00); its fixed "
 	      "IPI wakes vCPU 0");
 	check(vcpu_reg(vcpu1, TS_VREG_CS) == APIC_AP_CODE >> 4 && (vcpu_reg(vcpu1, TS_VREG_CR0) & 1) == 0,
