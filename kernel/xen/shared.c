@@ -176,10 +176,12 @@ static bool upcall_pending(struct vcpu *v)
 void xen_vcpu_block(struct vcpu *v)
 {
 	struct tcb *t = v->bound;
+	bool upcall = upcall_pending(v);
 
-	if (upcall_pending(v)) {
+	/* An interrupt its local APIC would deliver now ends the wait too. */
+	if (upcall || arch_vcpu_interrupt_pending(v)) {
 		/* Level semantics as Xen's: a still-pending upcall is delivered again. */
-		if (v->xen.upcall_vector)
+		if (upcall && v->xen.upcall_vector)
 			v->xen.upcall_inject = true;
 		v->xen.nr_poll_ports = 0;
 		v->xen.poll_timeout_ns = 0;
@@ -198,7 +200,7 @@ void xen_vcpu_halt(struct vcpu *v)
 
 void xen_vcpu_rearm_timer(struct vcpu *v)
 {
-	uint64_t next = 0;
+	uint64_t next = 0, tsc, apic_tsc = arch_vcpu_timer_deadline(v);
 	uint64_t candidates[3] = { v->xen.timer_ns, v->xen.period_ns ? v->xen.period_next_ns : 0,
 				   v->xen.poll_timeout_ns };
 
@@ -207,8 +209,12 @@ void xen_vcpu_rearm_timer(struct vcpu *v)
 			next = candidates[i];
 	if (!v->bound)
 		return;
-	if (next)
-		timer_arm(v->bound, xen_ns_to_tsc(next));
+	/* The local APIC timer's deadline is a TSC value already. */
+	tsc = next ? xen_ns_to_tsc(next) : 0;
+	if (apic_tsc && (!tsc || apic_tsc < tsc))
+		tsc = apic_tsc;
+	if (tsc)
+		timer_arm(v->bound, tsc);
 	else
 		timer_cancel(v->bound);
 }
@@ -234,5 +240,6 @@ void xen_vcpu_timer_fired(struct vcpu *v)
 	}
 	if (fire)
 		xen_send_virq(v, VIRQ_TIMER);
+	arch_vcpu_timer_expired(v, arch_read_tsc());
 	xen_vcpu_rearm_timer(v);
 }

@@ -20,6 +20,7 @@
 #include <kernel/ipc.h>
 #include <kernel/lock.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
 #include <kernel/string.h>
 #include <kernel/vspace.h>
 #include <kernel/xen.h>
@@ -203,10 +204,73 @@ uint64_t arch_read_tsc(void)
 	return rdtsc();
 }
 
+/*
+ * A start-up IPI with vector V: the state after INIT (as in the APM's
+ * table of initial processor state), in real mode at V << 12. SVM runs
+ * real mode natively: with paging off, guest-linear is guest-physical
+ * under nested paging, and the fixed instruction lengths of the exits the
+ * kernel handles hold in 16-bit code too.
+ */
+static void start_real_mode(struct vcpu *v, uint8_t vector)
+{
+	for (unsigned s = 0; s < 6; s++)
+		set_segment(v, s, s == 1 ? vector << 8 : 0, s == 1 ? 0x9b : 0x93, 0xffff,
+			    s == 1 ? (uint64_t)vector << 12 : 0);
+	set_segment(v, 7, 0, 0x82, 0xffff, 0);	/* LDTR */
+	set_segment(v, 9, 0, 0x8b, 0xffff, 0);	/* TR */
+	set_segment(v, 6, 0, 0, 0xffff, 0);	/* GDTR */
+	set_segment(v, 8, 0, 0, 0xffff, 0);	/* IDTR */
+	memset(svm_gprs(v), 0, 16 * sizeof(uint64_t));
+	*(svm_vmcb(v) + VMCB_CPL) = 0;
+	*svm_field64(v, VMCB_RAX) = 0;
+	*svm_field64(v, VMCB_RSP) = 0;
+	*svm_field64(v, VMCB_RIP) = 0;
+	*svm_field64(v, VMCB_RFLAGS) = 2;
+	*svm_field64(v, VMCB_CR0) = 0x10;	/* ET */
+	*svm_field64(v, VMCB_CR2) = 0;
+	*svm_field64(v, VMCB_CR3) = 0;
+	*svm_field64(v, VMCB_CR4) = 0;
+	*svm_field64(v, VMCB_EFER) = EFER_SVME;
+	*svm_field64(v, VMCB_DR6) = 0xffff0ff0;
+	*svm_field64(v, VMCB_DR7) = 0x400;
+	*svm_field64(v, VMCB_G_PAT) = 0x0007040600070406ull;
+	*svm_field64(v, VMCB_EVENT_INJ) = 0;
+	*svm_field64(v, VMCB_INTERRUPT_SHADOW) = 0;
+}
+
+/*
+ * A Xen vCPU that is not up (a secondary vCPU until its start-up IPI, any
+ * vCPU after an INIT) does not run: true if v may enter now.
+ */
+static bool xen_vcpu_runs(struct vcpu *v)
+{
+	struct vlapic *l = &v->xen.lapic;
+
+	if (!l->reset_done)
+		vlapic_reset(v);
+	if (v->xen.up)
+		return true;
+	if (!l->sipi_pending)
+		return false;
+	l->sipi_pending = false;
+	start_real_mode(v, l->sipi_vector);
+	v->xen.up = true;
+	return true;
+}
+
 /* From kernel_exit, lock held: run t's guest until it exits. */
 void arch_enter_guest(struct cpu *c, struct vcpu *v)
 {
 	paddr_t root = virt_to_phys((void *)v->space.cap.obj);
+
+	if (v->xen.domain && !xen_vcpu_runs(v)) {
+		/* Wait for a start-up IPI (xen_vcpu_wake), then choose again on a fresh stack. */
+		c->current->state = THREAD_BLOCKED_VCPU;
+		sched_unready(c->current);
+		__asm__ volatile("mov %0, %%rsp; xor %%ebp, %%ebp; call kernel_exit; ud2"
+				 :: "r"(c->kstack_top) : "memory");
+		__builtin_unreachable();
+	}
 
 	*svm_field64(v, VMCB_N_CR3) = root;
 	*svm_field32(v, VMCB_TLB_CONTROL) = 1;	/* flush this ASID's translations */

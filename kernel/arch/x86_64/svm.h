@@ -113,5 +113,15 @@ void svm_raise_exception(struct vcpu *v, unsigned vector, bool has_error, uint32
 void svm_keep_interrupted_event(struct vcpu *v);
 void svm_interrupt_window_open(struct vcpu *v);
 void svm_inject_before_run(struct vcpu *v);
+/* vlapic.c: the local APIC of Xen vCPUs (x2APIC mode). */
+void vlapic_reset(struct vcpu *v);
+bool vlapic_is_msr(uint32_t msr);
+bool vlapic_read_msr(struct vcpu *v, uint32_t msr, uint64_t *value);
+bool vlapic_write_msr(struct vcpu *v, uint32_t msr, uint64_t value);
+void vlapic_set_irr(struct vcpu *v, unsigned vector);
+/* The highest requested vector above the processor priority, or -1 (IF not considered). */
+int vlapic_pending_vector(struct vcpu *v);
+/* It was injected: out of the IRR, into the ISR (not the Xen upcall vector: it needs no EOI). */
+void vlapic_ack(struct vcpu *v, unsigned vector);
 
 #endif

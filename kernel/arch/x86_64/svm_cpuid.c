@@ -1,9 +1,10 @@
 /*
  * CPUID as a Xen guest sees it: the Xen leaves at 0x40000000, and the
  * host's leaves cut down to what the guest can actually use here. The
- * kernel keeps only FXSAVE state across threads, emulates no local APIC,
- * MTRRs, machine checks, performance counters or nested virtualisation,
- * and answers few MSRs, so every feature needing those is hidden.
+ * kernel keeps only FXSAVE state across threads, emulates a local APIC in
+ * x2APIC mode only (vlapic.c: no TSC-deadline timer), no MTRRs, machine
+ * checks, performance counters or nested virtualisation, and answers few
+ * MSRs, so every feature needing those is hidden.
  *
  * Basic leaves presented: 0 (max clamped to 7), 1, 2, 4 and 7 subleaf 0;
  * extended: 0x80000000..0x80000008 (0x8000000A, SVM, is beyond the max).
@@ -19,10 +20,12 @@ enum { EAX, EBX, ECX, EDX };
 #define L1_ECX_HIDDEN	(BIT(2) /* DTES64 */ | BIT(3) /* MONITOR */ | BIT(4) /* DS-CPL */ | \
 			 BIT(5) /* VMX */ | BIT(6) /* SMX */ | BIT(7) /* EIST */ | BIT(8) /* TM2 */ | \
 			 BIT(11) /* SDBG */ | BIT(12) /* FMA */ | BIT(15) /* PDCM */ | BIT(18) /* DCA */ | \
-			 BIT(21) /* x2APIC */ | BIT(24) /* TSC-deadline */ | BIT(26) /* XSAVE */ | \
+			 BIT(24) /* TSC-deadline */ | BIT(26) /* XSAVE */ | \
 			 BIT(27) /* OSXSAVE */ | BIT(28) /* AVX */ | BIT(29) /* F16C */)
 #define L1_ECX_HYPERVISOR	BIT(31)
-#define L1_EDX_HIDDEN	(BIT(7) /* MCE */ | BIT(9) /* APIC */ | BIT(12) /* MTRR */ | BIT(14) /* MCA */ | \
+#define L1_ECX_X2APIC		BIT(21)
+#define L1_EDX_APIC		BIT(9)
+#define L1_EDX_HIDDEN	(BIT(7) /* MCE */ | BIT(12) /* MTRR */ | BIT(14) /* MCA */ | \
 			 BIT(21) /* DS */ | BIT(22) /* ACPI thermal */ | BIT(28) /* HTT */ | \
 			 BIT(29) /* TM */ | BIT(31) /* PBE */)
 /* Leaf 7 subleaf 0: only what needs no extra state, MSRs or emulation. */
@@ -39,7 +42,7 @@ enum { EAX, EBX, ECX, EDX };
 			 BIT(22) /* TopologyExt */ | BIT(23) /* PerfCtrExtCore */ | BIT(24) /* PerfCtrExtNB */ | \
 			 BIT(26) /* DataBkptExt */ | BIT(27) /* PerfTsc */ | BIT(28) /* PerfCtrExtLLC */ | \
 			 BIT(29) /* MONITORX */)
-#define E1_EDX_HIDDEN	(BIT(7) /* MCE */ | BIT(9) /* APIC */ | BIT(12) /* MTRR */ | BIT(14) /* MCA */ | \
+#define E1_EDX_HIDDEN	(BIT(7) /* MCE */ | BIT(12) /* MTRR */ | BIT(14) /* MCA */ | \
 			 BIT(25) /* FFXSR: EFER.FFXSR is not writable */ | \
 			 BIT(27) /* RDTSCP: TSC_AUX is not switched */)
 
@@ -95,7 +98,11 @@ static void host_view(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t r[4]
 		break;
 	case 1:
 		r[EBX] = (r[EBX] & 0xffff) | 1u << 16 | v->xen.id << 24;	/* one logical CPU, APIC id */
-		r[ECX] |= L1_ECX_HYPERVISOR;
+		r[ECX] |= L1_ECX_HYPERVISOR | L1_ECX_X2APIC;	/* emulated whatever the host has */
+		r[EDX] |= L1_EDX_APIC;
+		break;
+	case 0x80000001:
+		r[EDX] |= L1_EDX_APIC;	/* AMD's copy of the bit */
 		break;
 	case 0x80000000:
 		r[EAX] = r[EAX] < MAX_EXTENDED ? r[EAX] : MAX_EXTENDED;
@@ -160,7 +167,8 @@ static void xen_view(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t r[4])
 	case 4:
 		if (sub)
 			break;
-		r[EAX] = BIT(3) | BIT(4);	/* vcpu id in EBX, domid in ECX */
+		/* x2APIC virtualised (no xAPIC page to accelerate); vcpu id in EBX, domid in ECX */
+		r[EAX] = BIT(1) | BIT(3) | BIT(4);
 		r[EBX] = v->xen.id;
 		r[ECX] = xen_vcpu_domid(v);
 		break;

@@ -1,9 +1,9 @@
 /*
  * Events for SVM guests, all through the VMCB's EVENTINJ field, which the
  * CPU delivers at the next VMRUN (and clears at the next exit): exceptions
- * the kernel raises, events whose delivery an exit interrupted, and the Xen
- * upcall vector, which waits for an interrupt window like a real
- * interrupt.
+ * the kernel raises, events whose delivery an exit interrupted, and the
+ * interrupts of the emulated local APIC (vlapic.c: the Xen upcall among
+ * them), which wait for an interrupt window like real ones.
  */
 #include <kernel/objects.h>
 #include "svm.h"
@@ -59,23 +59,30 @@ void svm_interrupt_window_open(struct vcpu *v)
 }
 
 /*
- * The last step before VMRUN (lock held): a Xen upcall the guest can take
- * now (RFLAGS.IF set, no interrupt shadow, no other event being injected)
- * is injected as an external interrupt; otherwise the CPU is asked to exit
- * when the guest opens an interrupt window.
+ * The last step before VMRUN (lock held): a Xen upcall becomes a request
+ * in the local APIC, like every other interrupt; the highest one above
+ * the processor priority is injected as an external interrupt if the guest
+ * can take it now (RFLAGS.IF set, no interrupt shadow, no other event
+ * being injected), otherwise the CPU is asked to exit when the guest opens
+ * an interrupt window.
  */
 void svm_inject_before_run(struct vcpu *v)
 {
 	uint64_t *inject = svm_field64(v, VMCB_EVENT_INJ);
+	int vector;
 
-	if (!v->xen.upcall_inject || !v->xen.upcall_vector) {
+	if (v->xen.upcall_inject && v->xen.upcall_vector)
+		vlapic_set_irr(v, v->xen.upcall_vector);
+	v->xen.upcall_inject = false;
+	vector = v->xen.domain ? vlapic_pending_vector(v) : -1;
+	if (vector < 0) {
 		interrupt_window(v, false);
 		return;
 	}
 	if (!(*inject & EVENT_VALID) && (*svm_field64(v, VMCB_RFLAGS) & RFLAGS_IF) &&
 	    !(*svm_field64(v, VMCB_INTERRUPT_SHADOW) & INTERRUPT_SHADOW_ACTIVE)) {
-		*inject = v->xen.upcall_vector | EVENT_TYPE_INTR | EVENT_VALID;
-		v->xen.upcall_inject = false;
+		*inject = (unsigned)vector | EVENT_TYPE_INTR | EVENT_VALID;
+		vlapic_ack(v, (unsigned)vector);
 		interrupt_window(v, false);
 	} else {
 		interrupt_window(v, true);

@@ -4,14 +4,16 @@
  * at all. Every other access exits and is answered here, for every vCPU:
  * the few a guest kernel needs (below), and #GP(0) for the rest, which is
  * what a guest probing with rdmsr_safe expects of an absent feature (the
- * guest's CPUID view hides MTRRs, MCA, performance counters, the local
- * APIC and RDTSCP, whose MSRs it would otherwise use).
+ * guest's CPUID view hides MTRRs, MCA, performance counters and RDTSCP,
+ * whose MSRs it would otherwise use). vCPUs of Xen domains also have a
+ * local APIC in x2APIC mode (vlapic.c): IA32_APIC_BASE and 0x800-0x8ff.
  */
 #include <kernel/string.h>
 #include <kernel/xen.h>
 #include "svm.h"
 
 #define MSR_TSC			0x10
+#define MSR_APIC_BASE		0x1b
 #define MSR_SYSENTER_CS		0x174
 #define MSR_SYSENTER_ESP	0x175
 #define MSR_SYSENTER_EIP	0x176
@@ -22,6 +24,9 @@
 
 /* Fast strings on; no branch trace store, no PEBS. */
 #define MISC_ENABLE_VALUE	((1u << 0) | (1u << 11) | (1u << 12))
+/* The xAPIC page's usual address; enabled, in x2APIC mode; BSP on vCPU 0. */
+#define APIC_BASE_VALUE		(0xfee00000u | BIT(11) | BIT(10))
+#define APIC_BASE_BSP		BIT(8)
 #define EFER_GUEST_BITS		(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
 
 #define HYPERCALL_STUBS		55
@@ -107,9 +112,21 @@ static bool write_hypercall_page(struct vcpu *v, uint64_t value)
 	return true;
 }
 
+static uint64_t apic_base(struct vcpu *v)
+{
+	return APIC_BASE_VALUE | (v->xen.id == 0 ? APIC_BASE_BSP : 0);
+}
+
 static bool read_msr(struct vcpu *v, uint32_t msr, uint64_t *value)
 {
+	if (v->xen.domain && vlapic_is_msr(msr))
+		return vlapic_read_msr(v, msr, value);
 	switch (msr) {
+	case MSR_APIC_BASE:
+		if (!v->xen.domain)
+			return false;
+		*value = apic_base(v);
+		return true;
 	case MSR_EFER:
 		*value = *svm_field64(v, VMCB_EFER) & ~(uint64_t)EFER_SVME;
 		return true;
@@ -129,7 +146,11 @@ static bool read_msr(struct vcpu *v, uint32_t msr, uint64_t *value)
 
 static bool write_msr(struct vcpu *v, uint32_t msr, uint64_t value)
 {
+	if (v->xen.domain && vlapic_is_msr(msr))
+		return vlapic_write_msr(v, msr, value);
 	switch (msr) {
+	case MSR_APIC_BASE:	/* x2APIC mode at the fixed base only: no change accepted */
+		return v->xen.domain && value == apic_base(v);
 	case MSR_EFER:
 		return write_efer(v, value);
 	case MSR_PAT:

@@ -9,6 +9,7 @@
 #include <kernel/cap.h>
 #include <kernel/types.h>
 #include <tessera/object.h>
+#include <arch/vlapic.h>
 
 struct domain;
 
@@ -34,6 +35,7 @@ struct xen_vcpu {
 	uint16_t virq_port[24];		/* VIRQ -> port bound on this vCPU, 0 = none */
 	uint16_t poll_ports[8];		/* SCHEDOP_poll: ports waited on */
 	uint8_t nr_poll_ports;
+	struct vlapic lapic;		/* its local APIC (x2APIC mode) */
 };
 
 /* One event channel of a domain (2-level ABI). */

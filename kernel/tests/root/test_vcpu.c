@@ -12,7 +12,10 @@
  *  - a 64-bit guest of a Xen domain (CPUID's Xen leaves and masked host
  *    leaves, the hypercall page, hypercalls reading and writing its
  *    memory through its page tables): run only once the kernel has
- *    TS_DOMAIN_XEN_SETUP.
+ *    TS_DOMAIN_XEN_SETUP;
+ *  - a 64-bit guest of a two-vCPU Xen domain exercising the local APIC
+ *    (x2APIC MSRs, a self IPI, the timer, INIT and start-up IPIs that
+ *    bring its second vCPU up in real mode, a fixed IPI back).
  */
 #include <ts/domain.h>
 #include <ts/string.h>
@@ -198,6 +201,14 @@ __asm__(
 #define XEN_GUEST_IDT	0x4000
 #define XEN_GUEST_GDT	0x4100
 extern const uint8_t vg_xen[], vg_xen_end[], vg_xen_vmload[], vg_xen_rdmsr[], vg_xen_ud[], vg_xen_gp[];
+/* A #GP handler reporting with OUT: vector 13 in EBX, error code in ESI, RIP in EDI; skips 2 bytes. */
+#define OUT_GP_HANDLER \
+"	pop %rsi\n" \
+"	mov $13, %ebx\n" \
+"	mov (%rsp), %rdi\n" \
+"	out %al, $0x80\n" \
+"	addq $2, (%rsp)\n" \
+"	iretq\n"
 #define XEN_CPUID_REPORT(step, leaf) \
 "	mov $" #step ", %ebp\n" \
 "	mov $" #leaf ", %eax\n" \
@@ -254,23 +265,202 @@ __asm__(
 "	addq $3, (%rsp)\n"
 "	iretq\n"
 "vg_xen_gp:\n"
-"	pop %rsi\n"
-"	mov $13, %ebx\n"
-"	mov (%rsp), %rdi\n"
-"	out %al, $0x80\n"
-"	addq $2, (%rsp)\n"
-"	iretq\n"
+	OUT_GP_HANDLER
 "vg_xen_end:\n"
+"	.popsection\n");
+
+/*
+ * The fourth guest, 64-bit code at guest-physical 0 of a Xen domain with
+ * two vCPUs, reporting with OUT like the third (EBP = step). Its IDT (at
+ * 0x4000, GDT at 0x4800) has the #GP handler and three interrupt handlers
+ * that record their interrupt in R12/R13, R14 and R15 and send an EOI.
+ * vCPU 1 starts at vg_apic_ap (guest-physical 0xc000, start-up vector
+ * 0xc) in real mode, writes its CS and a marker to 0x3000 and sends
+ * vector 0x42 to vCPU 0.
+ */
+#define APIC_GUEST_IDT		0x4000
+#define APIC_GUEST_GDT		0x4800
+#define APIC_AP_CODE		0xc000
+#define APIC_TIMER_COUNT	20000000
+extern const uint8_t vg_apic[], vg_apic_end[], vg_apic_bad_rdmsr[], vg_apic_bad_wrmsr[], vg_apic_gp[],
+	vg_apic_self[], vg_apic_timer[], vg_apic_wake[], vg_apic_ap[], vg_apic_ap_end[];
+#define APIC_HANDLER(record) \
+"	push %rax\n" \
+"	push %rcx\n" \
+"	push %rdx\n" \
+	record \
+"	mov $0x80b, %ecx\n"			/* EOI */ \
+"	xor %eax, %eax\n" \
+"	xor %edx, %edx\n" \
+"	wrmsr\n" \
+"	pop %rdx\n" \
+"	pop %rcx\n" \
+"	pop %rax\n" \
+"	iretq\n"
+__asm__(
+"	.pushsection .rodata.vcpu_guest, \"a\"\n"
+"	.globl vg_apic, vg_apic_end, vg_apic_bad_rdmsr, vg_apic_bad_wrmsr, vg_apic_gp\n"
+"	.globl vg_apic_self, vg_apic_timer, vg_apic_wake, vg_apic_ap, vg_apic_ap_end\n"
+"vg_apic:\n"
+"	mov $1, %ebp\n"			/* 1: ID, version, logical ID */
+"	mov $0x802, %ecx\n"
+"	rdmsr\n"
+"	mov %eax, %ebx\n"
+"	mov $0x803, %ecx\n"
+"	rdmsr\n"
+"	mov %eax, %esi\n"
+"	mov $0x80d, %ecx\n"
+"	rdmsr\n"
+"	mov %eax, %edi\n"
+"	out %al, $0x80\n"
+"	mov $2, %ebp\n"			/* 2: IA32_APIC_BASE */
+"	mov $0x1b, %ecx\n"
+"	rdmsr\n"
+"	mov %eax, %ebx\n"
+"	mov %edx, %esi\n"
+"	out %al, $0x80\n"
+"	mov $3, %ebp\n"			/* 3: APIC on, a self IPI to vector 0x40 */
+"	mov $0x80f, %ecx\n"
+"	mov $0x1ff, %eax\n"
+"	xor %edx, %edx\n"
+"	wrmsr\n"
+"	sti\n"
+"	mov $0x83f, %ecx\n"
+"	mov $0x40, %eax\n"
+"	wrmsr\n"
+"	mov $0x812, %ecx\n"		/* ISR bits 64-95 after the handler's EOI */
+"	rdmsr\n"
+"	mov %eax, %edi\n"
+"	mov %r12, %rbx\n"
+"	mov %r13, %rsi\n"
+"	out %al, $0x80\n"
+"	mov $4, %ebp\n"			/* 4: TPR 0x50 holds vector 0x40 back */
+"	xor %r12d, %r12d\n"
+"	mov $0x808, %ecx\n"
+"	mov $0x50, %eax\n"
+"	wrmsr\n"
+"	mov $0x83f, %ecx\n"
+"	mov $0x40, %eax\n"
+"	wrmsr\n"
+"	mov $0x822, %ecx\n"		/* IRR bits 64-95 */
+"	rdmsr\n"
+"	mov %eax, %esi\n"
+"	mov $0x80a, %ecx\n"		/* PPR */
+"	rdmsr\n"
+"	mov %eax, %edi\n"
+"	mov $0x808, %ecx\n"		/* TPR 0: now it is delivered */
+"	xor %eax, %eax\n"
+"	wrmsr\n"
+"	mov %r12, %rbx\n"
+"	out %al, $0x80\n"
+"	mov $5, %ebp\n"			/* 5: one-shot timer to vector 0x41, then HLT */
+"	mov $0x83e, %ecx\n"
+"	mov $0xb, %eax\n"			/* divide by 1 */
+"	wrmsr\n"
+"	mov $0x832, %ecx\n"
+"	mov $0x41, %eax\n"
+"	wrmsr\n"
+"	mov $0x838, %ecx\n"
+"	mov $" STR(APIC_TIMER_COUNT) ", %eax\n"
+"	wrmsr\n"
+"	mov $0x839, %ecx\n"
+"	rdmsr\n"
+"	mov %eax, %esi\n"
+"1:	test %r14, %r14\n"
+"	jnz 2f\n"
+"	hlt\n"
+"	jmp 1b\n"
+"2:	rdmsr\n"
+"	mov %eax, %edi\n"
+"	mov %r14, %rbx\n"
+"	out %al, $0x80\n"
+"	mov $6, %ebp\n"			/* 6: periodic, three times, then stopped */
+"	xor %r14d, %r14d\n"
+"	mov $0x832, %ecx\n"
+"	mov $0x20041, %eax\n"
+"	wrmsr\n"
+"	mov $0x838, %ecx\n"
+"	mov $" STR(APIC_TIMER_COUNT) " / 4, %eax\n"
+"	wrmsr\n"
+"5:	cmp $3, %r14\n"
+"	jae 6f\n"
+"	hlt\n"
+"	jmp 5b\n"
+"6:	xor %eax, %eax\n"
+"	wrmsr\n"
+"	mov $0x839, %ecx\n"
+"	rdmsr\n"
+"	mov %eax, %edi\n"
+"	mov %r14, %rbx\n"
+"	out %al, $0x80\n"
+"	mov $7, %ebp\n"			/* 7: an x2APIC MSR that does not exist: #GP */
+"	mov $0x831, %ecx\n"
+"vg_apic_bad_rdmsr:\n"
+"	rdmsr\n"
+"	mov $8, %ebp\n"			/* 8: writing the read-only ID: #GP */
+"	mov $0x802, %ecx\n"
+"vg_apic_bad_wrmsr:\n"
+"	wrmsr\n"
+"	mov $9, %ebp\n"			/* 9: INIT, INIT de-assert, two start-ups to vCPU 1 */
+"	mov $0x830, %ecx\n"
+"	mov $1, %edx\n"
+"	mov $0x4500, %eax\n"
+"	wrmsr\n"
+"	mov $0x8500, %eax\n"
+"	wrmsr\n"
+"	mov $0x4600 + " STR(APIC_AP_CODE) " / 0x1000, %eax\n"
+"	wrmsr\n"
+"	wrmsr\n"
+"3:	test %r15, %r15\n"		/* until vCPU 1's IPI */
+"	jnz 4f\n"
+"	hlt\n"
+"	jmp 3b\n"
+"4:	movzwl 0x3000, %ebx\n"
+"	movzwl 0x3002, %esi\n"
+"	out %al, $0x80\n"
+"	jmp .\n"
+"vg_apic_gp:\n"
+	OUT_GP_HANDLER
+"vg_apic_self:\n"
+	APIC_HANDLER(
+"	mov $0x5e1f, %r12d\n"
+"	mov $0x812, %ecx\n"
+"	rdmsr\n"
+"	mov %eax, %r13d\n")
+"vg_apic_timer:\n"
+	APIC_HANDLER("	inc %r14\n")
+"vg_apic_wake:\n"
+	APIC_HANDLER("	mov $1, %r15d\n")
+"vg_apic_end:\n"
+"	.code16\n"
+"vg_apic_ap:\n"
+"	mov %cs, %ax\n"
+"	mov %ax, 0x3000\n"
+"	movw $0x1234, 0x3002\n"
+"	mov $0x830, %ecx\n"		/* vector 0x42 to vCPU 0 */
+"	xor %edx, %edx\n"
+"	mov $0x42, %eax\n"
+"	wrmsr\n"
+"1:	cli\n"
+"	hlt\n"
+"	jmp 1b\n"
+"vg_apic_ap_end:\n"
+"	.code64\n"
 "	.popsection\n");
 
 static uint64_t vcpu, fault_ep, fault_badged;
 
-static uint64_t get_reg(unsigned reg)
+static uint64_t vcpu_reg(uint64_t of, unsigned reg)
 {
 	uint64_t v = 0;
 
-	ts_invoke(vcpu, TS_VCPU_READ_REGS, 2, (const uint64_t[]){ reg, 1 }, 1, &v);
+	ts_invoke(of, TS_VCPU_READ_REGS, 2, (const uint64_t[]){ reg, 1 }, 1, &v);
 	return v;
+}
+
+static uint64_t get_reg(unsigned reg)
+{
+	return vcpu_reg(vcpu, reg);
 }
 
 static int set_reg(unsigned reg, uint64_t value)
@@ -326,6 +516,21 @@ struct guest {
 	uint64_t space, vcpu, tcb;
 };
 
+/* A vCPU in space and a thread bound to run it, faulting to fault (a badged endpoint cap). */
+static int vcpu_thread_create(uint64_t space, uint64_t fault, uint64_t *vcpu_out, uint64_t *tcb_out)
+{
+	uint64_t v, t = new_object(TS_OBJ_TCB, 0);
+
+	if (!t || ts_object_alloc(TS_OBJ_VCPU, 0, &v) != TS_OK)
+		return 0;
+	*vcpu_out = v;
+	*tcb_out = t;
+	return ts_invoke(v, TS_VCPU_SET_SPACE, 1, (const uint64_t[]){ space }, 0, 0) == TS_OK &&
+	       ts_tcb_configure(t, fault, TS_ROOT_CNODE, TS_ROOT_VSPACE, 0, 0) == TS_OK &&
+	       ts_tcb_set_priority(t, ROOT_PRIO) == TS_OK &&
+	       ts_invoke(t, TS_TCB_BIND_VCPU, 1, (const uint64_t[]){ v }, 0, 0) == TS_OK;
+}
+
 /* A guest space with tables for its first 2 MiB, a vCPU in it, and a thread bound to run it. */
 static int guest_create(struct guest *g)
 {
@@ -333,16 +538,12 @@ static int guest_create(struct guest *g)
 			       new_object(TS_OBJ_PAGE_TABLE, 0) };
 
 	g->space = new_object(TS_OBJ_GUEST_SPACE, 0);
-	g->tcb = new_object(TS_OBJ_TCB, 0);
-	if (!g->space || !g->tcb || ts_object_alloc(TS_OBJ_VCPU, 0, &g->vcpu) != TS_OK)
+	if (!g->space)
 		return 0;
 	for (unsigned i = 0; i < 3; i++)
 		if (!tables[i] || ts_paging_map(tables[i], g->space, 0) != TS_OK)
 			return 0;
-	return ts_invoke(g->vcpu, TS_VCPU_SET_SPACE, 1, (const uint64_t[]){ g->space }, 0, 0) == TS_OK &&
-	       ts_tcb_configure(g->tcb, fault_badged, TS_ROOT_CNODE, TS_ROOT_VSPACE, 0, 0) == TS_OK &&
-	       ts_tcb_set_priority(g->tcb, ROOT_PRIO) == TS_OK &&
-	       ts_invoke(g->tcb, TS_TCB_BIND_VCPU, 1, (const uint64_t[]){ g->vcpu }, 0, 0) == TS_OK;
+	return vcpu_thread_create(g->space, fault_badged, &g->vcpu, &g->tcb);
 }
 
 static void guest_destroy(struct guest *g)
@@ -408,23 +609,25 @@ static void put_gate64(uint8_t *idt, unsigned vector, uint64_t offset)
 #define XEN_TEST_DOMID	0x7e0
 #define BIT32(n)	(1ull << (n))
 
+/* The Xen guests' page tables, and the registers that start them in long mode at 0. */
+static const struct { uint64_t gpa, entry[2]; } xen_tables[] = {
+	{ 0x5000, { 0x6003 } },			/* PML4 */
+	{ 0x6000, { 0x7003, 0x8003 } },		/* PDPT: 0 and 1 GiB */
+	{ 0x7000, { 0x83 } },			/* 2 MiB identity */
+	{ 0x8000, { 0x9003 } },
+	{ 0x9000, { 0xa003, 0xb003 } },		/* linear 1 GiB -> 0xa000, 0xb000 */
+};
+static const uint64_t xen_long_mode[][2] = {
+	{ TS_VREG_CR0, 0x80010031 }, { TS_VREG_CR4, 0x20 }, { TS_VREG_EFER, 0xd01 },
+	{ TS_VREG_CR3, 0x5000 }, { TS_VREG_CS + 1, 0xa9b }, { TS_VREG_RSP, 0x2000 },
+	{ TS_VREG_RIP, 0 }, { TS_VREG_IDTR_BASE, XEN_GUEST_IDT }, { TS_VREG_IDTR_LIMIT, 16 * 16 - 1 },
+	{ TS_VREG_GDTR_BASE, XEN_GUEST_GDT }, { TS_VREG_GDTR_LIMIT, 3 * 8 - 1 },
+};
+static const uint64_t xen_gdt[3] = { 0, 0x00af9a000000ffff, 0x00cf92000000ffff };
+
 /* Needs TS_DOMAIN_XEN_SETUP and kernel/xen/'s hypercalls: not run before they exist. */
 static void test_vcpu_xen(void)
 {
-	static const struct { uint64_t gpa, entry[2]; } tables[] = {
-		{ 0x5000, { 0x6003 } },			/* PML4 */
-		{ 0x6000, { 0x7003, 0x8003 } },		/* PDPT: 0 and 1 GiB */
-		{ 0x7000, { 0x83 } },			/* 2 MiB identity */
-		{ 0x8000, { 0x9003 } },
-		{ 0x9000, { 0xa003, 0xb003 } },		/* linear 1 GiB -> 0xa000, 0xb000 */
-	};
-	static const uint64_t long_mode[][2] = {
-		{ TS_VREG_CR0, 0x80010031 }, { TS_VREG_CR4, 0x20 }, { TS_VREG_EFER, 0xd01 },
-		{ TS_VREG_CR3, 0x5000 }, { TS_VREG_CS + 1, 0xa9b }, { TS_VREG_RSP, 0x2000 },
-		{ TS_VREG_RIP, 0 }, { TS_VREG_IDTR_BASE, XEN_GUEST_IDT }, { TS_VREG_IDTR_LIMIT, 16 * 16 - 1 },
-		{ TS_VREG_GDTR_BASE, XEN_GUEST_GDT }, { TS_VREG_GDTR_LIMIT, 3 * 8 - 1 },
-	};
-	static const uint64_t gdt[3] = { 0, 0x00af9a000000ffff, 0x00cf92000000ffff };
 	static uint8_t descriptors[4096];
 	uint64_t dom = new_object(TS_OBJ_DOMAIN, 0);
 	struct guest g;
@@ -433,13 +636,13 @@ static void test_vcpu_xen(void)
 
 	put_gate64(descriptors, 6, vg_xen_ud - vg_xen);
 	put_gate64(descriptors, 13, vg_xen_gp - vg_xen);
-	memcpy(descriptors + (XEN_GUEST_GDT - XEN_GUEST_IDT), gdt, sizeof(gdt));
+	memcpy(descriptors + (XEN_GUEST_GDT - XEN_GUEST_IDT), xen_gdt, sizeof(xen_gdt));
 	ok = guest_create(&g) && guest_page(g.space, XEN_GUEST_IDT, descriptors, sizeof(descriptors), 0) &&
 	     guest_page(g.space, 0, vg_xen, vg_xen_end - vg_xen, TS_MAP_EXECUTE) &&
 	     guest_page(g.space, 0x1000, 0, 0, 0) && guest_page(g.space, 0x3000, 0, 0, TS_MAP_EXECUTE) &&
 	     guest_page(g.space, 0xa000, 0, 0, 0) && map_guest_page(g.space, 0xb000, ~0u, 0);
-	for (unsigned i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
-		ok = ok && guest_page(g.space, tables[i].gpa, tables[i].entry, sizeof(tables[i].entry), 0);
+	for (unsigned i = 0; i < sizeof(xen_tables) / sizeof(xen_tables[0]); i++)
+		ok = ok && guest_page(g.space, xen_tables[i].gpa, xen_tables[i].entry, sizeof(xen_tables[i].entry), 0);
 	ok = ok && ts_domain_set_id(dom, XEN_TEST_DOMID) == TS_OK && ts_tcb_set_domain(g.tcb, dom) == TS_OK;
 	err = ts_invoke(dom, TS_DOMAIN_XEN_SETUP, 3, (const uint64_t[]){ g.space, 256, 0 }, 0, 0);
 	if (err == TS_ERR_ILLEGAL_OPERATION) {
@@ -453,8 +656,8 @@ static void test_vcpu_xen(void)
 	check_err(ts_invoke(dom, TS_DOMAIN_XEN_ADD_VCPU, 2, (const uint64_t[]){ g.vcpu, 0 }, 0, 0), TS_OK,
 		  "vcpu xen: the vCPU is the domain's vCPU 0");
 	vcpu = g.vcpu;
-	for (unsigned i = 0; i < sizeof(long_mode) / sizeof(long_mode[0]); i++)
-		set_reg(long_mode[i][0], long_mode[i][1]);
+	for (unsigned i = 0; i < sizeof(xen_long_mode) / sizeof(xen_long_mode[0]); i++)
+		set_reg(xen_long_mode[i][0], xen_long_mode[i][1]);
 	ts_tcb_resume(g.tcb);
 
 	check(out_report(1, &m) && xen_reg(0) == 0x40000004 && xen_reg(1) == 0x566e6558 &&
@@ -466,13 +669,13 @@ static void test_vcpu_xen(void)
 	check(out_report(3, &m) && xen_reg(0) == 1 && xen_reg(1) == 0x40000000 && xen_reg(2) == 0 &&
 	      xen_reg(3) == 0, "vcpu xen: CPUID 0x40000002: one hypercall page, its MSR 0x40000000");
 	resume_guest();
-	check(out_report(4, &m) && (xen_reg(0) & 0x18) == 0x18 && xen_reg(1) == 0 && xen_reg(2) == XEN_TEST_DOMID,
-	      "vcpu xen: CPUID 0x40000004: vcpu id and domid");
+	check(out_report(4, &m) && (xen_reg(0) & 0x1b) == 0x1a && xen_reg(1) == 0 && xen_reg(2) == XEN_TEST_DOMID,
+	      "vcpu xen: CPUID 0x40000004: x2APIC virtualised (no xAPIC page), vcpu id and domid");
 	resume_guest();
-	check(out_report(5, &m) && (xen_reg(2) & BIT32(31)) &&
-	      !(xen_reg(2) & (BIT32(3) | BIT32(5) | BIT32(21) | BIT32(24) | BIT32(26) | BIT32(27) | BIT32(28))) &&
-	      !(xen_reg(3) & (BIT32(7) | BIT32(9) | BIT32(12) | BIT32(14))) && (xen_reg(1) >> 16) == 1,
-	      "vcpu xen: CPUID 1: hypervisor; no MONITOR, VMX, x2APIC, TSC-deadline, XSAVE, AVX, MCE, APIC, "
+	check(out_report(5, &m) && (xen_reg(2) & BIT32(31)) && (xen_reg(2) & BIT32(21)) && (xen_reg(3) & BIT32(9)) &&
+	      !(xen_reg(2) & (BIT32(3) | BIT32(5) | BIT32(24) | BIT32(26) | BIT32(27) | BIT32(28))) &&
+	      !(xen_reg(3) & (BIT32(7) | BIT32(12) | BIT32(14))) && (xen_reg(1) >> 16) == 1,
+	      "vcpu xen: CPUID 1: hypervisor, APIC, x2APIC; no MONITOR, VMX, TSC-deadline, XSAVE, AVX, MCE, "
 	      "MTRR; one logical CPU with APIC id 0");
 	resume_guest();
 	check(out_report(6, &m) && xen_reg(0) == 0 && !(xen_reg(1) & (BIT32(5) | BIT32(16))) &&
@@ -509,6 +712,101 @@ static void test_vcpu_xen(void)
 	check(out_report(16, &m) && get_reg(TS_VREG_RBX) == 13 && get_reg(TS_VREG_RSI) == 0 &&
 	      get_reg(TS_VREG_RDI) == (uint64_t)(vg_xen_rdmsr - vg_xen),
 	      "vcpu xen: an MSR the kernel does not answer is #GP(0) in 64-bit mode too");
+	guest_destroy(&g);
+	ts_cnode_delete(TS_ROOT_CNODE, dom);
+}
+
+#define APIC_TEST_DOMID		0x7e1
+#define VCPU1_BADGE		0x5d
+
+/*
+ * The local APIC of a two-vCPU Xen domain: vCPU 0 runs vg_apic in long
+ * mode; vCPU 1's thread is resumed at once (as the toolstack does) but
+ * must not run before vCPU 0's INIT and start-up IPIs. Its exits go to
+ * the same endpoint with another badge, which next_exit ignores.
+ */
+static void test_vcpu_apic(void)
+{
+	static uint8_t descriptors[4096];
+	uint64_t dom = new_object(TS_OBJ_DOMAIN, 0), fault1 = new_slot(), vcpu1 = 0, tcb1 = 0;
+	struct guest g;
+	struct ts_msg m;
+	int ok;
+
+	put_gate64(descriptors, 13, vg_apic_gp - vg_apic);
+	put_gate64(descriptors, 0x40, vg_apic_self - vg_apic);
+	put_gate64(descriptors, 0x41, vg_apic_timer - vg_apic);
+	put_gate64(descriptors, 0x42, vg_apic_wake - vg_apic);
+	memcpy(descriptors + (APIC_GUEST_GDT - APIC_GUEST_IDT), xen_gdt, sizeof(xen_gdt));
+	ok = ts_cnode_mint(TS_ROOT_CNODE, fault1, TS_ROOT_CNODE, fault_ep, TS_RIGHTS_ALL, VCPU1_BADGE) == TS_OK &&
+	     guest_create(&g) && vcpu_thread_create(g.space, fault1, &vcpu1, &tcb1) &&
+	     guest_page(g.space, APIC_GUEST_IDT, descriptors, sizeof(descriptors), 0) &&
+	     guest_page(g.space, 0, vg_apic, vg_apic_end - vg_apic, TS_MAP_EXECUTE) &&
+	     guest_page(g.space, APIC_AP_CODE, vg_apic_ap, vg_apic_ap_end - vg_apic_ap, TS_MAP_EXECUTE) &&
+	     guest_page(g.space, 0x1000, 0, 0, 0) && guest_page(g.space, 0x3000, 0, 0, 0);
+	for (unsigned i = 0; i < sizeof(xen_tables) / sizeof(xen_tables[0]); i++)
+		ok = ok && guest_page(g.space, xen_tables[i].gpa, xen_tables[i].entry, sizeof(xen_tables[i].entry), 0);
+	ok = ok && ts_domain_set_id(dom, APIC_TEST_DOMID) == TS_OK && ts_tcb_set_domain(g.tcb, dom) == TS_OK &&
+	     ts_tcb_set_domain(tcb1, dom) == TS_OK &&
+	     ts_invoke(dom, TS_DOMAIN_XEN_SETUP, 3, (const uint64_t[]){ g.space, 256, 0 }, 0, 0) == TS_OK &&
+	     ts_invoke(dom, TS_DOMAIN_XEN_ADD_VCPU, 2, (const uint64_t[]){ g.vcpu, 0 }, 0, 0) == TS_OK &&
+	     ts_invoke(dom, TS_DOMAIN_XEN_ADD_VCPU, 2, (const uint64_t[]){ vcpu1, 1 }, 0, 0) == TS_OK;
+	/* vCPU 1 on another CPU if there is one: the IPIs then cross CPUs. */
+	ok = ok && (bi->nr_cpus < 2 || ts_tcb_set_affinity(tcb1, 1) == TS_OK);
+	if (!check(ok, "vcpu apic: a Xen domain with two vCPUs in one 64-bit guest space"))
+		return;
+	vcpu = g.vcpu;
+	for (unsigned i = 0; i < sizeof(xen_long_mode) / sizeof(xen_long_mode[0]); i++)
+		set_reg(xen_long_mode[i][0], xen_long_mode[i][1]);
+	set_reg(TS_VREG_IDTR_LIMIT, 0x43 * 16 - 1);
+	set_reg(TS_VREG_GDTR_BASE, APIC_GUEST_GDT);
+	ts_tcb_resume(tcb1);
+	ts_tcb_resume(g.tcb);
+
+	check(out_report(1, &m) && get_reg(TS_VREG_RBX) == 0 && get_reg(TS_VREG_RSI) == 0x50014 &&
+	      get_reg(TS_VREG_RDI) == 1,
+	      "vcpu apic: x2APIC ID 0, version 0x14 with 6 LVT entries, logical ID cluster 0 bit 0");
+	resume_guest();
+	check(out_report(2, &m) && get_reg(TS_VREG_RBX) == 0xfee00d00 && get_reg(TS_VREG_RSI) == 0,
+	      "vcpu apic: IA32_APIC_BASE: 0xfee00000, enabled, x2APIC mode, BSP");
+	resume_guest();
+	check(out_report(3, &m) && get_reg(TS_VREG_RBX) == 0x5e1f && get_reg(TS_VREG_RSI) == 1 &&
+	      get_reg(TS_VREG_RDI) == 0,
+	      "vcpu apic: a self IPI reaches its IDT handler, in service there, not after its EOI");
+	resume_guest();
+	check(out_report(4, &m) && get_reg(TS_VREG_RSI) == 1 && get_reg(TS_VREG_RDI) == 0x50 &&
+	      get_reg(TS_VREG_RBX) == 0x5e1f,
+	      "vcpu apic: with TPR 0x50 vector 0x40 waits in the IRR (PPR 0x50); TPR 0 lets it in");
+	resume_guest();
+	int timed = out_report(5, &m);
+	uint64_t count = get_reg(TS_VREG_RSI);
+	check(timed && get_reg(TS_VREG_RBX) == 1 && count > 0 && count <= APIC_TIMER_COUNT &&
+	      get_reg(TS_VREG_RDI) == 0,
+	      "vcpu apic: the one-shot timer counts down (%lu left at once), wakes the halted vCPU, reads 0 after",
+	      count);
+	resume_guest();
+	check(out_report(6, &m) && get_reg(TS_VREG_RBX) >= 3 && get_reg(TS_VREG_RDI) == 0,
+	      "vcpu apic: the periodic timer fires again and again, and stops at initial count 0");
+	resume_guest();
+	check(out_report(7, &m) && get_reg(TS_VREG_RBX) == 13 && get_reg(TS_VREG_RSI) == 0 &&
+	      get_reg(TS_VREG_RDI) == (uint64_t)(vg_apic_bad_rdmsr - vg_apic),
+	      "vcpu apic: reading an x2APIC MSR that does not exist is #GP(0)");
+	resume_guest();
+	check(out_report(8, &m) && get_reg(TS_VREG_RBX) == 13 &&
+	      get_reg(TS_VREG_RDI) == (uint64_t)(vg_apic_bad_wrmsr - vg_apic),
+	      "vcpu apic: writing the read-only x2APIC ID is #GP(0)");
+	check(vcpu_reg(vcpu1, TS_VREG_RIP) == 0 && vcpu_reg(vcpu1, TS_VREG_CS) == 0x08,
+	      "vcpu apic: vCPU 1, its thread resumed, has not run before its start-up IPI");
+	resume_guest();
+	check(out_report(9, &m) && get_reg(TS_VREG_RBX) == APIC_AP_CODE >> 4 && get_reg(TS_VREG_RSI) == 0x1234,
+	      "vcpu apic: INIT and start-up IPIs run vCPU 1 in real mode at 0xc000 (CS 0xc00); its fixed "
+	      "IPI wakes vCPU 0");
+	check(vcpu_reg(vcpu1, TS_VREG_CS) == APIC_AP_CODE >> 4 && (vcpu_reg(vcpu1, TS_VREG_CR0) & 1) == 0,
+	      "vcpu apic: vCPU 1 is in real mode (CR0.PE clear)");
+	ts_tcb_suspend(tcb1);
+	ts_cnode_delete(TS_ROOT_CNODE, tcb1);
+	ts_cnode_delete(TS_ROOT_CNODE, vcpu1);
+	ts_cnode_delete(TS_ROOT_CNODE, fault1);
 	guest_destroy(&g);
 	ts_cnode_delete(TS_ROOT_CNODE, dom);
 }
@@ -705,6 +1003,7 @@ void test_vcpu(void)
 
 	test_vcpu_msrs();
 	test_vcpu_xen();
+	test_vcpu_apic();
 	uint64_t violations = 1;
 	ts_debug_check_invariants(TS_ROOT_DEBUG, &violations);
 	check(violations == 0, "vcpu: invariants hold after the vCPUs, their threads and spaces are gone");

@@ -140,6 +140,10 @@ uint64_t tsc_khz = 1000000;
 uint64_t arch_read_tsc(void) { return host.tsc; }
 unsigned arch_vcpu_bits(struct vcpu *v) { (void)v; return 64; }
 unsigned arch_vcpu_cpl(struct vcpu *v) { (void)v; return host.vcpu_cpl; }
+/* The model's vCPUs have no local APIC: nothing pending, no APIC timer. */
+bool arch_vcpu_interrupt_pending(struct vcpu *v) { (void)v; return false; }
+uint64_t arch_vcpu_timer_deadline(struct vcpu *v) { (void)v; return 0; }
+void arch_vcpu_timer_expired(struct vcpu *v, uint64_t tsc) { (void)v; (void)tsc; }
 
 void *arch_guest_phys(void *space_root, uint64_t gpa, bool write)
 {

@@ -1,0 +1,38 @@
+/*
+ * The emulated local APIC of a Xen vCPU (arch/x86_64/vlapic.c): its state,
+ * kept in struct xen_vcpu, and what kernel/xen/ asks of it when a vCPU
+ * blocks or its thread's timeout fires. x2APIC mode only.
+ */
+#ifndef ARCH_VLAPIC_H
+#define ARCH_VLAPIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define VLAPIC_NR_LVT	6	/* timer, thermal, performance counters, LINT0, LINT1, error */
+
+struct vlapic {
+	bool reset_done;	/* false until the vCPU's first entry or an INIT */
+	bool sipi_pending;	/* a start-up IPI arrived while the vCPU was not up */
+	uint8_t sipi_vector;
+	uint8_t tpr;
+	uint32_t svr;
+	uint32_t esr;
+	uint32_t lvt[VLAPIC_NR_LVT];
+	uint32_t timer_initial;	/* initial count, 0 = stopped */
+	uint32_t timer_dcr;	/* divide configuration */
+	uint64_t timer_start;	/* TSC when the current count began */
+	uint64_t timer_deadline;	/* TSC when it reaches 0; 0 = none pending */
+	uint32_t irr[8];	/* 256-bit request and in-service registers */
+	uint32_t isr[8];
+};
+
+struct vcpu;
+/* An interrupt waits that the vCPU would take now (IF set, above its priority). */
+bool arch_vcpu_interrupt_pending(struct vcpu *v);
+/* The TSC value at which v's APIC timer fires, 0 if it is stopped. */
+uint64_t arch_vcpu_timer_deadline(struct vcpu *v);
+/* The thread's timeout fired at TSC tsc: fire the APIC timer if it is due. */
+void arch_vcpu_timer_expired(struct vcpu *v, uint64_t tsc);
+
+#endif

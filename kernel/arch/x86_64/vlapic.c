@@ -1,0 +1,390 @@
+/*
+ * The local APIC of Xen vCPUs, emulated in x2APIC mode only: the guest
+ * finds IA32_APIC_BASE with EN and EXTD already set (as firmware that
+ * enabled x2APIC hands over; Linux takes the "x2apic enabled by BIOS"
+ * path) and reaches its registers as MSRs 0x800-0x8ff. There is no xAPIC
+ * MMIO page, and leaving x2APIC mode is refused (#GP).
+ *
+ * Interrupts: a 256-bit request register (IRR) and in-service register
+ * (ISR) with the usual priorities (vector class against the processor
+ * priority, max(TPR, highest in-service class)). Fixed IPIs, the self IPI,
+ * the APIC timer and the Xen event-channel upcall all set IRR bits;
+ * svm_event.c injects the highest deliverable one. The upcall vector
+ * never enters the ISR: Xen's callback vector needs no EOI (Linux sends
+ * one only for the per-vCPU upcall vector, and an EOI with nothing in
+ * service does nothing).
+ *
+ * IPIs: fixed (and lowest priority, delivered as fixed), INIT and
+ * start-up, to a physical or x2APIC logical (cluster) destination or a
+ * shorthand. NMI and SMI IPIs are accepted and dropped; INIT level
+ * de-assert is ignored, as on every CPU since the Pentium 4. A vCPU that
+ * is not up (a secondary before its start-up IPI, or any vCPU after an
+ * INIT) waits for a start-up IPI, which svm.c turns into a real-mode start
+ * at vector << 12.
+ *
+ * The timer counts at the TSC rate divided by the divide configuration,
+ * one-shot or periodic (no TSC-deadline mode: CPUID hides it); its
+ * deadline is one of the vCPU thread's timeouts (kernel/xen/shared.c).
+ */
+#include <kernel/objects.h>
+#include <kernel/string.h>
+#include "../../xen/internal.h"	/* xen_domain_vcpu, xen_vcpu_wake, xen_vcpu_rearm_timer */
+#include "svm.h"
+
+#define MSR_X2APIC_FIRST	0x800
+#define MSR_X2APIC_LAST		0x8ff
+#define APIC_ID			0x802
+#define APIC_VERSION		0x803
+#define APIC_TPR		0x808
+#define APIC_PPR		0x80a
+#define APIC_EOI		0x80b
+#define APIC_LDR		0x80d
+#define APIC_SVR		0x80f
+#define APIC_ISR		0x810
+#define APIC_TMR		0x818
+#define APIC_IRR		0x820
+#define APIC_ESR		0x828
+#define APIC_ICR		0x830
+#define APIC_LVT_TIMER		0x832	/* then thermal, perf, LINT0, LINT1, error */
+#define APIC_TIMER_INITIAL	0x838
+#define APIC_TIMER_CURRENT	0x839
+#define APIC_TIMER_DIVIDE	0x83e
+#define APIC_SELF_IPI		0x83f
+
+#define VERSION_VALUE		(0x14u | (VLAPIC_NR_LVT - 1) << 16)
+#define SVR_ENABLED		BIT(8)
+#define SVR_WRITABLE		0x3ffu	/* vector, enable, focus disable (kept, no effect); no EOI suppression */
+#define LVT_MASKED		BIT(16)
+#define LVT_TIMER_PERIODIC	BIT(17)
+#define ESR_SEND_ILLEGAL	BIT(5)
+#define DIVIDE_WRITABLE		0xbu
+
+enum { LVT_TIMER, LVT_THERMAL, LVT_PERF, LVT_LINT0, LVT_LINT1, LVT_ERROR };
+static const uint32_t lvt_writable[VLAPIC_NR_LVT] = {
+	[LVT_TIMER] = 0x300ff,		/* vector, mask, one-shot/periodic */
+	[LVT_THERMAL] = 0x107ff,	/* vector, delivery mode, mask */
+	[LVT_PERF] = 0x107ff,
+	[LVT_LINT0] = 0x1a7ff,		/* and polarity, trigger mode */
+	[LVT_LINT1] = 0x1a7ff,
+	[LVT_ERROR] = 0x100ff,
+};
+
+/* ICR fields. */
+#define ICR_VECTOR(icr)		((unsigned)(icr) & 0xff)
+#define ICR_MODE(icr)		((unsigned)((icr) >> 8) & 7)
+#define ICR_LOGICAL		BIT(11)
+#define ICR_LEVEL_ASSERT	BIT(14)
+#define ICR_LEVEL_TRIGGER	BIT(15)
+#define ICR_SHORTHAND(icr)	((unsigned)((icr) >> 18) & 3)
+#define ICR_RESERVED		(0xfff00000ull | BIT(12) | BIT(13) | BIT(16) | BIT(17))
+enum { MODE_FIXED, MODE_LOWEST, MODE_SMI, MODE_NMI = 4, MODE_INIT, MODE_STARTUP };
+enum { TO_DESTINATION, TO_SELF, TO_ALL, TO_ALL_BUT_SELF };
+#define BROADCAST		0xffffffffu
+
+static struct vlapic *lapic(struct vcpu *v)
+{
+	return &v->xen.lapic;
+}
+
+/* x2APIC logical id: cluster (id / 16) in 31:16, one bit (id % 16) in 15:0. */
+static uint32_t logical_id(struct vcpu *v)
+{
+	return (v->xen.id >> 4) << 16 | 1u << (v->xen.id & 0xf);
+}
+
+/* The highest vector set in a 256-bit register, or -1. */
+static int highest(const uint32_t bits[8])
+{
+	for (int i = 7; i >= 0; i--)
+		if (bits[i])
+			return i * 32 + 31 - __builtin_clz(bits[i]);
+	return -1;
+}
+
+static unsigned processor_priority(struct vlapic *l)
+{
+	int isrv = highest(l->isr);
+	unsigned in_service = isrv < 0 ? 0 : (unsigned)isrv & 0xf0;
+
+	return (l->tpr & 0xf0) >= in_service ? l->tpr : in_service;
+}
+
+/* Power-on / INIT state: everything clear, the LVTs masked, the APIC software-disabled. */
+void vlapic_reset(struct vcpu *v)
+{
+	struct vlapic *l = lapic(v);
+
+	memset(l, 0, sizeof(*l));
+	l->reset_done = true;
+	l->svr = 0xff;
+	for (unsigned i = 0; i < VLAPIC_NR_LVT; i++)
+		l->lvt[i] = LVT_MASKED;
+}
+
+/* Make vector pending on v and get v to notice. Vectors 0-15 are not interrupts. */
+void vlapic_set_irr(struct vcpu *v, unsigned vector)
+{
+	if (vector < 16 || vector > 255)
+		return;
+	lapic(v)->irr[vector / 32] |= 1u << (vector % 32);
+	xen_vcpu_wake(v);
+}
+
+int vlapic_pending_vector(struct vcpu *v)
+{
+	struct vlapic *l = lapic(v);
+	int vector = highest(l->irr);
+
+	if (vector < 0 || ((unsigned)vector & 0xf0) <= (processor_priority(l) & 0xf0))
+		return -1;
+	return vector;
+}
+
+void vlapic_ack(struct vcpu *v, unsigned vector)
+{
+	struct vlapic *l = lapic(v);
+
+	l->irr[vector / 32] &= ~(1u << (vector % 32));
+	if (vector != v->xen.upcall_vector)
+		l->isr[vector / 32] |= 1u << (vector % 32);
+}
+
+static void eoi(struct vlapic *l)
+{
+	int vector = highest(l->isr);
+
+	if (vector >= 0)
+		l->isr[vector / 32] &= ~(1u << (vector % 32));
+}
+
+bool arch_vcpu_interrupt_pending(struct vcpu *v)
+{
+	return (*svm_field64(v, VMCB_RFLAGS) & RFLAGS_IF) && vlapic_pending_vector(v) >= 0;
+}
+
+/* ---- the timer ---- */
+
+static uint64_t timer_divisor(struct vlapic *l)
+{
+	unsigned code = (l->timer_dcr & 3) | (l->timer_dcr & 8) >> 1;
+
+	return 1ull << ((code + 1) & 7);	/* 0..6: 2..128; 7: 1 */
+}
+
+static uint32_t timer_current(struct vlapic *l, uint64_t now)
+{
+	uint64_t ticks;
+
+	if (!l->timer_initial)
+		return 0;
+	ticks = (now - l->timer_start) / timer_divisor(l);
+	if (l->lvt[LVT_TIMER] & LVT_TIMER_PERIODIC)
+		return l->timer_initial - (uint32_t)(ticks % l->timer_initial);
+	return ticks >= l->timer_initial ? 0 : l->timer_initial - (uint32_t)ticks;
+}
+
+static void timer_start(struct vcpu *v, uint32_t count)
+{
+	struct vlapic *l = lapic(v);
+
+	l->timer_initial = count;
+	l->timer_start = arch_read_tsc();
+	l->timer_deadline = count ? l->timer_start + count * timer_divisor(l) : 0;
+	xen_vcpu_rearm_timer(v);
+}
+
+uint64_t arch_vcpu_timer_deadline(struct vcpu *v)
+{
+	return lapic(v)->timer_deadline;
+}
+
+void arch_vcpu_timer_expired(struct vcpu *v, uint64_t tsc)
+{
+	struct vlapic *l = lapic(v);
+	uint32_t lvt = l->lvt[LVT_TIMER];
+
+	if (!l->timer_deadline || l->timer_deadline > tsc)
+		return;
+	if (lvt & LVT_TIMER_PERIODIC) {
+		uint64_t period = l->timer_initial * timer_divisor(l);
+		l->timer_start += (tsc - l->timer_start) / period * period;
+		l->timer_deadline = l->timer_start + period;
+	} else {
+		l->timer_deadline = 0;
+	}
+	if (!(lvt & LVT_MASKED) && (l->svr & SVR_ENABLED))
+		vlapic_set_irr(v, lvt & 0xff);
+}
+
+/* ---- IPIs ---- */
+
+/* A start-up IPI is taken by svm.c when the vCPU next enters; only a vCPU that is not up takes it. */
+static void deliver(struct vcpu *to, unsigned mode, unsigned vector)
+{
+	switch (mode) {
+	case MODE_FIXED:
+	case MODE_LOWEST:
+		if (to->xen.up)
+			vlapic_set_irr(to, vector);
+		break;
+	case MODE_INIT:
+		to->xen.up = false;
+		vlapic_reset(to);
+		xen_vcpu_rearm_timer(to);
+		xen_vcpu_wake(to);	/* leaves the guest, then waits for a start-up IPI */
+		break;
+	case MODE_STARTUP:
+		if (to->xen.up)
+			break;
+		lapic(to)->sipi_pending = true;
+		lapic(to)->sipi_vector = (uint8_t)vector;
+		xen_vcpu_wake(to);
+		break;
+	default:		/* NMI, SMI: dropped */
+		break;
+	}
+}
+
+static bool addressed(struct vcpu *from, struct vcpu *to, uint64_t icr)
+{
+	uint32_t dest = icr >> 32, ldr = logical_id(to);
+
+	switch (ICR_SHORTHAND(icr)) {
+	case TO_SELF:
+		return to == from;
+	case TO_ALL:
+		return true;
+	case TO_ALL_BUT_SELF:
+		return to != from;
+	}
+	if (dest == BROADCAST)
+		return true;
+	if (icr & ICR_LOGICAL)
+		return (dest >> 16) == (ldr >> 16) && (dest & ldr & 0xffff);
+	return dest == to->xen.id;
+}
+
+static bool write_icr(struct vcpu *v, uint64_t icr)
+{
+	unsigned mode = ICR_MODE(icr), vector = ICR_VECTOR(icr);
+	struct domain *d = v->xen.domain;
+
+	if ((icr & ICR_RESERVED) || mode == 3 || mode == 7)
+		return false;
+	if (mode == MODE_INIT && (icr & ICR_LEVEL_TRIGGER) && !(icr & ICR_LEVEL_ASSERT))
+		return true;	/* INIT level de-assert */
+	if ((mode == MODE_FIXED || mode == MODE_LOWEST) && vector < 16) {
+		lapic(v)->esr |= ESR_SEND_ILLEGAL;
+		return true;
+	}
+	for (unsigned id = 0; id < TS_XEN_MAX_VCPUS; id++) {
+		struct vcpu *to = xen_domain_vcpu(d, id);
+		if (to && addressed(v, to, icr)) {
+			deliver(to, mode, vector);
+			if (mode == MODE_LOWEST)
+				break;	/* lowest priority: the first one addressed */
+		}
+	}
+	return true;
+}
+
+/* ---- the registers ---- */
+
+/* The reachable x2APIC MSRs (reads; false: #GP). */
+bool vlapic_read_msr(struct vcpu *v, uint32_t msr, uint64_t *value)
+{
+	struct vlapic *l = lapic(v);
+
+	if (msr >= APIC_ISR && msr < APIC_ISR + 8) {
+		*value = l->isr[msr - APIC_ISR];
+		return true;
+	}
+	if (msr >= APIC_TMR && msr < APIC_TMR + 8) {
+		*value = 0;	/* every interrupt here is edge-triggered */
+		return true;
+	}
+	if (msr >= APIC_IRR && msr < APIC_IRR + 8) {
+		*value = l->irr[msr - APIC_IRR];
+		return true;
+	}
+	if (msr >= APIC_LVT_TIMER && msr < APIC_LVT_TIMER + VLAPIC_NR_LVT) {
+		*value = l->lvt[msr - APIC_LVT_TIMER];
+		return true;
+	}
+	switch (msr) {
+	case APIC_ID:		*value = v->xen.id; return true;
+	case APIC_VERSION:	*value = VERSION_VALUE; return true;
+	case APIC_TPR:		*value = l->tpr; return true;
+	case APIC_PPR:		*value = processor_priority(l); return true;
+	case APIC_LDR:		*value = logical_id(v); return true;
+	case APIC_SVR:		*value = l->svr; return true;
+	case APIC_ESR:		*value = l->esr; return true;
+	case APIC_ICR:		*value = 0; return true;	/* delivery is immediate: never busy */
+	case APIC_TIMER_INITIAL:	*value = l->timer_initial; return true;
+	case APIC_TIMER_CURRENT:	*value = timer_current(l, arch_read_tsc()); return true;
+	case APIC_TIMER_DIVIDE:	*value = l->timer_dcr; return true;
+	default:		return false;
+	}
+}
+
+bool vlapic_write_msr(struct vcpu *v, uint32_t msr, uint64_t value)
+{
+	struct vlapic *l = lapic(v);
+
+	if (msr >= APIC_LVT_TIMER && msr < APIC_LVT_TIMER + VLAPIC_NR_LVT) {
+		unsigned i = msr - APIC_LVT_TIMER;
+		if (value >> 32)
+			return false;
+		l->lvt[i] = ((uint32_t)value & lvt_writable[i]) | (l->svr & SVR_ENABLED ? 0 : LVT_MASKED);
+		return true;
+	}
+	switch (msr) {
+	case APIC_TPR:
+		if (value > 0xff)
+			return false;
+		l->tpr = (uint8_t)value;
+		return true;
+	case APIC_EOI:
+		if (value)
+			return false;
+		eoi(l);
+		return true;
+	case APIC_SVR:
+		if (value & ~(uint64_t)SVR_WRITABLE)
+			return false;
+		l->svr = (uint32_t)value;
+		if (!(value & SVR_ENABLED))
+			for (unsigned i = 0; i < VLAPIC_NR_LVT; i++)
+				l->lvt[i] |= LVT_MASKED;
+		return true;
+	case APIC_ESR:
+		if (value)
+			return false;
+		l->esr = 0;
+		return true;
+	case APIC_ICR:
+		return write_icr(v, value);
+	case APIC_TIMER_INITIAL:
+		if (value >> 32)
+			return false;
+		timer_start(v, (uint32_t)value);
+		return true;
+	case APIC_TIMER_DIVIDE:
+		if (value & ~(uint64_t)DIVIDE_WRITABLE)
+			return false;
+		l->timer_dcr = (uint32_t)value;
+		return true;
+	case APIC_SELF_IPI:
+		if (value > 0xff)
+			return false;
+		vlapic_set_irr(v, (unsigned)value);
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool vlapic_is_msr(uint32_t msr)
+{
+	return msr >= MSR_X2APIC_FIRST && msr <= MSR_X2APIC_LAST;
+}
