@@ -219,27 +219,38 @@ void xen_vcpu_rearm_timer(struct vcpu *v)
 		timer_cancel(v->bound);
 }
 
+/*
+ * A deadline (system time) has come once the TSC passed the value
+ * xen_ns_to_tsc gives for it: the same conversion that armed the timer,
+ * so a deadline is never seen as both due and still in the future (which
+ * would re-arm it in the past for ever).
+ */
+static bool due(uint64_t ns, uint64_t tsc)
+{
+	return ns && xen_ns_to_tsc(ns) <= tsc;
+}
+
 void xen_vcpu_timer_fired(struct vcpu *v)
 {
-	uint64_t now = xen_system_time();
+	uint64_t tsc = arch_read_tsc();
 	bool fire = false;
 
-	if (v->xen.timer_ns && v->xen.timer_ns <= now) {
+	if (due(v->xen.timer_ns, tsc)) {
 		v->xen.timer_ns = 0;
 		fire = true;
 	}
-	if (v->xen.period_ns && v->xen.period_next_ns <= now) {
-		while (v->xen.period_next_ns <= now)
+	if (v->xen.period_ns && due(v->xen.period_next_ns, tsc)) {
+		while (due(v->xen.period_next_ns, tsc))
 			v->xen.period_next_ns += v->xen.period_ns;
 		fire = true;
 	}
-	if (v->xen.poll_timeout_ns && v->xen.poll_timeout_ns <= now) {
+	if (due(v->xen.poll_timeout_ns, tsc)) {
 		v->xen.poll_timeout_ns = 0;
 		if (v->xen.nr_poll_ports || v->xen.halted)
 			xen_vcpu_wake(v);
 	}
 	if (fire)
 		xen_send_virq(v, VIRQ_TIMER);
-	arch_vcpu_timer_expired(v, arch_read_tsc());
+	arch_vcpu_timer_expired(v, tsc);
 	xen_vcpu_rearm_timer(v);
 }

@@ -28,6 +28,8 @@ static void prepare(void)
 {
 	unit_setup();
 	host.vcpu_supported = true;
+	/* A TSC rate whose ns <-> TSC conversions do not divide evenly. */
+	tsc_khz = 2593217;
 	if (!make_xen_guest(&a) || !make_xen_guest(&b) ||
 	    retype(TS_OBJ_TCB, 0, SLOT_THREAD, 2) != TS_OK ||
 	    INVOKE(SLOT_THREAD, TS_TCB_BIND_VCPU, a.base + 13) != TS_OK ||
