@@ -47,7 +47,7 @@ def tessera_runs(iso, runs, icount):
         cases = [('linux-bz.cfg (bzImage)', 'xl create -c /etc/xen/linux-bz.cfg',
                   'GUEST_MARKER_pvh_UP'),
                  ('linux.cfg quiet (vmlinux)', 'xl create -c /etc/xen/linux.cfg '
-                  "extra='console=hvc0 quiet marker=linux'", 'GUEST_MARKER_linux_UP')]
+                  '"extra=\'console=hvc0 quiet marker=linux\'"', 'GUEST_MARKER_linux_UP')]
         for _ in range(runs):
             for label, line, marker in cases:
                 con.proc.stdin.write(('time ' + line + '\r').encode())

@@ -8,7 +8,9 @@ usage: run_linux_pvh.py TESSERA-LINUX.iso [--timeout SECONDS]
    marker, its XenStore name read by xenstore-read, poweroff; then it is
    gone from xl list and free memory is back.
 2. linux-smp.cfg: a 2-vCPU guest brings up both vCPUs (cpus=0-1).
-3. A hold guest runs while a fuzz guest issues random hypercalls (hcfuzz):
+3. Event-channel ping-pong between two guests (evtping): the pong guest
+   serves the port it binds for the ping guest, found through XenStore.
+4. A hold guest runs while a fuzz guest issues random hypercalls (hcfuzz):
    the fuzz guest may finish or die, but Tessera and the hold guest must
    not notice: the shell answers, the hold guest is listed and still echoes
    its console, and every page comes back when both are gone.
@@ -87,13 +89,41 @@ def smp_guest(con, t, free0):
     t.ok(field(info, 'free_memory') == free0, 'free memory back after the 2-vCPU guest', info)
 
 
-def fuzz_guests(con, t, free0):
-    typed(con, b'xl create -c /etc/xen/linux-hold.cfg\r')
-    up = con.expect(r'^hold: type a line, it comes back$|' + re.escape(PROMPT), 300)
-    if not t.ok(up is not None and up.endswith('it comes back'), 'the hold guest is up',
-                up or con.text[-3000:]):
+def create_attached(con, cfg, ready, timeout=300):
+    """xl create -c CFG up to the guest's line `ready`, then Ctrl-] (it
+    keeps running); True if the line came."""
+    typed(con, ('xl create -c %s\r' % cfg).encode())
+    up = con.expect(r'^%s$|%s' % (re.escape(ready), re.escape(PROMPT)), timeout)
+    if up is None or not up.endswith(ready):
+        return False
+    return detach(con)
+
+
+def ping_pong(con, t, free0, rounds=1000):
+    up = create_attached(con, '/etc/xen/linux-pong.cfg',
+                         'pong: waiting for a client to write data/evtping/client')
+    if not t.ok(up, 'the pong guest waits for a client', con.text[-3000:]):
         return
-    t.ok(detach(con), 'Ctrl-] leaves the hold guest running', con.text[-1000:])
+    server = (con.command('xl domid pong') or '').strip().splitlines()[-1:]
+    # Double quotes keep the blanks (in xlsh and sh alike); xl reads 'a string'.
+    out = con.command('xl create -c /etc/xen/linux-ping.cfg "extra=\'console=hvc0 quiet '
+                      'marker=ping tessera.test=ping tessera.peer=%s tessera.rounds=%d\'"'
+                      % (server[0] if server else '?', rounds), 300)
+    m = re.search(r'^EVTPING rounds=(\d+) total_us=\d+ ns_per_round_trip=(\d+)$', out or '', re.M)
+    t.ok(m is not None and int(m.group(1)) == rounds,
+         'event-channel ping-pong between two guests: %d round trips' % rounds,
+         out or con.text[-3000:])
+    if m:
+        print('# ping-pong: %s ns per round trip (guest clock)' % m.group(2))
+    con.command('xl destroy pong', 60)
+    info = con.command('xl info')
+    t.ok(field(info, 'free_memory') == free0, 'free memory back after the ping-pong', info)
+
+
+def fuzz_guests(con, t, free0):
+    up = create_attached(con, '/etc/xen/linux-hold.cfg', 'hold: type a line, it comes back')
+    if not t.ok(up, 'the hold guest is up (Ctrl-] leaves it running)', con.text[-3000:]):
+        return
     echo_check(con, t, 'ping-before-fuzz', 'the hold guest echoes its console')
 
     start = time.monotonic()
@@ -140,6 +170,7 @@ def session(con, t):
          'xl info: at least 1 GiB free for the Linux guests', info)
     boot_guest(con, t, free0)
     smp_guest(con, t, free0)
+    ping_pong(con, t, free0)
     fuzz_guests(con, t, free0)
 
 
