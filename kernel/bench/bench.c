@@ -5,9 +5,11 @@
  */
 #include <tessera/bootinfo.h>
 #include <ts/alloc.h>
+#include <ts/domain.h>
 #include <ts/methods.h>
 #include <ts/print.h>
 #include <ts/runtime.h>
+#include <ts/string.h>
 #include <ts/syscall.h>
 #include <ts/thread.h>
 
@@ -222,9 +224,220 @@ static struct result bench_domain(void)
 	return summarise(DOMAIN_SAMPLES);
 }
 
+/*
+ * A Xen guest (32-bit flat mode, one page of code) that times HYPERCALLS
+ * round trips of xen_version(XENVER_version) with RDTSC and reports the
+ * two readings with an OUT, which ends its run as an exit message here.
+ */
+#define HYPERCALLS	1000
+static const uint8_t hypercall_guest[] = {
+	0x31, 0xdb,				/* xor %ebx,%ebx: XENVER_version */
+	0xb9, HYPERCALLS & 0xff, HYPERCALLS >> 8, 0, 0,	/* mov $HYPERCALLS,%ecx */
+	0x0f, 0x31,				/* rdtsc */
+	0x89, 0xc6,				/* mov %eax,%esi */
+	0x89, 0xd7,				/* mov %edx,%edi */
+	0xb8, 17, 0, 0, 0,			/* 1: mov $__HYPERVISOR_xen_version,%eax */
+	0x0f, 0x01, 0xd9,			/* vmmcall */
+	0xe2, 0xf6,				/* loop 1b */
+	0x0f, 0x31,				/* rdtsc */
+	0xe6, 0x80,				/* out %al,$0x80 */
+	0xeb, 0xfe,				/* jmp . */
+};
+
+static uint64_t vcpu_reg(uint64_t vcpu, unsigned reg)
+{
+	uint64_t v = 0;
+
+	ts_invoke(vcpu, TS_VCPU_READ_REGS, 2, (const uint64_t[]){ reg, 1 }, 1, &v);
+	return v;
+}
+
+static struct result bench_hypercall(void)
+{
+	uint64_t space = object(TS_OBJ_GUEST_SPACE, 0), code = object(TS_OBJ_FRAME_4K, 0);
+	uint64_t domain = object(TS_OBJ_DOMAIN, 0), tcb = object(TS_OBJ_TCB, 0), vcpu;
+	uint64_t ep = object(TS_OBJ_ENDPOINT, 0), ep_badged = ts_slot_alloc();
+	enum ts_object_type tables[3] = { TS_OBJ_PDPT, TS_OBJ_PAGE_DIRECTORY, TS_OBJ_PAGE_TABLE };
+	struct ts_msg m;
+
+	must(ts_object_alloc(TS_OBJ_VCPU, 0, &vcpu), "vcpu (needs SVM)");
+	for (unsigned i = 0; i < 3; i++)
+		must(ts_paging_map(object(tables[i], 0), space, 0), "guest tables");
+	must(ts_frame_fill(code, hypercall_guest, sizeof(hypercall_guest)), "guest code");
+	must(ts_frame_map(code, space, 0, TS_RIGHT_READ | TS_RIGHT_WRITE, TS_MAP_EXECUTE), "map code");
+	must(ts_cnode_mint(TS_ROOT_CNODE, ep_badged, TS_ROOT_CNODE, ep, TS_RIGHTS_ALL, 1), "badge");
+	must(ts_invoke(vcpu, TS_VCPU_SET_SPACE, 1, (const uint64_t[]){ space }, 0, 0), "vcpu space");
+	must(ts_domain_set_id(domain, 0x7e0), "domid");
+	must(ts_invoke(domain, TS_DOMAIN_XEN_SETUP, 3, (const uint64_t[]){ space, 1, 0 }, 0, 0), "xen setup");
+	must(ts_invoke(domain, TS_DOMAIN_XEN_ADD_VCPU, 2, (const uint64_t[]){ vcpu, 0 }, 0, 0), "xen vcpu");
+	must(ts_tcb_configure(tcb, ep_badged, TS_ROOT_CNODE, TS_ROOT_VSPACE, 0, 0), "configure");
+	must(ts_tcb_set_domain(tcb, domain), "domain");
+	must(ts_tcb_set_priority(tcb, PRIO), "priority");
+	must(ts_invoke(tcb, TS_TCB_BIND_VCPU, 1, (const uint64_t[]){ vcpu }, 0, 0), "bind");
+	must(ts_tcb_resume(tcb), "resume");
+	memset(&m, 0, sizeof(m));
+	ts_recv(ep, &m);
+	if (ts_msginfo_label(m.info) != TS_FAULT_VMEXIT || vcpu_reg(vcpu, TS_VREG_RAX) == 0)
+		return (struct result){ 0 };
+	uint64_t t0 = vcpu_reg(vcpu, TS_VREG_RSI) | vcpu_reg(vcpu, TS_VREG_RDI) << 32;
+	uint64_t t1 = (vcpu_reg(vcpu, TS_VREG_RAX) & 0xffffffffu) | vcpu_reg(vcpu, TS_VREG_RDX) << 32;
+	ts_tcb_suspend(tcb);
+	samples[0] = (t1 - t0) / HYPERCALLS;
+	return summarise(1);
+}
+
+/*
+ * Event-channel ping-pong between two Xen guests on one CPU (32-bit flat
+ * code at guest-physical 0, argument structs at 0x1000, shared_info placed
+ * at 0x2000). The "ping" guest offers a port to the "pong" guest's domid
+ * (EBP) and reports it with an OUT; "pong" binds to it (EBP: ping's domid,
+ * EDI: the port) and then forever polls, clears and sends back. "ping"
+ * times PINGPONGS rounds of send + poll + clear and reports both RDTSC
+ * readings with a second OUT. Each round is two sends, two polls and two
+ * switches between the guests' vCPU threads.
+ */
+#define PINGPONGS	1000
+extern const uint8_t ping_guest[], ping_guest_end[], pong_guest[], pong_guest_end[];
+#define GUEST_SETUP_SHARED_INFO \
+"	movl $0x7ff0, 0x1000\n"		/* xen_add_to_physmap: DOMID_SELF, size 0 */ \
+"	movl $0, 0x1004\n"		/* space: shared_info */ \
+"	movl $0, 0x1008\n" \
+"	movl $0, 0x100c\n"		/* idx 0 */ \
+"	movl $2, 0x1010\n" \
+"	movl $0, 0x1014\n"		/* gpfn 2 */ \
+"	mov $12, %eax\n" \
+"	mov $7, %ebx\n" \
+"	mov $0x1000, %ecx\n" \
+"	vmmcall\n"
+#define GUEST_SEND_POLL_ARGS \
+"	mov %esi, 0x1100\n"		/* evtchn_send: port */ \
+"	mov %esi, 0x1300\n"		/* the one port polled */ \
+"	movl $0x1300, 0x1200\n"		/* sched_poll (32-bit): ports, nr_ports, timeout */ \
+"	movl $1, 0x1204\n" \
+"	movl $0, 0x1208\n" \
+"	movl $0, 0x120c\n"
+#define GUEST_SEND "	mov $32, %eax\n	mov $4, %ebx\n	mov $0x1100, %ecx\n	vmmcall\n"
+#define GUEST_POLL "	mov $29, %eax\n	mov $3, %ebx\n	mov $0x1200, %ecx\n	vmmcall\n"
+#define GUEST_CLEAR "	lock btr %esi, 0x2800\n"	/* shared_info's pending bit */
+__asm__(
+"	.pushsection .rodata.bench_guests, \"a\"\n"
+"	.code32\n"
+"ping_guest:\n"
+GUEST_SETUP_SHARED_INFO
+"	mov %ebp, %eax\n"		/* evtchn_alloc_unbound: DOMID_SELF, remote = pong */
+"	shl $16, %eax\n"
+"	or $0x7ff0, %eax\n"
+"	mov %eax, 0x1000\n"
+"	mov $32, %eax\n"
+"	mov $6, %ebx\n"
+"	mov $0x1000, %ecx\n"
+"	vmmcall\n"
+"	mov 0x1004, %esi\n"
+"	out %al, $0x80\n"		/* the port, in ESI */
+GUEST_CLEAR
+GUEST_SEND_POLL_ARGS
+"	rdtsc\n"
+"	mov %eax, 0x1400\n"
+"	mov %edx, 0x1404\n"
+"	mov $" "1000" ", %edi\n"
+"1:\n"
+GUEST_SEND
+GUEST_POLL
+GUEST_CLEAR
+"	dec %edi\n"
+"	jnz 1b\n"
+"	rdtsc\n"
+"	mov 0x1400, %esi\n"
+"	mov 0x1404, %edi\n"
+"	out %al, $0x80\n"
+"	jmp .\n"
+"ping_guest_end:\n"
+"pong_guest:\n"
+GUEST_SETUP_SHARED_INFO
+"	mov %ebp, 0x1000\n"		/* evtchn_bind_interdomain: ping's domid and port */
+"	mov %edi, 0x1004\n"
+"	mov $32, %eax\n"
+"	mov $0, %ebx\n"
+"	mov $0x1000, %ecx\n"
+"	vmmcall\n"
+"	mov 0x1008, %esi\n"
+GUEST_SEND_POLL_ARGS
+"1:\n"
+GUEST_POLL
+GUEST_CLEAR
+GUEST_SEND
+"	jmp 1b\n"
+"pong_guest_end:\n"
+"	.code64\n"
+"	.popsection\n");
+_Static_assert(PINGPONGS == 1000, "the ping guest's loop count");
+
+struct bench_guest {
+	uint64_t tcb, vcpu;
+};
+
+/* A Xen guest with three pages (code, arguments, shared_info) running code
+   at guest-physical 0; its exits come to ep. */
+static void make_xen_guest(struct bench_guest *g, uint64_t ep, uint64_t domid,
+			   const uint8_t *code, size_t len)
+{
+	uint64_t space = object(TS_OBJ_GUEST_SPACE, 0), domain = object(TS_OBJ_DOMAIN, 0);
+	enum ts_object_type tables[3] = { TS_OBJ_PDPT, TS_OBJ_PAGE_DIRECTORY, TS_OBJ_PAGE_TABLE };
+
+	g->tcb = object(TS_OBJ_TCB, 0);
+	must(ts_object_alloc(TS_OBJ_VCPU, 0, &g->vcpu), "vcpu (needs SVM)");
+	for (unsigned i = 0; i < 3; i++)
+		must(ts_paging_map(object(tables[i], 0), space, 0), "guest tables");
+	for (uint64_t page = 0; page < 3; page++) {
+		uint64_t frame = object(TS_OBJ_FRAME_4K, 0);
+		if (page == 0)
+			must(ts_frame_fill(frame, code, len), "guest code");
+		must(ts_frame_map(frame, space, page << 12, TS_RIGHT_READ | TS_RIGHT_WRITE, TS_MAP_EXECUTE),
+		     "guest memory");
+	}
+	must(ts_invoke(g->vcpu, TS_VCPU_SET_SPACE, 1, (const uint64_t[]){ space }, 0, 0), "vcpu space");
+	must(ts_domain_set_id(domain, domid), "domid");
+	must(ts_invoke(domain, TS_DOMAIN_XEN_SETUP, 3, (const uint64_t[]){ space, 3, 0 }, 0, 0), "xen setup");
+	must(ts_invoke(domain, TS_DOMAIN_XEN_ADD_VCPU, 2, (const uint64_t[]){ g->vcpu, 0 }, 0, 0), "xen vcpu");
+	must(ts_tcb_configure(g->tcb, ep, TS_ROOT_CNODE, TS_ROOT_VSPACE, 0, 0), "configure");
+	must(ts_tcb_set_domain(g->tcb, domain), "domain");
+	must(ts_tcb_set_priority(g->tcb, PRIO), "priority");
+	must(ts_invoke(g->tcb, TS_TCB_BIND_VCPU, 1, (const uint64_t[]){ g->vcpu }, 0, 0), "bind");
+}
+
+static struct result bench_pingpong(void)
+{
+	uint64_t ep = object(TS_OBJ_ENDPOINT, 0);
+	struct bench_guest ping, pong;
+	struct ts_msg m = { 0 };
+	uint64_t port, t0, t1;
+
+	make_xen_guest(&ping, ep, 0x7e1, ping_guest, ping_guest_end - ping_guest);
+	make_xen_guest(&pong, ep, 0x7e2, pong_guest, pong_guest_end - pong_guest);
+	ts_invoke(ping.vcpu, TS_VCPU_WRITE_REGS, 3, (const uint64_t[]){ TS_VREG_RBP, 1, 0x7e2 }, 0, 0);
+	must(ts_tcb_resume(ping.tcb), "resume ping");
+	ts_recv(ep, &m);
+	port = vcpu_reg(ping.vcpu, TS_VREG_RSI);
+	ts_invoke(pong.vcpu, TS_VCPU_WRITE_REGS, 3, (const uint64_t[]){ TS_VREG_RBP, 1, 0x7e1 }, 0, 0);
+	ts_invoke(pong.vcpu, TS_VCPU_WRITE_REGS, 3, (const uint64_t[]){ TS_VREG_RDI, 1, port }, 0, 0);
+	must(ts_tcb_resume(pong.tcb), "resume pong");
+	ts_invoke(ping.vcpu, TS_VCPU_WRITE_REGS, 3,
+		  (const uint64_t[]){ TS_VREG_RIP, 1, vcpu_reg(ping.vcpu, TS_VREG_RIP) + 2 }, 0, 0);
+	m.info = ts_msginfo_new(0, 0, 0);
+	ts_reply_recv(ep, &m);
+	t0 = vcpu_reg(ping.vcpu, TS_VREG_RSI) | vcpu_reg(ping.vcpu, TS_VREG_RDI) << 32;
+	t1 = (vcpu_reg(ping.vcpu, TS_VREG_RAX) & 0xffffffffu) | vcpu_reg(ping.vcpu, TS_VREG_RDX) << 32;
+	ts_tcb_suspend(ping.tcb);
+	ts_tcb_suspend(pong.tcb);
+	if (port == 0 || t1 <= t0)
+		return (struct result){ 0 };
+	samples[0] = (t1 - t0) / PINGPONGS;
+	return summarise(1);
+}
+
 int main(void *start_arg)
 {
-	struct result none, ipc, ipc_long, sig, map, dom;
+	struct result none, ipc, ipc_long, sig, map, dom, hcall, pingpong;
 	uint64_t port;
 
 	bi = start_arg;
@@ -238,6 +451,8 @@ int main(void *start_arg)
 	sig = bench_signal();
 	map = bench_map();
 	dom = bench_domain();
+	hcall = bench_hypercall();
+	pingpong = bench_pingpong();
 	ts_printf("\n| %-52s | %8s | %8s | %8s | %5s |\n", "operation", "median", "min", "max", "runs");
 	ts_printf("|------------------------------------------------------|----------|----------|----------|-------|\n");
 	row("(the measurement itself: rdtsc; rdtsc)", none, SAMPLES);
@@ -246,6 +461,8 @@ int main(void *start_arg)
 	row("notification signal -> wake (same CPU)", sig, SAMPLES);
 	row("map + unmap of a 4 KiB frame", map, SAMPLES);
 	row("domain with one thread (9 retypes, 5 maps, start)", dom, DOMAIN_SAMPLES);
+	row("Xen hypercall round trip (xen_version, mean of 1000)", hcall, 1);
+	row("event-channel ping-pong, two guests (mean of 1000)", pingpong, 1);
 	ts_printf("\nseL4 fastpath call + reply: %u cycles on Skylake; Tessera's round trip: %lu instructions"
 		  " (%lu.%02lu x)\n", SEL4_CALL_REPLY, ipc.median, ipc.median / SEL4_CALL_REPLY,
 		  ipc.median * 100 / SEL4_CALL_REPLY % 100);

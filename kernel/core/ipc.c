@@ -9,6 +9,7 @@
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
+#include <kernel/xen.h>
 
 struct ts_ipc_buffer *thread_ipc_buffer(struct tcb *t)
 {
@@ -212,6 +213,11 @@ void ipc_reply(struct tcb *replier)
 void notification_signal(struct notification *n, word_t badge)
 {
 	struct tcb *t = n->waiters.head;
+
+	if (n->evtchn_domain) {
+		xen_evtchn_set_pending(n->evtchn_domain, n->evtchn_port);
+		return;
+	}
 
 	if (t) {
 		thread_queue_remove(&n->waiters, t);

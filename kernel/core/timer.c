@@ -6,6 +6,7 @@
  */
 #include <kernel/ipc.h>
 #include <kernel/timer.h>
+#include <kernel/xen.h>
 
 static struct tcb *armed;
 
@@ -25,9 +26,10 @@ void timer_cancel(struct tcb *t)
 
 void timer_arm(struct tcb *t, uint64_t deadline)
 {
-	struct tcb *prev = NULL, *p = armed;
+	struct tcb *prev = NULL, *p;
 
-	timer_cancel(t);
+	timer_cancel(t);	/* first: t may be the head */
+	p = armed;
 	while (p && p->timer_deadline <= deadline) {
 		prev = p;
 		p = p->timer_next;
@@ -51,7 +53,10 @@ void timer_expire(uint64_t now)
 		struct cap *n = &t->slots[TCB_TIMER].cap;
 
 		timer_cancel(t);
-		if (n->type == TS_OBJ_NOTIFICATION)
+		/* A Xen vCPU's thread times its singleshot/periodic/poll deadlines. */
+		if (thread_vcpu(t) && thread_vcpu(t)->xen.domain)
+			xen_vcpu_timer_fired(thread_vcpu(t));
+		else if (n->type == TS_OBJ_NOTIFICATION)
 			notification_signal(cap_notification(n), n->data);
 	}
 }

@@ -1,14 +1,22 @@
 /*
  * Domain: the kernel's notion of a Xen domain. It names the domid every
- * Xen-facing mechanism (event channels, grant tables) will key on; a
- * domid belongs to at most one live Domain object.
+ * Xen-facing mechanism (event channels, grant tables) keys on; a domid
+ * belongs to at most one live Domain object. The Xen guest state and its
+ * methods are in kernel/xen/domain_xen.c.
  */
 #include <kernel/invoke.h>
+#include <kernel/xen.h>
 
 static struct domain *domid_owner[TS_DOMID_FIRST_RESERVED];
 
+struct domain *domain_lookup(uint32_t domid)
+{
+	return domid < TS_DOMID_FIRST_RESERVED ? domid_owner[domid] : NULL;
+}
+
 void domain_finalise(struct domain *d)
 {
+	xen_domain_finalise(d);
 	if (d->domid < TS_DOMID_FIRST_RESERVED && domid_owner[d->domid] == d)
 		domid_owner[d->domid] = NULL;
 	d->domid = TS_DOMID_INVALID;
@@ -41,6 +49,6 @@ int domain_invoke(struct invocation *inv)
 		inv_set_result(inv, 1, d->nr_threads);
 		return TS_OK;
 	default:
-		return TS_ERR_ILLEGAL_OPERATION;
+		return xen_domain_invoke(inv, d);
 	}
 }

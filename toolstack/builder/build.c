@@ -13,8 +13,7 @@ int build_domain_plan(const struct domain_config *dc, struct build_plan *plan,
                       char *err, size_t errlen)
 {
     if (dc->type == DOM_HVM) {
-        snprintf(err, errlen, "HVM guests need firmware and a device model: "
-                 "not supported yet by Tessera's domain builder");
+        snprintf(err, errlen, "HVM guests need a device model, which is not supported yet");
         return -1;
     }
     if (dc->kernel == NULL) {
@@ -23,21 +22,24 @@ int build_domain_plan(const struct domain_config *dc, struct build_plan *plan,
         return -1;
     }
     plan_init(plan, dc->type == DOM_PVH ? BOOT_PVH : BOOT_PV, dc->memory_mb << 20);
-    char *kdata = NULL, *initrd = NULL;
+    const char *kdata, *initrd = NULL;
+    char *owned;
     size_t klen, ilen = 0;
-    if (read_file(dc->kernel, &kdata, &klen) != 0) {
+    if (file_view(dc->kernel, &kdata, &klen, &owned) != 0) {
         snprintf(err, errlen, "kernel %s: %s", dc->kernel, strerror(errno));
         return -1;
     }
-    if (plan_own(plan, (uint8_t *)kdata) != 0)
+    if (owned != NULL && plan_own(plan, (uint8_t *)owned) != 0) {
+        free(owned);
         goto oom;
+    }
     if (dc->ramdisk != NULL) {
-        if (read_file(dc->ramdisk, &initrd, &ilen) != 0) {
+        if (file_view(dc->ramdisk, &initrd, &ilen, &owned) != 0) {
             snprintf(err, errlen, "ramdisk %s: %s", dc->ramdisk, strerror(errno));
             goto fail;
         }
-        if (plan_own(plan, (uint8_t *)initrd) != 0) {
-            free(initrd);
+        if (owned != NULL && plan_own(plan, (uint8_t *)owned) != 0) {
+            free(owned);
             goto oom;
         }
     }

@@ -28,6 +28,7 @@ struct build_plan {
     enum boot_mode mode;
     uint64_t memory_bytes;
     struct boot_regs regs;
+    uint64_t store_gpa, console_gpa;    /* PVH: the special pages (0: none) */
     size_t nplacements, cap;
     struct placement *placements;
     /* buffers the plan owns (start info, page tables, decompressed kernel) */

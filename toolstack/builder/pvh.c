@@ -41,6 +41,81 @@ static int add_kernel_segments(const struct elf_image *k, uint64_t offset,
     return 0;
 }
 
+int pvh_layout(uint64_t memory, struct pvh_layout *l)
+{
+    if ((memory & (PAGE - 1)) != 0 || memory < PVH_ISA_HOLE_END + (1ull << 20))
+        return -1;
+    l->low_end = memory < PVH_LOWMEM_END ? memory : PVH_LOWMEM_END;
+    l->high_end = memory > l->low_end ? (1ull << 32) + (memory - l->low_end) : 0;
+    l->store_gpa = l->low_end - PVH_SPECIAL_PAGES * PAGE;
+    l->console_gpa = l->store_gpa + PAGE;
+    return 0;
+}
+
+unsigned pvh_memmap(const struct pvh_layout *l, struct e820_entry *map)
+{
+    unsigned n = 0;
+    map[n++] = (struct e820_entry){ 0, PVH_ISA_HOLE_START, E820_RAM };
+    map[n++] = (struct e820_entry){ PVH_ISA_HOLE_START, PVH_ISA_HOLE_END - PVH_ISA_HOLE_START,
+                                    E820_RESERVED };
+    map[n++] = (struct e820_entry){ PVH_ISA_HOLE_END, l->store_gpa - PVH_ISA_HOLE_END, E820_RAM };
+    map[n++] = (struct e820_entry){ l->store_gpa, PVH_SPECIAL_PAGES * PAGE, E820_RESERVED };
+    if (l->high_end)
+        map[n++] = (struct e820_entry){ 1ull << 32, l->high_end - (1ull << 32), E820_RAM };
+    return n;
+}
+
+#define LARGE (2ull << 20)
+
+unsigned pvh_backing(const struct pvh_layout *l, struct pvh_run *runs)
+{
+    /* RAM below the special pages, and above 4 GiB. */
+    uint64_t from[2] = { 0, 1ull << 32 };
+    uint64_t to[2] = { l->store_gpa, l->high_end };
+    unsigned n = 0;
+    for (unsigned i = 0; i < 2; i++) {
+        uint64_t large_end = to[i] > from[i] ? to[i] & ~(LARGE - 1) : from[i];
+        if (large_end > from[i])
+            runs[n++] = (struct pvh_run){ from[i], (large_end - from[i]) / LARGE, 21 };
+    }
+    for (unsigned i = 0; i < 2; i++) {
+        uint64_t large_end = to[i] > from[i] ? to[i] & ~(LARGE - 1) : from[i];
+        if (to[i] > large_end)
+            runs[n++] = (struct pvh_run){ large_end, (to[i] - large_end) / PAGE, 12 };
+    }
+    return n;
+}
+
+unsigned pvh_ram_blocks(const struct pvh_layout *l, unsigned *bits)
+{
+    struct pvh_run runs[PVH_RUNS_MAX];
+    unsigned nruns = pvh_backing(l, runs), n = 0;
+    uint64_t large = 0, small = PVH_SPECIAL_PAGES * PAGE;
+    for (unsigned i = 0; i < nruns; i++) {
+        if (runs[i].page_bits == 21)
+            large += runs[i].count << 21;
+        else
+            small += runs[i].count << 12;
+    }
+    for (unsigned b = 63; b >= 21; b--)
+        if (large & (1ull << b))
+            bits[n++] = b;
+    unsigned small_bits = 12;
+    while ((1ull << small_bits) < small)
+        small_bits++;
+    bits[n++] = small_bits;
+    return n;
+}
+
+/* The initrd goes high: page-aligned, right below the special pages, as
+ * far as possible from the kernel (which may decompress or grow its bss
+ * up to there). */
+static uint64_t initrd_address(const struct pvh_layout *l, size_t len)
+{
+    uint64_t size = ALIGN_UP((uint64_t)len);
+    return size <= l->store_gpa ? l->store_gpa - size : 0;
+}
+
 int pvh_plan(const struct guest_boot *g, struct build_plan *plan,
              char *err, size_t errlen)
 {
@@ -50,18 +125,24 @@ int pvh_plan(const struct guest_boot *g, struct build_plan *plan,
                     "(XEN_ELFNOTE_PHYS32_ENTRY): boot it with type=\"pv\"");
     if (add_kernel_segments(k, 0, plan, err, errlen) != 0)
         return -1;
-    uint64_t next = ALIGN_UP(k->pend);
+    struct pvh_layout l;
+    if (pvh_layout(g->memory_bytes, &l) != 0)
+        return fail(err, errlen, "guest memory must be whole pages and at least 2 MiB");
+    if (plan_add(plan, l.store_gpa, NULL, 0, PAGE, "xenstore ring") != 0 ||
+        plan_add(plan, l.console_gpa, NULL, 0, PAGE, "console ring") != 0)
+        return fail(err, errlen, "the kernel overlaps the special pages at the end of RAM");
+    plan->store_gpa = l.store_gpa;
+    plan->console_gpa = l.console_gpa;
+
     uint64_t initrd_at = 0;
     if (g->initrd_len) {
-        initrd_at = next;
+        initrd_at = initrd_address(&l, g->initrd_len);
         if (plan_add(plan, initrd_at, g->initrd, g->initrd_len, 0, "initrd") != 0)
             return fail(err, errlen, "the initrd does not fit in guest memory");
-        next = ALIGN_UP(initrd_at + g->initrd_len);
     }
 
-    uint64_t mem = g->memory_bytes;
-    uint64_t low = mem < PVH_LOWMEM_END ? mem : PVH_LOWMEM_END;
-    unsigned nmap = mem > low ? 2 : 1;
+    struct e820_entry map[PVH_MEMMAP_MAX];
+    unsigned nmap = pvh_memmap(&l, map);
     size_t cmdlen = g->cmdline ? strlen(g->cmdline) + 1 : 0;
     size_t off_mod = HVM_START_INFO_SIZE;
     size_t off_map = off_mod + (g->initrd_len ? HVM_MODLIST_ENTRY_SIZE : 0);
@@ -72,11 +153,12 @@ int pvh_plan(const struct guest_boot *g, struct build_plan *plan,
         free(si);
         return fail(err, errlen, "out of memory");
     }
-    uint64_t at = next;
+    uint64_t at = ALIGN_UP(k->pend);
     put_le(si + HVM_OFF_MAGIC, HVM_START_MAGIC, 4);
     put_le(si + HVM_OFF_VERSION, 1, 4);
     put_le(si + HVM_OFF_FLAGS, 0, 4);
     if (g->initrd_len) {
+        /* One module, the initrd, with no command line of its own. */
         put_le(si + HVM_OFF_NR_MODULES, 1, 4);
         put_le(si + HVM_OFF_MODLIST, at + off_mod, 8);
         put_le(si + off_mod + 0, initrd_at, 8);
@@ -89,14 +171,11 @@ int pvh_plan(const struct guest_boot *g, struct build_plan *plan,
     put_le(si + HVM_OFF_RSDP, g->rsdp_paddr, 8);
     put_le(si + HVM_OFF_MEMMAP, at + off_map, 8);
     put_le(si + HVM_OFF_MEMMAP_ENTRIES, nmap, 4);
-    put_le(si + off_map + 0, 0, 8);
-    put_le(si + off_map + 8, low, 8);
-    put_le(si + off_map + 16, E820_RAM, 4);
-    if (nmap == 2) {
-        uint8_t *e = si + off_map + HVM_MEMMAP_ENTRY_SIZE;
-        put_le(e + 0, 1ull << 32, 8);
-        put_le(e + 8, mem - low, 8);
-        put_le(e + 16, E820_RAM, 4);
+    for (unsigned i = 0; i < nmap; i++) {
+        uint8_t *e = si + off_map + i * HVM_MEMMAP_ENTRY_SIZE;
+        put_le(e + 0, map[i].addr, 8);
+        put_le(e + 8, map[i].size, 8);
+        put_le(e + 16, map[i].type, 4);
     }
     if (plan_add(plan, at, si, size, 0, "hvm_start_info") != 0)
         return fail(err, errlen, "no room for hvm_start_info in guest memory");

@@ -5,6 +5,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+int (*file_view_hook)(const char *path, const char **data, size_t *len);
+
+int file_view(const char *path, const char **data, size_t *len, char **owned)
+{
+    *owned = NULL;
+    if (file_view_hook != NULL && file_view_hook(path, data, len) == 0)
+        return 0;
+    if (read_file(path, owned, len) != 0)
+        return -1;
+    *data = *owned;
+    return 0;
+}
+
 int read_file(const char *path, char **data, size_t *len)
 {
     FILE *f = fopen(path, "rb");

@@ -14,4 +14,11 @@ int domcfg_load(struct arena *a, const char *file, const char *text,
 /* Reads a whole file into a malloc'd buffer (NUL-terminated). */
 int read_file(const char *path, char **data, size_t *len);
 
+/* A read-only view of a whole file: where the program's files are already
+ * in memory (the control domain's boot archive) FILE_VIEW_HOOK gives
+ * them without a copy and *owned is NULL; otherwise read_file's buffer,
+ * which *owned points at for the caller to free. 0, or -1 with errno. */
+int file_view(const char *path, const char **data, size_t *len, char **owned);
+extern int (*file_view_hook)(const char *path, const char **data, size_t *len);
+
 #endif

@@ -73,6 +73,9 @@ struct ctl_sched_pool {
 
 enum ctl_shutdown { CTL_POWEROFF, CTL_REBOOT };
 
+/* xl console -t: the default for the guest type, or one asked for. */
+enum ctl_console { CTL_CONSOLE_DEFAULT, CTL_CONSOLE_PV, CTL_CONSOLE_SERIAL, CTL_CONSOLE_VUART };
+
 enum ctl_devkind { CTL_DEV_VBD, CTL_DEV_VIF };
 
 /* A frontend/backend device pair as block-list and network-list show it. */
@@ -102,7 +105,7 @@ struct ctl_ops {
     int (*rename)(void *self, uint32_t domid, const char *name);
     /* Connects the terminal to the domain's console until Ctrl-] (returns
      * CTL_OK) or until the domain goes away (CTL_OK as well). */
-    int (*console_attach)(void *self, uint32_t domid, int console_num);
+    int (*console_attach)(void *self, uint32_t domid, int console_num, enum ctl_console type);
     int (*read_dmesg)(void *self, bool clear, char **text);
     /* VCPU ~0u: all; HARD/SOFT: cpu sets as in cpus= ("all"), SOFT may be NULL */
     int (*vcpu_pin)(void *self, uint32_t domid, unsigned vcpu, const char *hard,

@@ -51,6 +51,7 @@ struct tessera_setup {
      * xenstored signals it with. */
     uint64_t wake, wake_timer, wake_xs_badge;
     uint64_t guest_console;     /* set by tessera_ctl_setup: a WRITE-only copy */
+    bool has_vcpus;             /* set by tessera_ctl_setup: the kernel makes vCPUs (SVM) */
 };
 
 /* Badges of guest messages on the endpoint: slot index + 1, with this bit

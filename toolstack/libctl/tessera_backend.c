@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libos/cpio.h>
 #include <libos/libos.h>
 #include <libos/protocol.h>
 #include <ts/alloc.h>
@@ -18,15 +19,44 @@
 #include "tessera.h"
 #include "tessera_guest.h"
 #include "tessera_xs.h"
+#include "../builder/pvh.h"
+#include "../cfg/load.h"
 
 #define DEFAULT_REASON "Tessera control domain: needs the xenstore and console stub domains"
 
 static uint64_t guest_ep;
 static uint64_t dmesg_from;             /* "xl dmesg -c" hides what was read */
 
+/* Files of the boot archive, read in place (no copy of a 60 MB kernel). */
+static int archive_view(const char *path, const char **data, size_t *len)
+{
+    const void *archive = (const void *)(uintptr_t)libos_args.cpio_addr;
+    struct cpio_entry e;
+    if (archive == NULL || cpio_find(archive, libos_args.cpio_size, path, &e) != CPIO_OK ||
+        (e.mode & CPIO_MODE_TYPE) != CPIO_MODE_REG)
+        return -1;
+    *data = e.data;
+    *len = e.size;
+    return 0;
+}
+
+/* Whether the kernel makes vCPUs (AMD SVM with nested paging): retyping
+ * one fails with TS_ERR_ILLEGAL_OPERATION without them. The probe's 8 KiB
+ * of our heap stay used. */
+static bool probe_vcpus(void)
+{
+    uint64_t vcpu;
+    if (libos_object_alloc(TS_OBJ_VCPU, 0, &vcpu) != TS_OK)
+        return false;
+    ts_cnode_delete(TS_CHILD_CNODE, vcpu);
+    return true;
+}
+
 int tessera_ctl_setup(const struct tessera_setup *s)
 {
     tessera = *s;
+    tessera.has_vcpus = probe_vcpus();
+    file_view_hook = archive_view;
     int err = libos_object_alloc(TS_OBJ_ENDPOINT, 0, &guest_ep);
     if (err == TS_OK)
         err = libos_cap_mint(s->console, TS_RIGHT_WRITE, 0, &tessera.guest_console);
@@ -105,9 +135,10 @@ static int list_domains(void *self, struct ctl_domain **out, size_t *n)
             continue;
         d[k].domid = g->domid;
         strcpy(d[k].name, g->spec.name);
-        d[k].current_memkb = (1ull << g->mem_bits) >> 10;
+        /* A native guest has its whole Untyped; a PVH guest its RAM. */
+        d[k].current_memkb = g->spec.pvh ? g->spec.memory_mb << 10 : (1ull << g->mem_bits) >> 10;
         d[k].max_memkb = g->spec.memory_mb << 10;
-        d[k].vcpus_online = 1;
+        d[k].vcpus_online = g->spec.vcpus;
         d[k].paused = g->state == GUEST_PAUSED;
         d[k].shutdown = g->state == GUEST_SHUTDOWN;
         d[k].crashed = g->state == GUEST_CRASHED;
@@ -136,9 +167,11 @@ static int host_info(void *self, struct ctl_host *h)
     h->cores_per_socket = tessera.nr_cpus;
     h->threads_per_core = 1;
     h->cpu_khz = (unsigned)tessera.tsc_khz;
-    /* Guests are Tessera-native programs; no Xen PV, PVH or HVM yet. */
-    strcpy(h->virt_caps, "");
-    strcpy(h->xen_caps, "");
+    /* With SVM and nested paging: 64-bit PVH guests (hvm, hap) and
+     * version 1 grant tables; no Xen PV, no 32-bit guests, no HVM
+     * device model. */
+    strcpy(h->virt_caps, tessera.has_vcpus ? "hvm hap gnttab-v1" : "");
+    strcpy(h->xen_caps, tessera.has_vcpus ? "hvm-3.0-x86_64" : "");
     h->total_memory_mb = tessera.ram_bytes >> 20;
     h->free_memory_mb = guest_pool_free() >> 20;
     h->xen_major = 4;
@@ -157,34 +190,79 @@ static int list_vcpus(void *self, uint32_t domid, struct ctl_vcpu **out, size_t 
     const struct guest *g = domid ? guest_find(domid) : NULL;
     if (domid != 0 && g == NULL)
         return CTL_ENOENT;
-    struct ctl_vcpu *v = calloc(1, sizeof(*v));
+    unsigned count = g ? g->spec.vcpus : 1;
+    struct ctl_vcpu *v = calloc(count, sizeof(*v));
     if (v == NULL)
         return CTL_ENOMEM;
-    v->domid = domid;
-    v->cpu = g ? g->cpu : 0;
-    v->online = true;
-    v->running = g == NULL;
+    for (unsigned i = 0; i < count; i++) {
+        v[i].domid = domid;
+        v[i].vcpu = i;
+        v[i].cpu = g ? g->cpu : 0;
+        /* Only vCPU 0 of a PVH guest has a thread (VCPUOP_up: not yet). */
+        v[i].online = i == 0;
+        v[i].running = g == NULL;
+    }
     *out = v;
-    *n = 1;
+    *n = count;
     return CTL_OK;
 }
 
+/* What the guest is made from, kept to restart it. A CTL error. */
+static int make_spec(struct ctl *ctl, const struct domain_config *dc, bool pvh,
+                     struct guest_spec *spec)
+{
+    size_t cmdline_max = pvh ? sizeof(spec->cmdline) : NATIVE_CMDLINE_MAX;
+    if (strlen(dc->kernel) >= sizeof(spec->kernel) ||
+        (dc->ramdisk && strlen(dc->ramdisk) >= sizeof(spec->ramdisk)) ||
+        (dc->cmdline && strlen(dc->cmdline) >= cmdline_max)) {
+        fprintf(stderr, "xl: create: kernel or ramdisk path or command line too long\n");
+        return CTL_EINVAL;
+    }
+    if (!pvh && dc->ramdisk) {
+        ctl->unavailable_reason = "Tessera-native guests take no ramdisk";
+        return CTL_ENOTSUP;
+    }
+    strcpy(spec->name, dc->name);
+    strcpy(spec->kernel, dc->kernel);
+    if (dc->ramdisk)
+        strcpy(spec->ramdisk, dc->ramdisk);
+    if (dc->cmdline)
+        strcpy(spec->cmdline, dc->cmdline);
+    if (dc->uuid)
+        snprintf(spec->uuid, sizeof(spec->uuid), "%s", dc->uuid);
+    else
+        strcpy(spec->uuid, "00000000-0000-0000-0000-000000000000");
+    spec->pvh = pvh;
+    spec->vcpus = dc->vcpus ? dc->vcpus : 1;
+    spec->memory_mb = dc->memory_mb;
+    spec->on_poweroff = dc->on_poweroff;
+    spec->on_reboot = dc->on_reboot;
+    spec->on_crash = dc->on_crash;
+    return CTL_OK;
+}
+
+/* xl create: a Tessera-native guest (type="pv" with a libos image) or a
+ * PVH guest from the builder's plan (tessera_hvm.c). */
 static int create(void *self, const struct domain_config *dc, const struct build_plan *plan,
                   bool paused, uint32_t *domid)
 {
     struct ctl *ctl = self;
     struct guest_spec spec = { 0 };
-    if (plan->mode != BOOT_PV) {
-        ctl->unavailable_reason = "PVH guests need the kernel's vCPU support";
+    bool pvh = plan->mode == BOOT_PVH;
+    if (pvh && !tessera.has_vcpus) {
+        ctl->unavailable_reason = "PVH guests need AMD SVM with nested paging, "
+                                  "which this machine's kernel does not offer";
         return CTL_ENOTSUP;
     }
-    if (dc->vcpus > 1) {
-        ctl->unavailable_reason = "one vCPU per guest on Tessera for now";
+    if (dc->vcpus > (pvh ? TS_XEN_MAX_VCPUS : 1)) {
+        ctl->unavailable_reason = pvh ? "at most 16 vCPUs per PVH guest"
+                                      : "one vCPU per Tessera-native guest";
         return CTL_ENOTSUP;
     }
-    if (dc->memory_mb < 4) {
-        fprintf(stderr, "xl: create: memory = %llu: a guest needs at least 4 MiB\n",
-                (unsigned long long)dc->memory_mb);
+    if (dc->memory_mb < 4 || (pvh && (dc->memory_mb << 20) > PVH_LOWMEM_END)) {
+        fprintf(stderr, "xl: create: memory = %llu: a guest needs at least 4 MiB%s\n",
+                (unsigned long long)dc->memory_mb,
+                pvh ? ", and a PVH guest at most 3840 MiB (RAM below the MMIO hole) for now" : "");
         return CTL_EINVAL;
     }
     tessera_ctl_poll();
@@ -192,27 +270,12 @@ static int create(void *self, const struct domain_config *dc, const struct build
         fprintf(stderr, "xl: create: domain with name \"%s\" already exists\n", dc->name);
         return CTL_EINVAL;
     }
-    if (strlen(dc->kernel) >= sizeof(spec.kernel) ||
-        (dc->cmdline && strlen(dc->cmdline) >= sizeof(spec.cmdline))) {
-        fprintf(stderr, "xl: create: kernel path or command line too long\n");
-        return CTL_EINVAL;
-    }
-    strcpy(spec.name, dc->name);
-    strcpy(spec.kernel, dc->kernel);
-    if (dc->cmdline)
-        strcpy(spec.cmdline, dc->cmdline);
-    if (dc->uuid)
-        snprintf(spec.uuid, sizeof(spec.uuid), "%s", dc->uuid);
-    else
-        strcpy(spec.uuid, "00000000-0000-0000-0000-000000000000");
-    spec.memory_mb = dc->memory_mb;
-    spec.on_poweroff = dc->on_poweroff;
-    spec.on_reboot = dc->on_reboot;
-    spec.on_crash = dc->on_crash;
-    int rc = guest_create(&spec, paused, domid);
-    if (rc == CTL_ENOTSUP)
+    int rc = make_spec(ctl, dc, pvh, &spec);
+    if (rc == CTL_OK)
+        rc = guest_create(&spec, pvh ? plan : NULL, paused, domid);
+    if (rc == CTL_ENOTSUP && !pvh)
         ctl->unavailable_reason = "Xen PV kernels need the kernel's PV support; "
-                                  "this control domain runs Tessera-native (libos) guests";
+                                  "this control domain runs Tessera-native (libos) and PVH guests";
     return rc;
 }
 
@@ -271,9 +334,13 @@ static bool console_output(void)
 /* The terminal to the guest's PV console through the console service:
  * the replay of its recent output first, then output as it comes and our
  * input into its ring, until Ctrl-] or until the guest stops. */
-static int console_attach(void *self, uint32_t domid, int console_num)
+static int console_attach(void *self, uint32_t domid, int console_num, enum ctl_console type)
 {
     struct ctl *ctl = self;
+    if (type == CTL_CONSOLE_SERIAL || type == CTL_CONSOLE_VUART) {
+        ctl->unavailable_reason = "guests have no emulated UART: use the PV console (-t pv)";
+        return CTL_ENOTSUP;
+    }
     if (console_num != 0 || tessera.cons_client == 0) {
         ctl->unavailable_reason = "one PV console per guest";
         return CTL_ENOTSUP;

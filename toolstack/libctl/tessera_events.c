@@ -16,8 +16,6 @@
 #define CRASH_LOOP_COUNT 3
 #define CRASH_LOOP_WINDOW_NS (10 * 1000000000ull)
 
-enum stop_reason { STOP_POWEROFF, STOP_REBOOT, STOP_CRASH };
-
 static const char *const reason_names[] = { "poweroff", "reboot", "crash" };
 
 static bool crash_loop(struct guest_spec *s)
@@ -35,7 +33,7 @@ static void restart(struct guest *g)
     struct guest_spec spec = g->spec;
     uint32_t old = g->domid, domid;
     guest_destroy(g);
-    if (guest_create(&spec, false, &domid) == CTL_OK)
+    if (guest_create(&spec, NULL, false, &domid) == CTL_OK)
         printf("xl: domain %s restarted as domain %u (was %u)\n", spec.name, domid, old);
     else
         printf("xl: domain %s could not be restarted\n", spec.name);
@@ -47,12 +45,12 @@ static void rename_restart(struct guest *g)
     struct guest_spec spec = g->spec;
     uint32_t domid;
     snprintf(g->spec.name, sizeof(g->spec.name), "%.50s-%u", spec.name, g->domid);
-    if (guest_create(&spec, false, &domid) == CTL_OK)
+    if (guest_create(&spec, NULL, false, &domid) == CTL_OK)
         printf("xl: domain %s kept as %s; restarted as domain %u\n", spec.name,
                g->spec.name, domid);
 }
 
-static void act(struct guest *g, enum stop_reason why, enum guest_state stopped)
+void guest_act(struct guest *g, enum stop_reason why, enum guest_state stopped)
 {
     enum dom_action a = why == STOP_POWEROFF ? g->spec.on_poweroff
                       : why == STOP_REBOOT ? g->spec.on_reboot : g->spec.on_crash;
@@ -103,6 +101,10 @@ void tessera_ctl_handle(const struct ts_msg *m)
     if (index >= MAX_GUESTS || !guests[index].used)
         return;
     struct guest *g = &guests[index];
+    if (g->spec.pvh && (m->badge & TESSERA_FAULT_BADGE)) {
+        guest_vmm_handle(g, m);
+        return;
+    }
     /* Its last console output reaches the serial line before our messages. */
     guest_console_release(g);
     if (m->badge & TESSERA_FAULT_BADGE) {
@@ -112,17 +114,17 @@ void tessera_ctl_handle(const struct ts_msg *m)
         else
             printf("xl: domain %s (%u): exception %llu at rip %#llx\n", g->spec.name,
                    g->domid, (unsigned long long)m->mr[1], (unsigned long long)m->mr[0]);
-        act(g, STOP_CRASH, GUEST_CRASHED);
+        guest_act(g, STOP_CRASH, GUEST_CRASHED);
     } else if (label == LIBOS_EXIT) {
         uint64_t status = m->mr[0];
         if (status == TESSERA_EXIT_POWEROFF)
-            act(g, STOP_POWEROFF, GUEST_SHUTDOWN);
+            guest_act(g, STOP_POWEROFF, GUEST_SHUTDOWN);
         else if (status == TESSERA_EXIT_REBOOT)
-            act(g, STOP_REBOOT, GUEST_SHUTDOWN);
+            guest_act(g, STOP_REBOOT, GUEST_SHUTDOWN);
         else {
             printf("xl: domain %s (%u) exited with status %llu\n", g->spec.name, g->domid,
                    (unsigned long long)status);
-            act(g, STOP_CRASH, GUEST_CRASHED);
+            guest_act(g, STOP_CRASH, GUEST_CRASHED);
         }
     }
 }

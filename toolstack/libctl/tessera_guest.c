@@ -10,6 +10,7 @@
 #include <ts/methods.h>
 #include <tessera/object.h>
 
+#include "../builder/build.h"
 #include "../builder/elf.h"
 #include "../cfg/load.h"
 #include <libos/service.h>
@@ -68,16 +69,30 @@ static unsigned log2_ceil(uint64_t v)
     return b;
 }
 
-/* The guest's Untyped from the first pool cap with room for it. */
-static int take_memory(struct guest *g, uint64_t slot)
+int guest_take_untyped(unsigned bits, uint64_t slot)
 {
     int err = TS_ERR_NOT_ENOUGH_MEMORY;
     for (unsigned i = 0; i < tessera.pool_count && err == TS_ERR_NOT_ENOUGH_MEMORY; i++)
-        err = ts_untyped_retype(tessera.pool_first + i, TS_OBJ_UNTYPED, g->mem_bits,
+        err = ts_untyped_retype(tessera.pool_first + i, TS_OBJ_UNTYPED, bits,
                                 TS_CHILD_CNODE, slot, 1);
-    if (err == TS_OK)
-        g->untyped = slot;
     return err;
+}
+
+/* The lowest window of COUNT free slots of the guests' part of our CNode:
+ * at its start or right after another guest's window (0: none). */
+static uint64_t find_window(uint64_t count)
+{
+    for (unsigned c = 0; c <= MAX_GUESTS; c++) {
+        uint64_t at = c == MAX_GUESTS ? tessera.slot_first : guests[c].slots_end;
+        bool fits = (c == MAX_GUESTS || guests[c].used) && at >= tessera.slot_first &&
+                    at + count <= tessera.slot_end;
+        for (unsigned i = 0; i < MAX_GUESTS && fits; i++)
+            if (guests[i].used && at < guests[i].slots_end && guests[i].slots_first < at + count)
+                fits = false;
+        if (fits)
+            return at;
+    }
+    return 0;
 }
 
 void guest_console_release(struct guest *g)
@@ -93,9 +108,17 @@ void guest_destroy(struct guest *g)
     guest_console_release(g);
     if (g->introduced)
         tessera_xs_release(g);
-    if (g->untyped) {
-        ts_cnode_revoke(TS_CHILD_CNODE, g->untyped);
-        ts_cnode_delete(TS_CHILD_CNODE, g->untyped);
+    /* A PVH guest's vCPUs and thread first, then its RAM. */
+    if (g->objects) {
+        ts_cnode_revoke(TS_CHILD_CNODE, g->objects);
+        ts_cnode_delete(TS_CHILD_CNODE, g->objects);
+    }
+    for (unsigned i = 0; i < sizeof(g->minted) / sizeof(g->minted[0]); i++)
+        if (g->minted[i])
+            ts_cnode_delete(TS_CHILD_CNODE, g->minted[i]);
+    for (unsigned i = 0; i < g->nr_untyped; i++) {
+        ts_cnode_revoke(TS_CHILD_CNODE, g->untyped + i);
+        ts_cnode_delete(TS_CHILD_CNODE, g->untyped + i);
     }
     /* The badged fault endpoint copy is ours, not the Untyped's child. */
     if (g->d.fault_ep)
@@ -127,13 +150,15 @@ static int new_ring(uint64_t *frame, uint64_t *ntfn)
 static int build(struct guest *g, const char *image, size_t size, bool paused)
 {
     unsigned index = (unsigned)(g - guests);
-    uint64_t window = tessera.slot_first + (uint64_t)index * GUEST_SLOTS;
+    uint64_t window = g->slots_first;
     unsigned heap_bits = g->mem_bits - 1;
     unsigned radix = heap_bits - 12 + 1 > 10 ? heap_bits - 12 + 1 : 10;
     char args[96];
-    int err = take_memory(g, window);
+    int err = guest_take_untyped(g->mem_bits, window);
     if (err != TS_OK)
         return err;
+    g->untyped = window;
+    g->nr_untyped = 1;
 
     snprintf(args, sizeof(args), "%s%s%s", g->spec.name, g->spec.cmdline[0] ? " " : "",
              g->spec.cmdline);
@@ -146,7 +171,7 @@ static int build(struct guest *g, const char *image, size_t size, bool paused)
         .tsc_khz = tessera.tsc_khz,
     };
     struct ts_allocator ours = ts_alloc;
-    ts_alloc_init(TS_CHILD_CNODE, window + 1, window + GUEST_SLOTS, window, 1);
+    ts_alloc_init(TS_CHILD_CNODE, window + 1, g->slots_end, window, 1);
     /* Its XenStore ring and the notification xenstored wakes it with,
      * made before its heap takes the rest of its Untyped. */
     uint64_t ring = 0, ntfn = 0, cons_ring = 0, cons_ntfn = 0;
@@ -219,29 +244,63 @@ static int check_image(const char *path, const char *data, size_t size)
     return rc;
 }
 
-int guest_create(const struct guest_spec *spec, bool paused, uint32_t *domid)
+/* A native guest's image, read and checked. A CTL error. */
+static int read_native(const struct guest_spec *spec, char **image, size_t *size)
 {
-    struct guest *g = NULL;
-    for (unsigned i = 0; i < MAX_GUESTS && g == NULL; i++)
-        if (!guests[i].used && tessera.slot_first + (uint64_t)(i + 1) * GUEST_SLOTS <= tessera.slot_end)
-            g = &guests[i];
-    if (g == NULL) {
-        fprintf(stderr, "xl: create: the control domain runs at most %u guests\n", MAX_GUESTS);
-        return CTL_ENOMEM;
-    }
-    char *image;
-    size_t size;
-    if (read_file(spec->kernel, &image, &size) != 0) {
+    if (read_file(spec->kernel, image, size) != 0) {
         fprintf(stderr, "xl: create: kernel %s: cannot read it\n", spec->kernel);
         return CTL_EIO;
     }
-    int rc = check_image(spec->kernel, image, size);
-    if (rc != CTL_OK) {
-        free(image);
-        return rc;
+    int rc = check_image(spec->kernel, *image, *size);
+    if (rc != CTL_OK)
+        free(*image);
+    return rc;
+}
+
+/* A PVH guest's plan made again from its spec (restarts). A CTL error. */
+static int replan(const struct guest_spec *spec, struct build_plan *plan)
+{
+    struct domain_config dc = {
+        .name = spec->name, .type = DOM_PVH, .kernel = spec->kernel,
+        .ramdisk = spec->ramdisk[0] ? spec->ramdisk : NULL,
+        .cmdline = spec->cmdline[0] ? spec->cmdline : NULL, .memory_mb = spec->memory_mb,
+    };
+    char err[256];
+    if (build_domain_plan(&dc, plan, err, sizeof(err)) != 0) {
+        fprintf(stderr, "xl: create: %s\n", err);
+        return CTL_EINVAL;
     }
+    return CTL_OK;
+}
+
+int guest_create(const struct guest_spec *spec, const struct build_plan *plan, bool paused,
+                 uint32_t *domid)
+{
+    struct guest *g = NULL;
+    uint64_t slots = spec->pvh ? guest_pvh_slots(spec->memory_mb << 20, spec->vcpus) : GUEST_SLOTS;
+    uint64_t window = find_window(slots);
+    for (unsigned i = 0; i < MAX_GUESTS && g == NULL; i++)
+        if (!guests[i].used)
+            g = &guests[i];
+    if (g == NULL || window == 0) {
+        fprintf(stderr, "xl: create: the control domain runs at most %u guests%s\n", MAX_GUESTS,
+                g == NULL ? "" : " (no room left in its CNode for this one's caps)");
+        return CTL_ENOMEM;
+    }
+    char *image = NULL;
+    size_t size = 0;
+    struct build_plan replanned;
+    int rc = CTL_OK;
+    if (!spec->pvh)
+        rc = read_native(spec, &image, &size);
+    else if (plan == NULL && (rc = replan(spec, &replanned)) == CTL_OK)
+        plan = &replanned;
+    if (rc != CTL_OK)
+        return rc;
     memset(g, 0, sizeof(*g));
     g->spec = *spec;
+    g->slots_first = window;
+    g->slots_end = window + slots;
     if (next_domid < tessera.first_guest_domid)
         next_domid = tessera.first_guest_domid;
     while (guest_find(next_domid) != NULL)
@@ -251,8 +310,10 @@ int guest_create(const struct guest_spec *spec, bool paused, uint32_t *domid)
     g->cpu = g->domid % tessera.nr_cpus;
     g->state = paused ? GUEST_PAUSED : GUEST_RUNNING;
     g->created_ns = libos_now_ns();
-    int err = build(g, image, size, paused);
+    int err = spec->pvh ? guest_build_pvh(g, plan, paused) : build(g, image, size, paused);
     free(image);
+    if (plan == &replanned)
+        plan_free(&replanned);
     if (err != TS_OK) {
         guest_destroy(g);
         fprintf(stderr, "xl: create: cannot build the domain: %s\n", ts_error_name(err));

@@ -88,6 +88,47 @@ static int write_at(const char *base, const char *key, const char *value)
     return xenbus_write(&xb, path, value);
 }
 
+static const char *home_key(const char *home, const char *key, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s/%s", home, key);
+    return buf;
+}
+
+static int write_number(const char *base, const char *key, uint64_t value)
+{
+    char text[24];
+    snprintf(text, sizeof(text), "%llu", (unsigned long long)value);
+    return write_at(base, key, text);
+}
+
+/* What xl writes besides for a PVH guest (xenstore-ls of a Xen 4.17 PVH
+ * guest): its rings as pfns and ports (ports only when the kernel made
+ * event channels), its vCPUs, the features its toolstack offers. */
+static int write_pvh(const struct guest *g, const char *home)
+{
+    char key[64];
+    int err = write_at(home, "memory/videoram", "0");
+    for (unsigned i = 0; i < g->spec.vcpus && err == 0; i++) {
+        snprintf(key, sizeof(key), "cpu/%u/availability", i);
+        err = write_at(home, key, "online");
+    }
+    if (err == 0)
+        err = write_number(home, "store/ring-ref", g->store_pfn);
+    if (err == 0 && g->store_port)
+        err = write_number(home, "store/port", g->store_port);
+    if (err == 0)
+        err = write_number(home, "console/ring-ref", g->console_pfn);
+    if (err == 0 && g->console_port)
+        err = write_number(home, "console/port", g->console_port);
+    if (err == 0)
+        err = write_at(home, "console/limit", "1048576");
+    if (err == 0)
+        err = write_at(home, "control/platform-feature-xs_reset_watches", "1");
+    if (err == 0)
+        err = xenbus_mkdir(&xb, home_key(home, "device", key, sizeof(key)));
+    return err;
+}
+
 /* The layout of xl's domain creation (xenstore-ls of a Xen 4.17 guest),
  * as far as Tessera has it: no grant references nor event-channel ports
  * yet (rings are given as caps). */
@@ -115,24 +156,25 @@ static int write_layout(const struct guest *g)
     if (err == 0)
         err = write_at(home, "memory/target", value);
     if (err == 0)
-        err = write_at(home, "control/shutdown", "");
-    if (err == 0)
-        err = write_at(home, "control/feature-poweroff", "1");
-    if (err == 0)
-        err = write_at(home, "control/feature-reboot", "1");
-    if (err == 0)
         err = write_at(home, "console/type", "xenconsoled");
     if (err == 0)
         err = write_at(home, "console/backend-id", "2");
-    /* Written by the guest: its acknowledgement of control/shutdown, and data/. */
-    snprintf(value, sizeof(value), "%s/control/shutdown", home);
-    if (err == 0)
-        err = set_perms(value, guest_rw, NULL);
-    snprintf(value, sizeof(value), "%s/data", home);
-    if (err == 0)
+    /* The guest's own, as xl leaves them: its acknowledgement of
+     * control/shutdown, the control features it announces (Linux writes
+     * feature-poweroff and friends), sysrq, and the data/ drivers/
+     * feature/ attr/ error/ directories. */
+    static const char *const guest_owned[] = {
+        "control/shutdown", "control/feature-poweroff", "control/feature-reboot",
+        "control/feature-suspend", "control/sysrq", "data", "drivers", "feature", "attr", "error",
+    };
+    for (size_t i = 0; i < sizeof(guest_owned) / sizeof(guest_owned[0]) && err == 0; i++) {
+        snprintf(value, sizeof(value), "%s/%s", home, guest_owned[i]);
         err = xenbus_mkdir(&xb, value);
-    if (err == 0)
-        err = set_perms(value, guest_rw, NULL);
+        if (err == 0)
+            err = set_perms(value, guest_rw, NULL);
+    }
+    if (err == 0 && g->spec.pvh)
+        err = write_pvh(g, home);
     if (err == 0)
         err = write_at(vm, "name", g->spec.name);
     if (err == 0)

@@ -123,8 +123,13 @@ if len(si) >= 56:
     end = si.index(b"\0", cmdline - rbx)
     check("command line", si[cmdline - rbx:end] == b"console=hvc0 quiet")
     check("no RSDP without ACPI tables", rsdp == 0)
-    addr, size, typ = struct.unpack_from("<QQI", si, memmap - rbx)
-    check("e820: 512 MiB of RAM from 0", (addr, size, typ, nmap) == (0, 512 << 20, 1, 1))
+    e820 = [struct.unpack_from("<QQI", si, memmap - rbx + 24 * i) for i in range(nmap)]
+    check("e820: RAM, the ISA hole, RAM up to the two special pages at the end of 512 MiB",
+          e820 == [(0, 0xA0000, 1), (0xA0000, 0x60000, 2),
+                   (0x100000, (512 << 20) - 0x100000 - 0x2000, 1),
+                   ((512 << 20) - 0x2000, 0x2000, 2)])
+    check("the initrd ends below the special pages",
+          mpaddr + msize <= (512 << 20) - 0x2000 and mpaddr % 4096 == 0)
 else:
     check("hvm_start_info present", False)
 segs = [v for k, v in kv.items() if re.match(r"plan\.\d+$", k) and v.endswith("kernel segment")]

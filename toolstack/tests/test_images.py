@@ -47,35 +47,60 @@ check("only Xen notes are read", sum(1 for k in kv if k.startswith("note.")) == 
 check("two segments", kv.get("elf.segments") == "2")
 check("PVH segment 0 with its bss", kv.get("plan.0") == "gpa:0x100000 len:0x1000 zero:0x1000 kernel segment")
 check("PVH segment 1", kv.get("plan.1") == "gpa:0x103000 len:0x100 zero:0xf00 kernel segment")
-check("hvm_start_info after the kernel", kv.get("plan.2", "").startswith("gpa:0x104000 ")
+
+
+def placement(kv, what):
+    """The gpa of the placement named WHAT, or None."""
+    for k, v in kv.items():
+        if k.startswith("plan.") and v.endswith(" " + what):
+            return int(v.split()[0][4:], 16)
+    return None
+
+
+MIB = 1 << 20
+check("special pages: the last two pages of RAM",
+      placement(kv, "xenstore ring") == 64 * MIB - 0x2000 and
+      placement(kv, "console ring") == 64 * MIB - 0x1000)
+check("hvm_start_info after the kernel", placement(kv, "hvm_start_info") == 0x104000
       and kv.get("plan.rbx") == "0x104000")
 check("PVH entry point", kv.get("plan.rip") == "0x100000")
 si = bytes.fromhex(kv.get("start_info.hex", ""))
-check("hvm_start_info is 56 bytes + one e820 entry", len(si) == 56 + 24)
-if len(si) >= 80:
+check("hvm_start_info is 56 bytes + four e820 entries", len(si) == 56 + 4 * 24)
+if len(si) >= 56 + 4 * 24:
     f = struct.unpack_from("<IIIIQQQQI", si)
     check("magic, version 1, no modules, no cmdline, no rsdp",
           f[:7] == (0x336EC578, 1, 0, 0, 0, 0, 0))
-    check("memmap right after the struct", f[7] == 0x104000 + 56 and f[8] == 1)
-    check("e820 RAM 0..64 MiB", struct.unpack_from("<QQI", si, 56) == (0, 64 << 20, 1))
+    check("memmap right after the struct", f[7] == 0x104000 + 56 and f[8] == 4)
+    check("e820: RAM, the ISA hole reserved, RAM, the special pages reserved",
+          [struct.unpack_from("<QQI", si, 56 + 24 * i) for i in range(4)] ==
+          [(0, 0xA0000, 1), (0xA0000, 0x60000, 2), (0x100000, 63 * MIB - 0x2000, 1),
+           (64 * MIB - 0x2000, 0x2000, 2)])
 
 # PVH with an initrd, a command line and memory above the MMIO hole
 initrd = img("elf32.elf")
+ilen = os.path.getsize(initrd)
 rc, kv = run("-t", "pvh", "-m", "5120", "-r", initrd, "-c", "console=hvc0", img("elf64.elf"))
 si = bytes.fromhex(kv.get("start_info.hex", ""))
 check("PVH with initrd and 5 GiB", rc == 0 and len(si) > 56, kv.get("error", ""))
 if len(si) > 56:
     f = struct.unpack_from("<IIIIQQQQI", si)
     base = int(kv["plan.rbx"], 16)
-    check("initrd placed page-aligned after the kernel", kv.get("plan.2", "").startswith("gpa:0x104000 len:0x%x " % os.path.getsize(initrd)))
-    check("start info after the initrd", base == 0x105000)
-    check("one module", f[3] == 1 and struct.unpack_from("<QQQQ", si, f[4] - base) ==
-          (0x104000, os.path.getsize(initrd), 0, 0))
+    store = 0xF0000000 - 0x2000
+    initrd_at = store - ((ilen + 0xfff) & ~0xfff)
+    check("special pages at the end of RAM below the MMIO hole",
+          placement(kv, "xenstore ring") == store)
+    check("initrd placed high, page-aligned, right below the special pages",
+          placement(kv, "initrd") == initrd_at)
+    check("start info after the kernel", base == 0x104000)
+    check("one module without a command line", f[3] == 1 and
+          struct.unpack_from("<QQQQ", si, f[4] - base) == (initrd_at, ilen, 0, 0))
     end = si.index(b"\0", f[5] - base)
     check("command line", si[f[5] - base:end] == b"console=hvc0")
-    check("two e820 entries around the hole", f[8] == 2 and
-          struct.unpack_from("<QQI", si, f[7] - base) == (0, 0xF0000000, 1) and
-          struct.unpack_from("<QQI", si, f[7] - base + 24) == (1 << 32, (5120 << 20) - 0xF0000000, 1))
+    check("five e820 entries: RAM below the MMIO hole, RAM above 4 GiB", f[8] == 5 and
+          struct.unpack_from("<QQI", si, f[7] - base + 48) == (0x100000, store - 0x100000, 1) and
+          struct.unpack_from("<QQI", si, f[7] - base + 72) == (store, 0x2000, 2) and
+          struct.unpack_from("<QQI", si, f[7] - base + 96) ==
+          (1 << 32, (5120 << 20) - 0xF0000000, 1))
 
 # PV layout and start_info
 pt_file = os.path.join(d, "pt")

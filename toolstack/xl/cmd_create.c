@@ -96,7 +96,7 @@ int xl_cmd_create(struct xl *xl, const struct xl_cmd *cmd, int argc, char **argv
         fprintf(stderr, "Domain %u (%s) created\n", domid, dc.name);
     arena_free(&arena);
     if (console) {
-        e = CTL_CALL(&xl->ctl, console_attach, domid, 0);
+        e = CTL_CALL(&xl->ctl, console_attach, domid, 0, CTL_CONSOLE_DEFAULT);
         if (e != CTL_OK)
             return xl_report(xl, "console", e);
     }

@@ -133,12 +133,18 @@ int xl_cmd_console(struct xl *xl, const struct xl_cmd *cmd, int argc, char **arg
 {
     struct xl_opts o;
     int num = 0;
+    enum ctl_console type = CTL_CONSOLE_DEFAULT;
     xl_opts_init(&o, argc, argv);
     for (int c; (c = xl_getopt(&o, cmd->name, "t:n:h", NULL)) != -1;) {
         switch (c) {
         case 't':
-            if (strcmp(o.arg, "pv") != 0 && strcmp(o.arg, "serial") != 0 &&
-                strcmp(o.arg, "vuart") != 0) {
+            if (strcmp(o.arg, "pv") == 0) {
+                type = CTL_CONSOLE_PV;
+            } else if (strcmp(o.arg, "serial") == 0) {
+                type = CTL_CONSOLE_SERIAL;
+            } else if (strcmp(o.arg, "vuart") == 0) {
+                type = CTL_CONSOLE_VUART;
+            } else {
                 fprintf(stderr, "console type supported are: pv, serial, vuart\n");
                 return XL_USAGE;
             }
@@ -153,7 +159,7 @@ int xl_cmd_console(struct xl *xl, const struct xl_cmd *cmd, int argc, char **arg
     uint32_t domid;
     if (xl_find_domain(xl, cmd->name, argv[o.index], &domid) != XL_OK)
         return XL_FAIL;
-    int err = CTL_CALL(&xl->ctl, console_attach, domid, num);
+    int err = CTL_CALL(&xl->ctl, console_attach, domid, num, type);
     return err == CTL_OK ? XL_OK : xl_report(xl, cmd->name, err);
 }
 

@@ -2,10 +2,19 @@
  * AMD SVM with nested paging: the x86_64 side of vCPU objects. A vCPU
  * object is two pages: the generic struct vcpu and the guest's general
  * registers in the first, the VMCB in the second. Guests run with every
- * I/O port and MSR intercepted, physical interrupts exiting to the host,
- * and the TLB flushed on each VMRUN (QEMU's TCG offers no flush-by-ASID, so
- * one ASID serves all guests). Under TCG there is no NRIPS either: handlers
- * compute the next RIP themselves.
+ * I/O port and most MSRs intercepted, physical interrupts exiting to the
+ * host, and the TLB flushed on each VMRUN (QEMU's TCG offers no
+ * flush-by-ASID, so one ASID serves all guests). Under TCG there is no
+ * NRIPS either: handlers compute the next RIP themselves, from the fixed
+ * lengths of the instructions they intercept (CPUID, RDMSR and WRMSR are
+ * 2 bytes, VMMCALL 3, HLT 1; a prefix on them is an undefined encoding we
+ * do not support).
+ *
+ * The kernel handles some exits itself: MSR accesses for every vCPU
+ * (svm_msr.c), VINTR (the interrupt window), and for vCPUs of a Xen domain
+ * CPUID (svm_cpuid.c), HLT and VMMCALL (kernel/xen/), and #UD for the
+ * instructions their CPUID denies them. Everything else goes to the vCPU
+ * thread's fault endpoint as TS_FAULT_VMEXIT.
  */
 #include <kernel/arch.h>
 #include <kernel/ipc.h>
@@ -13,41 +22,13 @@
 #include <kernel/printk.h>
 #include <kernel/string.h>
 #include <kernel/vspace.h>
+#include <kernel/xen.h>
+#include "svm.h"
 #include "x86.h"
 
 #define MSR_VM_CR	0xc0010114
 #define MSR_VM_HSAVE_PA	0xc0010117
 #define VM_CR_SVMDIS	(1u << 4)
-#define EFER_SVME	(1u << 12)
-
-/* VMCB control area. */
-#define VMCB_INTERCEPT_CR	0x000
-#define VMCB_INTERCEPT_MISC1	0x00c
-#define VMCB_INTERCEPT_MISC2	0x010
-#define VMCB_IOPM_BASE		0x040
-#define VMCB_MSRPM_BASE		0x048
-#define VMCB_ASID		0x058
-#define VMCB_TLB_CONTROL	0x05c
-#define VMCB_VINTR		0x060
-#define VMCB_EXIT_CODE		0x070
-#define VMCB_EXIT_INFO1		0x078
-#define VMCB_EXIT_INFO2		0x080
-#define VMCB_NP_ENABLE		0x090
-#define VMCB_N_CR3		0x0b0
-/* VMCB state-save area. */
-#define VMCB_ES			0x400	/* then CS, SS, DS, FS, GS, GDTR, LDTR, IDTR, TR: 16 bytes each */
-#define VMCB_EFER		0x4d0
-#define VMCB_CR4		0x548
-#define VMCB_CR3		0x550
-#define VMCB_CR0		0x558
-#define VMCB_DR7		0x560
-#define VMCB_DR6		0x568
-#define VMCB_RFLAGS		0x570
-#define VMCB_RIP		0x578
-#define VMCB_RSP		0x5d8
-#define VMCB_RAX		0x5f8
-#define VMCB_CR2		0x640
-#define VMCB_G_PAT		0x668
 
 #define MISC1_INTR		(1u << 0)
 #define MISC1_NMI		(1u << 1)
@@ -63,25 +44,14 @@
 /* VMRUN VMMCALL VMLOAD VMSAVE STGI CLGI SKINIT (bits 0-6), ICEBP, MONITOR, MWAIT, XSETBV */
 #define MISC2_INTERCEPTS	(0x7fu | (1u << 8) | (1u << 10) | (1u << 11) | (1u << 13))
 
-#define EXIT_INTR	0x60
-#define EXIT_NMI	0x61
-
-#define VCPU_GPRS	1024	/* offset of the guest register array in the object */
-#define VCPU_VMCB	4096
-
 void svm_run(uint64_t *gprs, uint64_t vmcb_pa, uint64_t host_save_pa);
 void svm_exit_continue(void) __attribute__((noreturn));
 
 static bool svm_present;
-/* Every port and MSR access exits: the bitmaps are all ones, shared by all guests. */
+/* Every port access exits, and every MSR but those VMLOAD/VMSAVE switch: shared by all guests. */
 static uint8_t io_bitmap[3 * 4096] __attribute__((aligned(4096)));
 static uint8_t msr_bitmap[2 * 4096] __attribute__((aligned(4096)));
 static uint8_t host_save[MAX_CPUS][2][4096] __attribute__((aligned(4096)));
-
-static uint8_t *vmcb(struct vcpu *v) { return (uint8_t *)v + VCPU_VMCB; }
-static uint64_t *gprs(struct vcpu *v) { return (uint64_t *)((uint8_t *)v + VCPU_GPRS); }
-static uint64_t *field64(struct vcpu *v, unsigned off) { return (uint64_t *)(vmcb(v) + off); }
-static uint32_t *field32(struct vcpu *v, unsigned off) { return (uint32_t *)(vmcb(v) + off); }
 
 _Static_assert(sizeof(struct vcpu) <= VCPU_GPRS, "vCPU header overlaps its registers");
 
@@ -106,7 +76,7 @@ void svm_init_cpu(unsigned id)
 			svm_present = d & 1;	/* nested paging */
 		}
 		memset(io_bitmap, 0xff, sizeof(io_bitmap));
-		memset(msr_bitmap, 0xff, sizeof(msr_bitmap));
+		svm_msr_init_bitmap(msr_bitmap);
 		pr_info("svm: %s\n", svm_present ? "AMD SVM with nested paging" : "not available");
 	}
 	if (!svm_present)
@@ -118,7 +88,7 @@ void svm_init_cpu(unsigned id)
 static void set_segment(struct vcpu *v, unsigned index, uint16_t sel, uint16_t attr,
 			uint32_t limit, uint64_t base)
 {
-	uint8_t *seg = vmcb(v) + VMCB_ES + 16 * index;
+	uint8_t *seg = svm_vmcb(v) + VMCB_ES + 16 * index;
 
 	*(uint16_t *)seg = sel;
 	*(uint16_t *)(seg + 2) = attr;
@@ -129,27 +99,27 @@ static void set_segment(struct vcpu *v, unsigned index, uint16_t sel, uint16_t a
 /* A new vCPU starts like a PVH entry: 32-bit flat protected mode, paging off. */
 void arch_vcpu_init(struct vcpu *v)
 {
-	*field32(v, VMCB_INTERCEPT_MISC1) = MISC1_INTR | MISC1_NMI | MISC1_SMI | MISC1_INIT |
+	*svm_field32(v, VMCB_INTERCEPT_MISC1) = MISC1_INTR | MISC1_NMI | MISC1_SMI | MISC1_INIT |
 		MISC1_CPUID | MISC1_HLT | MISC1_INVLPGA | MISC1_IOIO | MISC1_MSR |
 		MISC1_TASK_SWITCH | MISC1_SHUTDOWN;
-	*field32(v, VMCB_INTERCEPT_MISC2) = MISC2_INTERCEPTS;
-	*field64(v, VMCB_IOPM_BASE) = virt_to_phys(io_bitmap);
-	*field64(v, VMCB_MSRPM_BASE) = virt_to_phys(msr_bitmap);
-	*field32(v, VMCB_ASID) = 1;
-	*field64(v, VMCB_VINTR) = 1ull << 24;	/* V_INTR_MASKING: host interrupts stay the host's */
-	*field64(v, VMCB_NP_ENABLE) = 1;
+	*svm_field32(v, VMCB_INTERCEPT_MISC2) = MISC2_INTERCEPTS;
+	*svm_field64(v, VMCB_IOPM_BASE) = virt_to_phys(io_bitmap);
+	*svm_field64(v, VMCB_MSRPM_BASE) = virt_to_phys(msr_bitmap);
+	*svm_field32(v, VMCB_ASID) = 1;
+	*svm_field64(v, VMCB_VINTR) = 1ull << 24;	/* V_INTR_MASKING: host interrupts stay the host's */
+	*svm_field64(v, VMCB_NP_ENABLE) = 1;
 	for (unsigned s = 0; s < 6; s++)
 		set_segment(v, s, s == 1 ? 0x08 : 0x10, s == 1 ? 0xc9b : 0xc93, 0xffffffff, 0);
 	set_segment(v, 7, 0, 0x82, 0xffff, 0);	/* LDTR */
 	set_segment(v, 9, 0, 0x8b, 0x67, 0);	/* TR: 32-bit busy TSS */
 	set_segment(v, 6, 0, 0, 0xffff, 0);	/* GDTR */
 	set_segment(v, 8, 0, 0, 0xffff, 0);	/* IDTR */
-	*field64(v, VMCB_CR0) = 0x11;		/* PE, ET */
-	*field64(v, VMCB_EFER) = EFER_SVME;
-	*field64(v, VMCB_RFLAGS) = 2;
-	*field64(v, VMCB_DR6) = 0xffff0ff0;
-	*field64(v, VMCB_DR7) = 0x400;
-	*field64(v, VMCB_G_PAT) = 0x0007040600070406ull;
+	*svm_field64(v, VMCB_CR0) = 0x11;		/* PE, ET */
+	*svm_field64(v, VMCB_EFER) = EFER_SVME;	/* the guest never sees SVME */
+	*svm_field64(v, VMCB_RFLAGS) = 2;
+	*svm_field64(v, VMCB_DR6) = 0xffff0ff0;
+	*svm_field64(v, VMCB_DR7) = 0x400;
+	*svm_field64(v, VMCB_G_PAT) = 0x0007040600070406ull;
 }
 
 /* Where register reg lives: the VMCB or the register array. */
@@ -165,16 +135,16 @@ static uint64_t *reg_slot(struct vcpu *v, unsigned reg, unsigned *width)
 
 	*width = 64;
 	if (reg == TS_VREG_RAX)
-		return field64(v, VMCB_RAX);
+		return svm_field64(v, VMCB_RAX);
 	if (reg == TS_VREG_RSP)
-		return field64(v, VMCB_RSP);
+		return svm_field64(v, VMCB_RSP);
 	if (reg <= TS_VREG_R15)
-		return &gprs(v)[reg];
+		return &svm_gprs(v)[reg];
 	if (reg <= TS_VREG_EFER)
-		return field64(v, fixed[reg]);
+		return svm_field64(v, fixed[reg]);
 	if (reg < TS_VREG_GDTR_BASE) {
 		unsigned s = (reg - TS_VREG_ES) / 4, part = (reg - TS_VREG_ES) % 4;
-		uint8_t *seg = vmcb(v) + VMCB_ES + 16 * seg_index[s];
+		uint8_t *seg = svm_vmcb(v) + VMCB_ES + 16 * seg_index[s];
 		static const unsigned offset[] = { 0, 2, 4, 8 }, widths[] = { 16, 16, 32, 64 };
 		*width = widths[part];
 		return (uint64_t *)(seg + offset[part]);
@@ -183,7 +153,7 @@ static uint64_t *reg_slot(struct vcpu *v, unsigned reg, unsigned *width)
 	unsigned table = reg < TS_VREG_IDTR_BASE ? 6 : 8;
 	bool limit = (reg - TS_VREG_GDTR_BASE) % 2;
 	*width = limit ? 32 : 64;
-	return (uint64_t *)(vmcb(v) + VMCB_ES + 16 * table + (limit ? 4 : 8));
+	return (uint64_t *)(svm_vmcb(v) + VMCB_ES + 16 * table + (limit ? 4 : 8));
 }
 
 word_t arch_vcpu_get_reg(struct vcpu *v, unsigned reg)
@@ -213,13 +183,34 @@ void arch_vcpu_set_reg(struct vcpu *v, unsigned reg, word_t value)
 	}
 }
 
+#define SEG_ATTR_L	(1u << 9)	/* in the VMCB's packed segment attributes */
+
+unsigned arch_vcpu_bits(struct vcpu *v)
+{
+	uint16_t cs_attr = *(uint16_t *)(svm_vmcb(v) + VMCB_ES + 16 + 2);
+
+	return (*svm_field64(v, VMCB_EFER) & EFER_LMA) && (cs_attr & SEG_ATTR_L) ? 64 : 32;
+}
+
+unsigned arch_vcpu_cpl(struct vcpu *v)
+{
+	return *(svm_vmcb(v) + VMCB_CPL) & 3;
+}
+
+/* Guests run without TSC offsetting or scaling. */
+uint64_t arch_read_tsc(void)
+{
+	return rdtsc();
+}
+
 /* From kernel_exit, lock held: run t's guest until it exits. */
 void arch_enter_guest(struct cpu *c, struct vcpu *v)
 {
 	paddr_t root = virt_to_phys((void *)v->space.cap.obj);
 
-	*field64(v, VMCB_N_CR3) = root;
-	*field32(v, VMCB_TLB_CONTROL) = 1;	/* flush this ASID's translations */
+	*svm_field64(v, VMCB_N_CR3) = root;
+	*svm_field32(v, VMCB_TLB_CONTROL) = 1;	/* flush this ASID's translations */
+	svm_inject_before_run(v);
 	c->guest_root = root;
 	kernel_unlock();
 	/*
@@ -227,8 +218,58 @@ void arch_enter_guest(struct cpu *c, struct vcpu *v)
 	 * end the guest run: turn it on, with GIF clear so none is taken here.
 	 */
 	__asm__ volatile("clgi; sti" ::: "memory");
-	svm_run(gprs(v), virt_to_phys(vmcb(v)), virt_to_phys(host_save[c->id][1]));
+	svm_run(svm_gprs(v), virt_to_phys(svm_vmcb(v)), virt_to_phys(host_save[c->id][1]));
 	svm_exit_continue();
+}
+
+/* Exits the kernel handles itself; false sends the exit to the VMM. */
+static bool handle_exit(struct vcpu *v, uint64_t code)
+{
+	bool xen = v->xen.domain != NULL;
+
+	switch (code) {
+	case EXIT_MSR:
+		svm_msr(v, *svm_field64(v, VMCB_EXIT_INFO1) & 1);
+		return true;
+	case EXIT_VINTR:
+		svm_interrupt_window_open(v);
+		return true;
+	case EXIT_CPUID:
+		if (!xen)
+			return false;
+		svm_cpuid(v);
+		svm_skip(v, 2);
+		return true;
+	case EXIT_HLT:
+		if (!xen)
+			return false;
+		svm_skip(v, 1);
+		xen_vcpu_halt(v);
+		return true;
+	case EXIT_VMMCALL:
+		if (!xen)
+			return false;
+		svm_skip(v, 3);
+		xen_hypercall(v);	/* if the thread stopped running the guest, kernel_exit knows */
+		return true;
+	case EXIT_VMRUN:
+	case EXIT_VMLOAD:
+	case EXIT_VMSAVE:
+	case EXIT_STGI:
+	case EXIT_CLGI:
+	case EXIT_SKINIT:
+	case EXIT_INVLPGA:
+	case EXIT_MONITOR:
+	case EXIT_MWAIT:
+	case EXIT_XSETBV:
+		/* SVM, MONITOR/MWAIT and XSAVE are hidden from Xen guests: as on such a CPU. */
+		if (!xen)
+			return false;
+		svm_raise_exception(v, VECTOR_UD, false, 0);
+		return true;
+	default:
+		return false;
+	}
 }
 
 void kernel_enter_vmexit(void)
@@ -236,7 +277,7 @@ void kernel_enter_vmexit(void)
 	struct cpu *c = this_cpu();
 	struct tcb *t = c->current;
 	struct vcpu *v = thread_vcpu(t);
-	uint64_t code = *field64(v, VMCB_EXIT_CODE);
+	uint64_t code = *svm_field64(v, VMCB_EXIT_CODE);
 
 	c->guest_root = 0;
 	__asm__ volatile("cli; stgi" ::: "memory");
@@ -247,9 +288,10 @@ void kernel_enter_vmexit(void)
 		c->interruptible = false;
 	}
 	kernel_lock();
+	svm_keep_interrupted_event(v);
 	trap_handle_pending(c);
-	if (c->current == t && code != EXIT_INTR && code != EXIT_NMI)
-		ipc_send_fault(t, TS_FAULT_VMEXIT, code, *field64(v, VMCB_EXIT_INFO1),
-			       *field64(v, VMCB_EXIT_INFO2), *field64(v, VMCB_RIP));
+	if (c->current == t && code != EXIT_INTR && code != EXIT_NMI && !handle_exit(v, code))
+		ipc_send_fault(t, TS_FAULT_VMEXIT, code, *svm_field64(v, VMCB_EXIT_INFO1),
+			       *svm_field64(v, VMCB_EXIT_INFO2), *svm_field64(v, VMCB_RIP));
 	kernel_exit();
 }

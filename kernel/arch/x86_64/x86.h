@@ -50,6 +50,10 @@ static inline void cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
 static inline void fxsave(void *area) { __asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory"); }
 static inline void fxrstor(const void *area) { __asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory"); }
 
+/* EFER bits beyond asm.h's. */
+#define EFER_LMA	(1ull << 10)
+#define EFER_SVME	(1ull << 12)
+
 #define RFLAGS_IF	(1ul << 9)
 #define RFLAGS_USER_MASK	0x0cd5ul	/* CF PF AF ZF SF DF OF */
 

@@ -40,6 +40,8 @@ struct notification {
 	struct thread_queue waiters;
 	word_t word;
 	struct tcb *bound;
+	struct domain *evtchn_domain;	/* linked: a signal makes this port pending */
+	uint32_t evtchn_port;
 };
 
 /*
@@ -66,6 +68,7 @@ enum thread_state {
 	THREAD_BLOCKED_RECV,	/* on an endpoint */
 	THREAD_BLOCKED_REPLY,	/* waiting for the reply to its call */
 	THREAD_BLOCKED_NOTIFICATION,
+	THREAD_BLOCKED_VCPU,		/* a Xen vCPU halted or polling: woken by events */
 };
 
 /* The slots a TCB owns; copies installed by TCB_CONFIGURE. */
@@ -140,6 +143,8 @@ void domain_finalise(struct domain *d);
 void vcpu_finalise(struct vcpu *v);
 /* Give d the Xen domid if it has none and the domid is free. */
 bool domain_claim_id(struct domain *d, word_t domid);
+/* The live Domain with this domid, or NULL. */
+struct domain *domain_lookup(uint32_t domid);
 void cnode_finalise(struct cnode_header *h);
 void vspace_finalise(const struct cap *c);
 void irq_release(unsigned irq);

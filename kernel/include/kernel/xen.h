@@ -50,6 +50,12 @@ bool xen_hypercall(struct vcpu *v);
 void xen_vcpu_halt(struct vcpu *v);
 /* Its singleshot timer expired (lock held). */
 void xen_vcpu_timer_fired(struct vcpu *v);
+/* A linked notification was signalled: make the port pending (lock held). */
+void xen_evtchn_set_pending(struct domain *d, unsigned port);
+/* The Domain object's Xen methods and its end (kernel/xen/domain_xen.c). */
+struct invocation;
+int xen_domain_invoke(struct invocation *inv, struct domain *d);
+void xen_domain_finalise(struct domain *d);
 /* Domid of a Xen vCPU's domain, or TS_DOMID_INVALID. */
 uint32_t xen_vcpu_domid(struct vcpu *v);
 

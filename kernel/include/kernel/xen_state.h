@@ -28,7 +28,10 @@ struct xen_vcpu {
 	uint64_t vcpu_info_gpa;		/* VCPUOP_register_vcpu_info, 0 = shared_info slot */
 	uint64_t runstate_gla;		/* VCPUOP_register_runstate_memory_area, 0 = none */
 	uint64_t timer_ns;		/* singleshot timer (system time), 0 = none */
-	uint16_t virq_port[16];		/* VIRQ -> port bound on this vCPU, 0 = none */
+	uint64_t period_ns;		/* periodic timer period, 0 = none */
+	uint64_t period_next_ns;	/* its next expiry */
+	uint64_t poll_timeout_ns;	/* SCHEDOP_poll deadline, 0 = none */
+	uint16_t virq_port[24];		/* VIRQ -> port bound on this vCPU, 0 = none */
 	uint16_t poll_ports[8];		/* SCHEDOP_poll: ports waited on */
 	uint8_t nr_poll_ports;
 };

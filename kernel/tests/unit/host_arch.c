@@ -9,6 +9,7 @@
 #include <string.h>
 #include <kernel/arch.h>
 #include <kernel/printk.h>
+#include <kernel/xen.h>
 #include "host_arch.h"
 
 struct cpu cpus[MAX_CPUS];
@@ -127,10 +128,50 @@ paddr_t host_translate(void *pml4, vaddr_t va)
 	return e ? e->pa + (va & 0xfff) : 0;
 }
 
-bool arch_vcpu_supported(void) { return false; }
+/* vCPUs exist once a test says so; their registers sit after the header. */
+bool arch_vcpu_supported(void) { return host.vcpu_supported; }
 void arch_vcpu_init(struct vcpu *v) { (void)v; }
-word_t arch_vcpu_get_reg(struct vcpu *v, unsigned reg) { (void)v; (void)reg; return 0; }
-void arch_vcpu_set_reg(struct vcpu *v, unsigned reg, word_t value) { (void)v; (void)reg; (void)value; }
+static word_t *vregs(struct vcpu *v) { return (word_t *)((char *)v + 1024); }
+word_t arch_vcpu_get_reg(struct vcpu *v, unsigned reg) { return vregs(v)[reg]; }
+void arch_vcpu_set_reg(struct vcpu *v, unsigned reg, word_t value) { vregs(v)[reg] = value; }
+
+/* Guests of the model run with paging off in 64-bit mode: linear == physical. */
+uint64_t tsc_khz = 1000000;
+uint64_t arch_read_tsc(void) { return host.tsc; }
+unsigned arch_vcpu_bits(struct vcpu *v) { (void)v; return 64; }
+unsigned arch_vcpu_cpl(struct vcpu *v) { (void)v; return host.vcpu_cpl; }
+
+void *arch_guest_phys(void *space_root, uint64_t gpa, bool write)
+{
+	paddr_t pa = host_translate(space_root, gpa & ~0xfffull);
+	(void)write;
+	return pa ? (void *)(pa + (gpa & 0xfff)) : NULL;
+}
+
+bool arch_guest_linear_to_phys(struct vcpu *v, uint64_t gla, bool write, uint64_t *gpa)
+{
+	(void)v; (void)write;
+	*gpa = gla;
+	return true;
+}
+
+static int guest_copy(struct vcpu *v, uint64_t gla, void *buf, size_t n, bool write)
+{
+	while (n) {
+		size_t chunk = 4096 - (gla & 0xfff) < n ? 4096 - (gla & 0xfff) : n;
+		uint8_t *p = arch_guest_phys((void *)v->space.cap.obj, gla, write);
+		if (!p)
+			return -14;
+		if (write)
+			memcpy(p, buf, chunk);
+		else
+			memcpy(buf, p, chunk);
+		gla += chunk, buf = (uint8_t *)buf + chunk, n -= chunk;
+	}
+	return 0;
+}
+int arch_guest_read(struct vcpu *v, uint64_t gla, void *dst, size_t n) { return guest_copy(v, gla, dst, n, false); }
+int arch_guest_write(struct vcpu *v, uint64_t gla, const void *src, size_t n) { return guest_copy(v, gla, (void *)src, n, true); }
 
 uint32_t arch_port_in(uint16_t port, unsigned width) { (void)width; return port; }
 void arch_port_out(uint16_t port, unsigned width, uint32_t value) { (void)port; (void)width; host.last_port_value = value; }
@@ -156,4 +197,12 @@ void panic(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	abort();
+}
+
+/* The kernel's own string routine that the host C library lacks. */
+void strlcpy(char *dst, const char *src, size_t size)
+{
+	size_t n = strnlen(src, size - 1);
+	memcpy(dst, src, n);
+	dst[n] = 0;
 }

@@ -8,6 +8,9 @@ struct host_counters {
 	unsigned reschedules, remote_requests, vspace_releases, unmaps;
 	uint32_t irq_masked;
 	uint32_t last_port_value;
+	bool vcpu_supported;
+	unsigned vcpu_cpl;
+	uint64_t tsc;
 	char console[4096];
 	size_t console_len;
 };

@@ -143,9 +143,9 @@ def session(con, t):
     t.ok(free0 is not None and int(free0) > 0 and field(info, 'nr_cpus') == '2'
          and int(field(info, 'total_memory') or 0) >= int(free0),
          'xl info: nr_cpus, total and free memory', info)
-    t.ok(re.search(r'^virt_caps\s*:\s*$', info or '', re.M) is not None
-         and 'hvm' not in (field(info, 'xen_caps') or ''),
-         'xl info: no HVM (or PV) capability claimed', info)
+    t.ok(re.search(r'^virt_caps\s*:\s*hvm hap gnttab-v1$', info or '', re.M) is not None
+         and re.search(r'^xen_caps\s*:\s*hvm-3.0-x86_64$', info or '', re.M) is not None,
+         'xl info: 64-bit PVH (hvm, hap) only: no PV, no 32-bit guests', info)
 
     out = con.command('xl create /etc/xen/demo.cfg')
     t.ok(out is not None and 'Parsing config from /etc/xen/demo.cfg' in out,
@@ -262,6 +262,8 @@ def session(con, t):
     out = con.command('xl list')
     t.ok(names(out) == BASE, 'the crash-looping guest is gone', out)
 
+    pvh_session(con, t, free0)
+
     out = (con.command('xl dmesg') or '') + (con.resync('end-of-dmesg') or '')
     t.ok('init: Tessera Domain-0' in out and 'crashy: crashing on purpose' in out,
          'xl dmesg: the kernel log with the guests\' output', out)
@@ -269,6 +271,80 @@ def session(con, t):
     t.ok(field(info, 'free_memory') == free0, 'xl info: free memory back at the end', info)
     out = con.command('xl list')
     t.ok(names(out) == BASE, 'the shell still runs after every error', out)
+
+
+def pvh_session(con, t, free0):
+    """type="pvh": the test guest (toolstack/tests/pvhtest) reports its
+    start of day on port 0xe9, then triple-faults or spins."""
+    out = con.command('xl create /etc/xen/hvm.cfg')
+    t.ok(out is not None and
+         'xl: create: HVM guests need a device model, which is not supported yet' in out,
+         'xl create of an HVM guest: refused clearly before anything is built', out)
+    out = con.command('xl create /etc/xen/pvhtest.cfg')
+    done = con.expect(r'xl: domain pvhtest \(\d+\) stopped: crash; on_crash=destroy', 20)
+    t.ok(done is not None and '[pvhtest] pvhtest: hvm_start_info ok, cmdline: \n' in done,
+         'a PVH guest starts at its PHYS32_ENTRY with %ebx = hvm_start_info',
+         (out or '') + (done or con.text[-2000:]))
+    t.ok(done is not None and '[pvhtest] pvhtest: e820 entries 0x00000004, RAM from 1 MiB '
+         '0x00efe000' in done,
+         'its e820: the ISA hole and two special pages reserved, RAM from 1 MiB to them', done)
+    t.ok(done is not None and '[pvhtest] pvhtest: image pattern intact' in done,
+         'its 1.5 MiB image is copied intact across its 2 MiB frames', done)
+    t.ok(done is not None and re.search(r'\[pvhtest\] pvhtest: the initrd holds this image, '
+                                        r'bytes 0x001[0-9a-f]{5}', done),
+         'its initrd, loaded high into 4 KiB frames, is the module of hvm_start_info', done)
+    t.ok(done is not None and '[pvhtest] pvhtest: IN from port 0x80 reads eax 0x000012ff' in done,
+         'the VMM: an IN from an absent port reads all ones (AL only)', done)
+    t.ok(done is not None and re.search(r'xl: guest pvhtest \(domid \d+\): unhandled exit 0x7f at '
+                                        r'rip 0x10[0-9a-f]{4} \(info1 0, info2 0\): triple fault',
+                                        done),
+         'a triple fault crashes the guest with a clear message; on_crash applies', done)
+    con.expect(re.escape(PROMPT), 5)
+    info = con.command('xl info')
+    t.ok(field(info, 'free_memory') == free0, 'the crashed PVH guest\'s memory is back', info)
+
+    out = con.command("xl create /etc/xen/pvhtest.cfg extra='spin'")
+    spin = con.expect(r'\[pvhtest\] pvhtest: spinning', 20)
+    t.ok(spin is not None and 'cmdline: spin' in spin,
+         'extra= becomes the PVH guest\'s command line in hvm_start_info', spin or con.text[-2000:])
+    con.expect(re.escape(PROMPT), 5)
+    out = con.command('xl list')
+    t.ok(re.search(r'^pvhtest\s+\d+\s+16\s+2\s+[-rb]-----', out or '', re.M) is not None,
+         'xl list: the running PVH guest with 16 MiB and its 2 vCPUs', out)
+    info = con.command('xl info')
+    t.ok(int(field(info, 'free_memory') or 0) < int(free0) - 15,
+         'xl info: its 16 MiB are taken from the pool', info)
+    out = con.command('xl console -t serial pvhtest')
+    t.ok(out is not None and 'not supported yet' in out and 'no emulated UART' in out,
+         'xl console -t serial: no emulated UART yet', out)
+    con.proc.stdin.write(b'xl console -t pv pvhtest\r')
+    con.proc.stdin.flush()
+    time.sleep(1)
+    con.proc.stdin.write(b'\x1d')
+    con.proc.stdin.flush()
+    back = con.expect(re.escape(PROMPT), 10)
+    t.ok(back is not None and 'not supported' not in back,
+         'xl console -t pv: attaches to the PVH guest\'s PV console; Ctrl-] detaches', back)
+    out = con.command('xl pause pvhtest')
+    out = con.command('xl list')
+    t.ok(re.search(r'^pvhtest\s+\d+\s+16\s+2\s+--p---', out or '', re.M) is not None,
+         'xl pause of a PVH guest', out)
+    con.command('xl unpause pvhtest')
+    out = con.command('xl destroy pvhtest')
+    out = con.command('xl list')
+    t.ok(names(out) == BASE, 'xl destroy: the spinning PVH guest is gone', out)
+    info = con.command('xl info')
+    t.ok(field(info, 'free_memory') == free0, 'xl destroy: every page of the PVH guest back', info)
+
+    out = con.command("xl create /etc/xen/pvhtest.cfg on_crash='restart'")
+    loop = con.expect(r'xl: domain pvhtest crashed 3 times within 10 s: stopped, not restarted', 30)
+    t.ok(loop is not None and loop.count('[pvhtest] pvhtest: triple fault') == 3
+         and 'restarted as domain' in loop,
+         'on_crash=restart: the PVH guest is rebuilt from its kernel; a crash loop is stopped',
+         loop or con.text[-3000:])
+    con.expect(re.escape(PROMPT), 5)
+    info = con.command('xl info')
+    t.ok(field(info, 'free_memory') == free0, 'the restarted PVH guests\' memory is back', info)
 
 
 def main():

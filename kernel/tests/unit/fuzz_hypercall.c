@@ -1,0 +1,86 @@
+/*
+ * libFuzzer harness for the Xen hypercall ABI (kernel/xen/) on the host
+ * model: two Xen domains, one with a bound vCPU thread and a link to a
+ * native notification; each input is a series of hypercalls with fuzzed
+ * numbers, arguments (pointers into the guest, or wild) and argument bytes,
+ * interleaved with timer expiry. After every input the kernel's invariants
+ * must hold; ASan/UBSan catch any stray access.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <kernel/arch.h>
+#include <kernel/invariants.h>
+#include <kernel/ipc.h>
+#include <kernel/sched.h>
+#include <kernel/timer.h>
+#include <kernel/xen.h>
+#include "host_arch.h"
+#include "unit.h"
+
+#define RECORD		(2 + 3 * 8 + 32)
+#define ARG_GPA		0x1000
+#define SLOT_THREAD	770	/* and 771: the threads running A's and B's vCPUs */
+
+static struct xen_guest a = { .base = 700, .domid = 5 }, b = { .base = 730, .domid = 6 };
+static struct tcb *threads[2];
+
+static void prepare(void)
+{
+	unit_setup();
+	host.vcpu_supported = true;
+	if (!make_xen_guest(&a) || !make_xen_guest(&b) ||
+	    retype(TS_OBJ_TCB, 0, SLOT_THREAD, 2) != TS_OK ||
+	    INVOKE(SLOT_THREAD, TS_TCB_BIND_VCPU, a.base + 13) != TS_OK ||
+	    INVOKE(SLOT_THREAD + 1, TS_TCB_BIND_VCPU, b.base + 13) != TS_OK ||
+	    retype(TS_OBJ_NOTIFICATION, 0, 780, 2) != TS_OK ||
+	    INVOKE(a.base, TS_DOMAIN_EVTCHN_LINK, 780, 781) != TS_OK)
+		abort();
+	for (unsigned i = 0; i < 2; i++) {
+		threads[i] = cap_tcb(&root[SLOT_THREAD + i].cap);
+		sched_make_runnable(threads[i]);
+	}
+}
+
+static uint64_t u64(const uint8_t *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static bool ready;
+
+	if (!ready) {
+		prepare();
+		ready = true;
+	}
+	for (; size >= RECORD; data += RECORD, size -= RECORD) {
+		struct xen_guest *g = data[1] & 0x80 ? &b : &a;
+		uint64_t arg[3];
+
+		for (unsigned i = 0; i < 3; i++) {
+			arg[i] = u64(data + 2 + 8 * i);
+			/* Mostly small numbers and pointers into the argument page. */
+			if (data[1] & (1u << i))
+				arg[i] = ARG_GPA + arg[i] % 4096;
+			else if (data[1] & (8u << i))
+				arg[i] %= 64;
+		}
+		memcpy(g->page[1], data + 26, 32);
+		xen_guest_hypercall(g, data[0] % 48, arg[0], arg[1], arg[2]);
+		/* A vCPU thread may have blocked or sent its shutdown: resume it. */
+		for (unsigned i = 0; i < 2; i++)
+			if (threads[i]->state != THREAD_RUNNABLE) {
+				ipc_cancel(threads[i]);
+				sched_make_runnable(threads[i]);
+			}
+		host.tsc += data[0] * 100000ull;
+		timer_expire(host.tsc);
+		notification_signal(cap_notification(&root[781].cap), 1);
+	}
+	if (invariants_check() != 0)
+		abort();
+	return 0;
+}

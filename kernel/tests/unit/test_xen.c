@@ -1,0 +1,276 @@
+/*
+ * Host unit tests of the Xen guest ABI (kernel/xen/): two Xen domains made
+ * with the Domain methods, hypercalls issued through xen_hypercall() with
+ * arguments in the model guests' memory, and the state checked in their
+ * shared_info pages: event channels within and between domains, links to
+ * native notifications, timers, grant copies and the access rules, bad
+ * arguments, and what a dying domain leaves behind.
+ */
+#include <string.h>
+#include <kernel/arch.h>
+#include <kernel/cspace.h>
+#include <kernel/invariants.h>
+#include <kernel/ipc.h>
+#include <kernel/xen.h>
+#include <tessera/bootinfo.h>
+#include "host_arch.h"
+#include "unit.h"
+
+enum { HC_memory_op = 12, HC_set_timer_op = 15, HC_xen_version = 17, HC_grant_table_op = 20,
+       HC_event_channel_op = 32, HC_hvm_op = 34 };
+#define DOMID_SELF	0x7ff0
+#define ARG_GPA		0x1000	/* hypercall arguments live in page 1 */
+#define PAGES		XEN_GUEST_PAGES
+#define guest xen_guest
+
+static struct guest a = { .base = 700, .domid = 5 }, b = { .base = 730, .domid = 6 };
+
+/* Slots: domain, guest space, PDPT, PD, PT, frames (8), vCPU. */
+bool make_xen_guest(struct guest *g)
+{
+	word_t dom = g->base, space = g->base + 1, frames = g->base + 5, vcpu = g->base + 13;
+	bool ok = retype(TS_OBJ_DOMAIN, 0, dom, 1) == TS_OK &&
+		  retype(TS_OBJ_GUEST_SPACE, 0, space, 1) == TS_OK &&
+		  retype(TS_OBJ_PDPT, 0, g->base + 2, 1) == TS_OK &&
+		  retype(TS_OBJ_PAGE_DIRECTORY, 0, g->base + 3, 1) == TS_OK &&
+		  retype(TS_OBJ_PAGE_TABLE, 0, g->base + 4, 1) == TS_OK &&
+		  retype(TS_OBJ_FRAME_4K, 0, frames, PAGES) == TS_OK &&
+		  retype(TS_OBJ_VCPU, 0, vcpu, 1) == TS_OK &&
+		  INVOKE(dom, TS_DOMAIN_SET_ID, g->domid) == TS_OK;
+	for (word_t i = 2; ok && i <= 4; i++)
+		ok = INVOKE(g->base + i, TS_PAGING_MAP, space, 0) == TS_OK;
+	for (word_t i = 0; ok && i < PAGES; i++) {
+		ok = INVOKE(frames + i, TS_FRAME_MAP, space, i << 12, TS_RIGHT_READ | TS_RIGHT_WRITE, 0) == TS_OK;
+		g->page[i] = (uint8_t *)root[frames + i].cap.obj;
+	}
+	ok = ok && INVOKE(vcpu, TS_VCPU_SET_SPACE, space) == TS_OK &&
+	     INVOKE(dom, TS_DOMAIN_XEN_SETUP, space, PAGES, 1700000000) == TS_OK &&
+	     INVOKE(dom, TS_DOMAIN_XEN_ADD_VCPU, vcpu, 0) == TS_OK;
+	g->v = ok ? cap_vcpu(&root[vcpu].cap) : NULL;
+	return ok;
+}
+
+/* A hypercall with up to three arguments; returns RAX. */
+int64_t xen_guest_hypercall(struct guest *g, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	arch_vcpu_set_reg(g->v, TS_VREG_RAX, nr);
+	arch_vcpu_set_reg(g->v, TS_VREG_RDI, a0);
+	arch_vcpu_set_reg(g->v, TS_VREG_RSI, a1);
+	arch_vcpu_set_reg(g->v, TS_VREG_RDX, a2);
+	xen_hypercall(g->v);
+	return (int64_t)arch_vcpu_get_reg(g->v, TS_VREG_RAX);
+}
+
+/* An event-channel op whose argument struct is ARGS (bytes) at ARG_GPA. */
+static int64_t evtchn(struct guest *g, unsigned op, const void *args, size_t n)
+{
+	memcpy(g->page[1], args, n);
+	return xen_guest_hypercall(g, HC_event_channel_op, op, ARG_GPA, 0);
+}
+
+static uint32_t arg32(struct guest *g, unsigned offset)
+{
+	uint32_t v;
+	memcpy(&v, g->page[1] + offset, 4);
+	return v;
+}
+
+static bool pending(struct guest *g, unsigned port)
+{
+	return ((uint64_t *)(g->page[0] + 2048))[port / 64] & (1ull << (port % 64));
+}
+
+static void place_shared_info(struct guest *g)
+{
+	struct { uint16_t domid, size; uint32_t space; uint64_t idx, gpfn; } x = { DOMID_SELF, 0, 0, 0, 0 };
+	memcpy(g->page[1], &x, sizeof(x));
+	check(xen_guest_hypercall(g, HC_memory_op, 7, ARG_GPA, 0) == 0 &&
+	      *(uint32_t *)(g->page[0] + 3076) != 0, "xen: add_to_physmap places shared_info (with the wallclock)");
+}
+
+static void test_setup_errors(void)
+{
+	check(INVOKE(a.base, TS_DOMAIN_XEN_SETUP, a.base + 1, PAGES, 0) == TS_ERR_ILLEGAL_OPERATION,
+	      "xen: setup happens once");
+	check(retype(TS_OBJ_DOMAIN, 0, 790, 1) == TS_OK &&
+	      INVOKE(790, TS_DOMAIN_XEN_SETUP, 790, PAGES, 0) == TS_ERR_INVALID_CAPABILITY &&
+	      INVOKE(790, TS_DOMAIN_XEN_SETUP, a.base + 1, 0, 0) == TS_ERR_RANGE &&
+	      INVOKE(790, TS_DOMAIN_XEN_SETUP, a.base + 1, PAGES, 0) == TS_ERR_ILLEGAL_OPERATION,
+	      "xen: setup needs a guest space, pages and a domid");
+	check(INVOKE(a.base, TS_DOMAIN_XEN_ADD_VCPU, a.base + 13, 1) == TS_ERR_ILLEGAL_OPERATION &&
+	      INVOKE(a.base, TS_DOMAIN_XEN_ADD_VCPU, a.base + 13, TS_XEN_MAX_VCPUS) == TS_ERR_RANGE,
+	      "xen: a vCPU belongs to one domain, ids are bounded");
+	check(INVOKE(a.base, TS_DOMAIN_XEN_SET_PARAM, TS_XEN_NR_PARAMS, 1) == TS_ERR_RANGE &&
+	      INVOKE(a.base, TS_DOMAIN_XEN_SET_PARAM, 0, (3ull << 56) | 0xf3) == TS_ERR_INVALID_ARGUMENT &&
+	      INVOKE(a.base, TS_DOMAIN_XEN_SET_PARAM, 0, (2ull << 56) | 0xf3) == TS_OK &&
+	      a.v->xen.upcall_vector == 0xf3, "xen: callback parameter: vector type only");
+}
+
+static void test_basic_calls(void)
+{
+	struct { uint32_t idx, map; } f = { 0, 0 };
+
+	host.vcpu_cpl = 3;
+	check(xen_guest_hypercall(&a, HC_xen_version, 0, 0, 0) == -1, "xen: hypercalls from guest user mode: -EPERM");
+	host.vcpu_cpl = 0;
+	check(xen_guest_hypercall(&a, HC_xen_version, 0, 0, 0) == ((4 << 16) | 17), "xen: xen_version 4.17");
+	memcpy(a.page[1], &f, sizeof(f));
+	check(xen_guest_hypercall(&a, HC_xen_version, 6, ARG_GPA, 0) == 0 &&
+	      (arg32(&a, 4) & (1u << 8)) && (arg32(&a, 4) & (1u << 9)),
+	      "xen: get_features: vector callback and safe pvclock");
+	check(xen_guest_hypercall(&a, 63, 0, 0, 0) == -38, "xen: unknown hypercall: -ENOSYS");
+	check(xen_guest_hypercall(&a, HC_xen_version, 6, 0x100000, 0) == -14, "xen: unbacked argument: -EFAULT");
+	struct { uint16_t domid, size; uint32_t space; uint64_t idx, gpfn; } x = { DOMID_SELF, 0, 0, 0, 100 };
+	memcpy(a.page[1], &x, sizeof(x));
+	check(xen_guest_hypercall(&a, HC_memory_op, 7, ARG_GPA, 0) == -22, "xen: shared_info on an unbacked gpfn: -EINVAL");
+	x.domid = b.domid;
+	x.gpfn = 0;
+	memcpy(a.page[1], &x, sizeof(x));
+	check(xen_guest_hypercall(&a, HC_memory_op, 7, ARG_GPA, 0) == -1, "xen: add_to_physmap for another domain: -EPERM");
+	place_shared_info(&a);
+	place_shared_info(&b);
+}
+
+static void test_event_channels(void)
+{
+	struct { uint16_t dom, remote; uint32_t port; } unbound = { DOMID_SELF, 6, 0 };
+	struct { uint16_t remote, pad; uint32_t remote_port, local_port; } bind;
+	struct { uint32_t virq, vcpu, port; } virq = { 0, 0, 0 };
+	uint32_t pa = 0, pb = 0;
+
+	check(evtchn(&a, 6, &unbound, sizeof(unbound)) == 0 && (pa = arg32(&a, 4)) > 0,
+	      "evtchn: alloc_unbound for domain 6");
+	bind = (typeof(bind)){ 5, 0, pa, 0 };
+	check(evtchn(&b, 0, &bind, sizeof(bind)) == 0 && (pb = arg32(&b, 8)) > 0 && pending(&b, pb),
+	      "evtchn: bind_interdomain connects (the new port starts pending)");
+	check(evtchn(&b, 0, &bind, sizeof(bind)) == -22, "evtchn: a bound port cannot be bound again");
+	memset(a.page[0], 0, 8);	/* vcpu_info: clear upcall_pending */
+	check(evtchn(&b, 4, &pb, 4) == 0 && pending(&a, pa) && a.page[0][0] == 1 &&
+	      (*(uint64_t *)(a.page[0] + 8) & (1ull << (pa / 64))) && a.v->xen.upcall_inject,
+	      "evtchn: send sets pending, pending_sel, upcall_pending and asks for the upcall");
+	/* Masked: pending without an upcall; unmask delivers it. */
+	((uint64_t *)(a.page[0] + 2560))[0] |= 1ull << pa;
+	((uint64_t *)(a.page[0] + 2048))[0] = 0;
+	memset(a.page[0], 0, 16);
+	a.v->xen.upcall_inject = false;
+	check(evtchn(&b, 4, &pb, 4) == 0 && pending(&a, pa) && a.page[0][0] == 0, "evtchn: masked port: no upcall");
+	check(evtchn(&a, 9, &pa, 4) == 0 && a.page[0][0] == 1, "evtchn: unmask delivers what is pending");
+	check(evtchn(&a, 4, &(uint32_t){ 1000 }, 4) == -22 && evtchn(&a, 4, &(uint32_t){ 5000 }, 4) == -22,
+	      "evtchn: send on a free or out-of-range port: -EINVAL");
+	unbound = (typeof(unbound)){ DOMID_SELF, 7, 0 };
+	evtchn(&a, 6, &unbound, sizeof(unbound));
+	bind = (typeof(bind)){ 5, 0, arg32(&a, 4), 0 };
+	check(evtchn(&b, 0, &bind, sizeof(bind)) == -22, "evtchn: a port offered to domain 7 refuses domain 6");
+	bind.remote = 77;
+	check(evtchn(&b, 0, &bind, sizeof(bind)) == -3, "evtchn: no such domain: -ESRCH");
+	check(evtchn(&a, 1, &virq, sizeof(virq)) == 0 && evtchn(&a, 1, &virq, sizeof(virq)) == -17,
+	      "evtchn: bind_virq VIRQ_TIMER once per vCPU");
+	virq.virq = 30;
+	check(evtchn(&a, 1, &virq, sizeof(virq)) == -22, "evtchn: unknown VIRQ: -EINVAL");
+	uint32_t timer_port = a.v->xen.virq_port[0];
+	host.tsc = 5000000;
+	check(xen_guest_hypercall(&a, HC_set_timer_op, 1, 0, 0) == 0 && pending(&a, timer_port),
+	      "timer: a deadline in the past fires VIRQ_TIMER at once");
+	check(evtchn(&a, 3, &pa, 4) == 0, "evtchn: close");
+	struct { uint16_t dom, pad; uint32_t port, status, vcpu; uint16_t rdom, pad2; uint32_t rport; } st =
+		{ DOMID_SELF, 0, pb, 0, 0, 0, 0, 0 };
+	check(evtchn(&b, 5, &st, sizeof(st)) == 0 && arg32(&b, 8) == 1 && *(uint16_t *)(b.page[1] + 16) == 5,
+	      "evtchn: the peer's port is unbound (for domain 5) again after close");
+}
+
+static void test_links(void)
+{
+	struct notification *out, *in;
+	word_t port = 0;
+
+	retype(TS_OBJ_NOTIFICATION, 0, 780, 2);
+	out = cap_notification(&root[780].cap);
+	in = cap_notification(&root[781].cap);
+	INVOKE(TS_ROOT_CNODE, TS_CNODE_MINT, 782, TS_ROOT_CNODE, 780, TS_RIGHT_WRITE, 0x40);
+	check(INVOKE(a.base, TS_DOMAIN_EVTCHN_LINK, 782, 781) == TS_OK && (port = me->ctx.rdx) > 0 &&
+	      in->evtchn_domain == cap_domain(&root[a.base].cap), "link: a port between a guest and notifications");
+	check(INVOKE(b.base, TS_DOMAIN_EVTCHN_LINK, 782, 781) == TS_ERR_ILLEGAL_OPERATION,
+	      "link: a notification links to one port");
+	uint32_t p32 = (uint32_t)port;
+	check(evtchn(&a, 4, &p32, 4) == 0 && out->word == 0x40, "link: the guest's send signals the native side");
+	notification_signal(in, 1);
+	check(pending(&a, p32), "link: the native side's signal makes the port pending");
+	check(evtchn(&a, 3, &p32, 4) == 0 && !in->evtchn_domain, "link: close releases the notifications");
+	INVOKE(a.base, TS_DOMAIN_EVTCHN_LINK, 782, 781);
+}
+
+static void test_grant_copy(void)
+{
+	struct { uint64_t ref; uint16_t dom, off; uint32_t pad; uint64_t ref2; uint16_t dom2, off2; uint32_t pad2;
+		 uint16_t len, flags; int16_t status; uint16_t pad3; } op;
+	struct { uint16_t domid, size; uint32_t space; uint64_t idx, gpfn; } x = { DOMID_SELF, 0, 1, 0, 2 };
+
+	memcpy(a.page[1], &x, sizeof(x));
+	check(xen_guest_hypercall(&a, HC_memory_op, 7, ARG_GPA, 0) == 0, "grant: frame 0 placed at gpfn 2");
+	/* Entry 1: domain 6 may read gpfn 3; entry 2: read-only; entry 3: for domain 9. */
+	uint16_t *e = (uint16_t *)(a.page[2] + 8);
+	e[0] = 1 | 4; e[1] = 6; *(uint32_t *)&e[2] = 3;
+	e = (uint16_t *)(a.page[2] + 24);
+	e[0] = 1; e[1] = 9; *(uint32_t *)&e[2] = 3;
+	strcpy((char *)a.page[3] + 16, "granted bytes");
+	op = (typeof(op)){ 1, 5, 16, 0, 4, DOMID_SELF, 100, 0, 14, 1, 0, 0 };
+	memcpy(b.page[1], &op, sizeof(op));
+	check(xen_guest_hypercall(&b, HC_grant_table_op, 5, ARG_GPA, 1) == 0 && *(int16_t *)(b.page[1] + 36) == 0 &&
+	      strcmp((char *)b.page[4] + 100, "granted bytes") == 0, "grant: copy through a read grant");
+	op = (typeof(op)){ 4, DOMID_SELF, 0, 0, 1, 5, 0, 0, 4, 2, 0, 0 };
+	memcpy(b.page[1], &op, sizeof(op));
+	check(xen_guest_hypercall(&b, HC_grant_table_op, 5, ARG_GPA, 1) == 0 && *(int16_t *)(b.page[1] + 36) == -8,
+	      "grant: a read-only grant is never written");
+	op = (typeof(op)){ 3, 5, 0, 0, 4, DOMID_SELF, 0, 0, 4, 1, 0, 0 };
+	memcpy(b.page[1], &op, sizeof(op));
+	check(xen_guest_hypercall(&b, HC_grant_table_op, 5, ARG_GPA, 1) == 0 && *(int16_t *)(b.page[1] + 36) == -8,
+	      "grant: an entry for another domain is refused");
+	op = (typeof(op)){ 3, 5, 0, 0, 4, DOMID_SELF, 0, 0, 4, 0, 0, 0 };
+	memcpy(b.page[1], &op, sizeof(op));
+	check(xen_guest_hypercall(&b, HC_grant_table_op, 5, ARG_GPA, 1) == 0 && *(int16_t *)(b.page[1] + 36) == -8,
+	      "grant: another domain's frame without a grant is refused");
+	op = (typeof(op)){ 1, 5, 4090, 0, 4, DOMID_SELF, 0, 0, 14, 1, 0, 0 };
+	memcpy(b.page[1], &op, sizeof(op));
+	check(xen_guest_hypercall(&b, HC_grant_table_op, 5, ARG_GPA, 1) == 0 && *(int16_t *)(b.page[1] + 36) == -10,
+	      "grant: a copy crossing a page is refused");
+	memcpy(b.page[1], &(uint32_t){ 2 }, 4);
+	check(xen_guest_hypercall(&b, HC_grant_table_op, 8, ARG_GPA, 1) == -38 && *(uint32_t *)b.page[1] == 1,
+	      "grant: version 2 is not offered; version 1 stays");
+}
+
+static void test_domain_death(void)
+{
+	struct { uint16_t dom, remote; uint32_t port; } unbound = { DOMID_SELF, 5, 0 };
+	struct { uint16_t remote, pad; uint32_t remote_port, local_port; } bind;
+	struct notification *in = cap_notification(&root[781].cap);
+	uint32_t pb;
+
+	evtchn(&b, 6, &unbound, sizeof(unbound));
+	pb = arg32(&b, 4);
+	bind = (typeof(bind)){ 6, 0, pb, 0 };
+	evtchn(&a, 0, &bind, sizeof(bind));
+	check(b.v->xen.domain && cap_domain(&root[a.base].cap)->xen.ports[arg32(&a, 8)].state != 0,
+	      "death: domain 5 is connected to domain 6 and linked to notifications");
+	INVOKE(TS_ROOT_CNODE, TS_CNODE_DELETE, a.base);
+	check(domain_lookup(5) == NULL && !in->evtchn_domain && !a.v->xen.domain,
+	      "death: domid, links and vCPUs are released");
+	struct { uint16_t dom, pad; uint32_t port, status, vcpu; uint16_t rdom, pad2; uint32_t rport; } st =
+		{ DOMID_SELF, 0, pb, 0, 0, 0, 0, 0 };
+	check(evtchn(&b, 5, &st, sizeof(st)) == 0 && arg32(&b, 8) == 1, "death: the peer's port is unbound again");
+	INVOKE(TS_ROOT_CNODE, TS_CNODE_DELETE, b.base);
+	check(invariants_check() == 0, "xen: invariants hold");
+}
+
+void test_xen(void)
+{
+	host.vcpu_supported = true;
+	check(make_xen_guest(&a) && make_xen_guest(&b), "xen: two Xen domains with memory and a vCPU each");
+	if (!a.v || !b.v)
+		return;
+	test_setup_errors();
+	test_basic_calls();
+	test_event_channels();
+	test_links();
+	test_grant_copy();
+	test_domain_death();
+}

@@ -1,0 +1,136 @@
+/*
+ * The Domain object's Xen methods, used by the toolstack to make a Xen
+ * HVM/PVH guest (TS_DOMAIN_XEN_*), and what happens to that state when the
+ * Domain dies: ports close (peers see them unbound), links and vCPUs are
+ * released, the guest space is let go.
+ */
+#include <kernel/cspace.h>
+#include <kernel/invoke.h>
+#include <kernel/string.h>
+#include <kernel/timer.h>
+#include "internal.h"
+
+#define HVM_PARAM_CALLBACK_IRQ	0
+#define MAX_GUEST_PAGES		(1ull << 36)	/* 256 TiB: beyond any guest space */
+
+static int setup(struct invocation *inv, struct domain *d)
+{
+	struct slot *space;
+	word_t max_pages;
+
+	if (!inv_has_args(inv, 3))
+		return TS_ERR_TRUNCATED_MESSAGE;
+	space = cspace_lookup_type(inv->thread, inv_arg(inv, 0), TS_OBJ_GUEST_SPACE);
+	max_pages = inv_arg(inv, 1);
+	if (!space)
+		return TS_ERR_INVALID_CAPABILITY;
+	if (max_pages == 0 || max_pages > MAX_GUEST_PAGES)
+		return TS_ERR_RANGE;
+	if (d->xen.enabled || d->domid == TS_DOMID_INVALID)
+		return TS_ERR_ILLEGAL_OPERATION;
+	cap_install_copy(&d->xen.space, space);
+	d->xen.max_pages = max_pages;
+	d->xen.wallclock_sec = inv_arg(inv, 2);
+	d->xen.shared_info_gpfn = ~0ull;
+	for (unsigned i = 0; i < TS_XEN_GRANT_FRAMES; i++)
+		d->xen.grant_gpfn[i] = ~0ull;
+	d->xen.grant_version = 1;
+	d->xen.ports[0].state = ECS_RESERVED;
+	d->xen.enabled = true;
+	return TS_OK;
+}
+
+static int add_vcpu(struct invocation *inv, struct domain *d)
+{
+	struct slot *s;
+	struct vcpu *v;
+	word_t id;
+
+	if (!inv_has_args(inv, 2))
+		return TS_ERR_TRUNCATED_MESSAGE;
+	s = cspace_lookup_type(inv->thread, inv_arg(inv, 0), TS_OBJ_VCPU);
+	id = inv_arg(inv, 1);
+	if (!s)
+		return TS_ERR_INVALID_CAPABILITY;
+	if (id >= TS_XEN_MAX_VCPUS)
+		return TS_ERR_RANGE;
+	v = cap_vcpu(&s->cap);
+	if (!d->xen.enabled || !slot_empty(&d->xen.vcpus[id]) || v->xen.domain)
+		return TS_ERR_ILLEGAL_OPERATION;
+	cap_install_copy(&d->xen.vcpus[id], s);
+	memset(&v->xen, 0, sizeof(v->xen));
+	v->xen.domain = d;
+	v->xen.id = (uint32_t)id;
+	v->xen.up = id == 0;
+	v->xen.upcall_vector = d->xen.callback_vector;
+	return TS_OK;
+}
+
+static int set_param(struct invocation *inv, struct domain *d)
+{
+	word_t index, value;
+
+	if (!inv_has_args(inv, 2))
+		return TS_ERR_TRUNCATED_MESSAGE;
+	index = inv_arg(inv, 0);
+	value = inv_arg(inv, 1);
+	if (index >= TS_XEN_NR_PARAMS)
+		return TS_ERR_RANGE;
+	if (!d->xen.enabled)
+		return TS_ERR_ILLEGAL_OPERATION;
+	if (index == HVM_PARAM_CALLBACK_IRQ)
+		return xen_set_callback(d, value) ? TS_ERR_INVALID_ARGUMENT : TS_OK;
+	d->xen.params[index] = value;
+	return TS_OK;
+}
+
+static int link(struct invocation *inv, struct domain *d)
+{
+	struct slot *out, *in;
+	word_t port;
+	int err;
+
+	if (!inv_has_args(inv, 2))
+		return TS_ERR_TRUNCATED_MESSAGE;
+	out = cspace_lookup_type(inv->thread, inv_arg(inv, 0), TS_OBJ_NOTIFICATION);
+	in = cspace_lookup_type(inv->thread, inv_arg(inv, 1), TS_OBJ_NOTIFICATION);
+	if (!out || !in)
+		return TS_ERR_INVALID_CAPABILITY;
+	if (!(out->cap.rights & TS_RIGHT_WRITE))
+		return TS_ERR_INSUFFICIENT_RIGHTS;
+	if (!d->xen.enabled)
+		return TS_ERR_ILLEGAL_OPERATION;
+	if ((err = xen_evtchn_link(d, out, in, &port)))
+		return err;
+	inv_set_result(inv, 0, port);
+	return TS_OK;
+}
+
+int xen_domain_invoke(struct invocation *inv, struct domain *d)
+{
+	switch (inv->label) {
+	case TS_DOMAIN_XEN_SETUP:	return setup(inv, d);
+	case TS_DOMAIN_XEN_ADD_VCPU:	return add_vcpu(inv, d);
+	case TS_DOMAIN_XEN_SET_PARAM:	return set_param(inv, d);
+	case TS_DOMAIN_EVTCHN_LINK:	return link(inv, d);
+	default:			return TS_ERR_ILLEGAL_OPERATION;
+	}
+}
+
+void xen_domain_finalise(struct domain *d)
+{
+	if (!d->xen.enabled)
+		return;
+	xen_evtchn_destroy(d);
+	for (unsigned i = 0; i < TS_XEN_MAX_VCPUS; i++) {
+		struct vcpu *v = xen_domain_vcpu(d, i);
+		if (!v)
+			continue;
+		if (v->bound)
+			timer_cancel(v->bound);
+		memset(&v->xen, 0, sizeof(v->xen));
+		cap_delete(&d->xen.vcpus[i]);
+	}
+	cap_delete(&d->xen.space);
+	d->xen.enabled = false;
+}

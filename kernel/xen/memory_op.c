@@ -1,0 +1,155 @@
+/*
+ * memory_op for translated (HVM/PVH) guests. Guest RAM is fixed at build
+ * time by the toolstack: reservation changes report what is backed and
+ * never move memory (a ballooned-out page stays the guest's; see
+ * docs/xen-abi.md). add_to_physmap places shared_info and the grant-table
+ * frames on guest pages of the guest's choosing.
+ */
+#include <kernel/string.h>
+#include "internal.h"
+
+enum {
+	XENMEM_increase_reservation = 0, XENMEM_decrease_reservation = 1,
+	XENMEM_maximum_ram_page = 2, XENMEM_current_reservation = 3,
+	XENMEM_maximum_reservation = 4, XENMEM_populate_physmap = 6, XENMEM_add_to_physmap = 7,
+	XENMEM_memory_map = 9, XENMEM_maximum_gpfn = 14,
+};
+enum { XENMAPSPACE_shared_info, XENMAPSPACE_grant_table };
+#define XENMAPIDX_grant_table_status	0x80000000u
+#define E820_RAM	1
+#define MAX_EXTENT_ORDER	9
+
+static bool backed(struct domain *d, uint64_t gpfn, uint64_t count)
+{
+	void *root = xen_space_root(d);
+
+	if (!root || gpfn >= d->xen.max_pages || count > d->xen.max_pages - gpfn)
+		return false;
+	for (uint64_t i = 0; i < count; i++)
+		if (!arch_guest_phys(root, (gpfn + i) << 12, true))
+			return false;
+	return true;
+}
+
+/* increase/decrease_reservation, populate_physmap: extents done so far. */
+static int64_t reservation(struct xen_call *c, unsigned cmd, uint64_t start)
+{
+	struct { uint64_t extents, nr; uint32_t order, flags; uint16_t domid; } a;
+	uint64_t done = start;
+
+	if (copy_from_guest(c, c->arg[1], &a, sizeof(a)))
+		return xen_err(XEN_EFAULT);
+	if (a.domid != DOMID_SELF && a.domid != c->d->domid)
+		return xen_err(XEN_EPERM);
+	if (a.order > MAX_EXTENT_ORDER || start > a.nr)
+		return xen_err(XEN_EINVAL);
+	if (cmd == XENMEM_increase_reservation)
+		return 0;	/* no memory beyond what the toolstack gave */
+	for (; done < a.nr; done++) {
+		uint64_t gpfn;
+		if (copy_from_guest(c, a.extents + done * 8, &gpfn, 8))
+			return done ? (int64_t)done : xen_err(XEN_EFAULT);
+		if (!backed(c->d, gpfn, 1ull << a.order))
+			break;
+	}
+	return (int64_t)done;
+}
+
+static int64_t add_to_physmap(struct xen_call *c)
+{
+	struct { uint16_t domid, size; uint32_t space; uint64_t idx, gpfn; } a;
+	struct domain *d = c->d;
+	void *root = xen_space_root(d);
+	uint8_t *page, *old;
+
+	if (copy_from_guest(c, c->arg[1], &a, sizeof(a)))
+		return xen_err(XEN_EFAULT);
+	if (a.domid != DOMID_SELF && a.domid != d->domid)
+		return xen_err(XEN_EPERM);
+	if (a.gpfn >> 52 || !(page = arch_guest_phys(root, a.gpfn << 12, true)))
+		return xen_err(XEN_EINVAL);
+	switch (a.space) {
+	case XENMAPSPACE_shared_info:
+		if (a.idx != 0)
+			return xen_err(XEN_EINVAL);
+		old = xen_shared_info(d);
+		if (old && old != page)
+			memcpy(page, old, 4096);
+		else if (old != page)
+			memset(page, 0, 4096);
+		d->xen.shared_info_gpfn = a.gpfn;
+		xen_update_wallclock(d);
+		for (unsigned i = 0; i < TS_XEN_MAX_VCPUS; i++) {
+			struct vcpu *v = xen_domain_vcpu(d, i);
+			if (v)
+				xen_update_time(v);
+		}
+		return 0;
+	case XENMAPSPACE_grant_table:
+		if (a.idx & XENMAPIDX_grant_table_status)
+			return xen_err(XEN_EINVAL);	/* v1: no status frames */
+		if (a.idx >= TS_XEN_GRANT_FRAMES)
+			return xen_err(XEN_EINVAL);
+		old = d->xen.grant_gpfn[a.idx] == ~0ull ? NULL :
+			arch_guest_phys(root, d->xen.grant_gpfn[a.idx] << 12, true);
+		if (old && old != page)
+			memcpy(page, old, 4096);
+		else if (old != page)
+			memset(page, 0, 4096);
+		d->xen.grant_gpfn[a.idx] = a.gpfn;
+		if (a.idx >= d->xen.nr_grant_frames)
+			d->xen.nr_grant_frames = (uint16_t)(a.idx + 1);
+		return 0;
+	default:
+		return xen_err(XEN_ENOSYS);	/* moving guest frames, foreign maps */
+	}
+}
+
+static int64_t memory_map(struct xen_call *c)
+{
+	struct { uint32_t nr, pad; uint64_t buffer; } a;
+	struct __attribute__((packed)) { uint64_t addr, size; uint32_t type; } map[2] = {
+		{ 0, 0xa0000, E820_RAM },
+		{ 0x100000, (c->d->xen.max_pages << 12) - 0x100000, E820_RAM },
+	};
+
+	if (copy_from_guest(c, c->arg[1], &a, sizeof(a)))
+		return xen_err(XEN_EFAULT);
+	if (a.nr < 2)
+		return xen_err(XEN_EINVAL);
+	if (copy_to_guest(c, a.buffer, map, sizeof(map)))
+		return xen_err(XEN_EFAULT);
+	a.nr = 2;
+	return copy_to_guest(c, c->arg[1], &a, 4) ? xen_err(XEN_EFAULT) : 0;
+}
+
+int64_t xen_memory_op(struct xen_call *c)
+{
+	unsigned cmd = c->arg[0] & 0x3f;
+	uint64_t start = c->arg[0] >> 6;	/* continuation: extents already done */
+	uint16_t domid;
+
+	switch (cmd) {
+	case XENMEM_increase_reservation:
+	case XENMEM_decrease_reservation:
+	case XENMEM_populate_physmap:
+		return reservation(c, cmd, start);
+	case XENMEM_maximum_ram_page:
+		return (int64_t)c->d->xen.max_pages - 1;
+	case XENMEM_current_reservation:
+	case XENMEM_maximum_reservation:
+		if (copy_from_guest(c, c->arg[1], &domid, sizeof(domid)))
+			return xen_err(XEN_EFAULT);
+		if (domid != DOMID_SELF && domid != c->d->domid)
+			return xen_err(XEN_EPERM);
+		return (int64_t)c->d->xen.max_pages;
+	case XENMEM_maximum_gpfn:
+		return (int64_t)c->d->xen.max_pages - 1;
+	case XENMEM_add_to_physmap:
+		return add_to_physmap(c);
+	case XENMEM_memory_map:
+		return memory_map(c);
+	default:
+		return xen_err(XEN_ENOSYS);
+	}
+}
