@@ -60,7 +60,9 @@ fuzz)
 pong)
 	insmod /lib/modules/xen-evtchn.ko
 	me=$(xenstore-read domid)
-	xenstore-write data/evtping/ready 1 && xenstore-chmod data/evtping "b$me"
+	# Owned by this domain, readable and writable by every other one.
+	err=$(xenstore-write data/evtping/ready 1 2>&1 && xenstore-chmod data/evtping "b$me" 2>&1) ||
+		echo "pong: data/evtping: $err"
 	echo "pong: waiting for a client to write data/evtping/client"
 	until client=$(xenstore-read data/evtping/client 2>/dev/null); do sleep 0.1; done
 	evtping serve "$client" > /tmp/evtping &
@@ -77,7 +79,13 @@ ping)
 	server=$(arg tessera.peer)
 	rounds=$(arg tessera.rounds)
 	[ -n "$server" ] || { echo "ping: no tessera.peer=<server domid>"; poweroff -f; }
-	xenstore-write "/local/domain/$server/data/evtping/client" "$(xenstore-read domid)"
+	# The server's data/evtping is writable once it has set it up.
+	until err=$(xenstore-write "/local/domain/$server/data/evtping/client" \
+			"$(xenstore-read domid)" 2>&1); do
+		[ -n "$said" ] || echo "ping: waiting for $server's data/evtping: $err"
+		said=1
+		sleep 0.1
+	done
 	until port=$(xenstore-read "/local/domain/$server/data/evtping/port" 2>/dev/null); do
 		sleep 0.1
 	done
