@@ -59,19 +59,29 @@ def echo_check(con, t, word, what):
     t.ok(detach(con), 'Ctrl-] detaches from the hold guest', con.text[-1000:])
 
 
-def boot_guest(con, t, free0):
+def create_console(con, line, name, timeout=300):
+    """xl create -c ...: the output up to the prompt after the guest ended,
+    or None; a guest still running at the timeout is left and destroyed."""
     start = time.monotonic()
-    out = con.command('xl create -c /etc/xen/linux.cfg', 300)
-    print('# xl create -c linux.cfg to its poweroff: %.1f s' % (time.monotonic() - start))
+    out = con.command(line, timeout)
+    print('# %s: %.1f s' % (line, time.monotonic() - start))
+    if out is None:
+        detach(con)
+        con.command('xl destroy ' + name, 60)
+    return out
+
+
+def boot_guest(con, t, free0):
+    out = create_console(con, 'xl create -c /etc/xen/linux.cfg', 'linux')
     t.ok(out is not None and re.search(r'Linux version 6\.\d+', out) is not None
          and 'Xen' in out, 'Linux boots as a PVH guest: its boot log on xl console', out
          or con.text[-3000:])
     t.ok(out is not None and '\nGUEST_MARKER_linux_UP\n' in out,
-         'it runs /init from the initramfs: GUEST_MARKER_linux_UP', out or con.text[-3000:])
+         'it runs /init from the initramfs: GUEST_MARKER_linux_UP', out)
     t.ok(out is not None and '\nXENSTORE name=linux\n' in out,
-         'xenstore-read name in the guest: XENSTORE name=linux', out or con.text[-3000:])
+         'xenstore-read name in the guest: XENSTORE name=linux', out)
     t.ok(out is not None and re.search(stopped('linux') + r'poweroff', out) is not None,
-         'poweroff -f in the guest: stopped: poweroff', out or con.text[-3000:])
+         'poweroff -f in the guest: stopped: poweroff', out)
     out = con.command('xl list')
     t.ok(names(out) == BASE, 'the Linux guest is gone from xl list', out)
     info = con.command('xl info')
@@ -80,11 +90,11 @@ def boot_guest(con, t, free0):
 
 
 def smp_guest(con, t, free0):
-    out = con.command('xl create -c /etc/xen/linux-smp.cfg', 300)
+    out = create_console(con, 'xl create -c /etc/xen/linux-smp.cfg', 'linux-smp')
     t.ok(out is not None and '\ncpus=0-1\n' in out and 'GUEST_MARKER_smp_UP' in out,
          'a 2-vCPU guest brings up both vCPUs: cpus=0-1', out or con.text[-3000:])
     t.ok(out is not None and re.search(stopped('linux-smp') + r'poweroff', out) is not None,
-         'the 2-vCPU guest powers off', out or con.text[-3000:])
+         'the 2-vCPU guest powers off', out)
     info = con.command('xl info')
     t.ok(field(info, 'free_memory') == free0, 'free memory back after the 2-vCPU guest', info)
 
@@ -106,9 +116,9 @@ def ping_pong(con, t, free0, rounds=1000):
         return
     server = (con.command('xl domid pong') or '').strip().splitlines()[-1:]
     # Double quotes keep the blanks (in xlsh and sh alike); xl reads 'a string'.
-    out = con.command('xl create -c /etc/xen/linux-ping.cfg "extra=\'console=hvc0 quiet '
-                      'marker=ping tessera.test=ping tessera.peer=%s tessera.rounds=%d\'"'
-                      % (server[0] if server else '?', rounds), 300)
+    out = create_console(con, 'xl create -c /etc/xen/linux-ping.cfg "extra=\'console=hvc0 quiet '
+                         'marker=ping tessera.test=ping tessera.peer=%s tessera.rounds=%d\'"'
+                         % (server[0] if server else '?', rounds), 'ping')
     m = re.search(r'^EVTPING rounds=(\d+) total_us=\d+ ns_per_round_trip=(\d+)$', out or '', re.M)
     t.ok(m is not None and int(m.group(1)) == rounds,
          'event-channel ping-pong between two guests: %d round trips' % rounds,
@@ -177,16 +187,27 @@ def session(con, t):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('iso')
-    ap.add_argument('--timeout', type=int, default=590)
+    ap.add_argument('--timeout', type=int, default=570)
     args = ap.parse_args()
     start = time.monotonic()
     proc = start_qemu(args.iso, QEMU_MEM)
     con = Console(proc)
     t = Tap()
-    watchdog = threading.Timer(args.timeout, proc.kill)
+
+    def stop_qemu():
+        """The watchdog: ends QEMU and wakes a waiting expect."""
+        proc.kill()
+        proc.wait()
+        with con.cond:
+            con.cond.notify_all()
+
+    watchdog = threading.Timer(args.timeout, stop_qemu)
     watchdog.start()
     try:
         session(con, t)
+    except BrokenPipeError:
+        t.ok(False, 'the session ended within its %d s watchdog' % args.timeout,
+             con.text[-3000:])
     finally:
         watchdog.cancel()
         proc.kill()
