@@ -71,7 +71,7 @@ def create_to_marker(side, line, marker, khz):
     """(host seconds, guest-TSC us or None) from the command to the marker."""
     side.type('time ' + line)
     wall = time.monotonic()
-    up = side.con.expect(r'^%s$|%s' % (marker, re.escape(side.prompt)), 600)
+    up = side.con.expect(r'^%s$|%s' % (marker, re.escape(side.prompt)), 300)
     wall = time.monotonic() - wall
     if up is None or up.endswith(side.prompt):
         sys.exit('%s: %s gave no %s:\n%s' % (side.name, line, marker, side.con.text[-3000:]))
@@ -87,7 +87,7 @@ def create_to_marker(side, line, marker, khz):
 def ping_pong(side):
     """ns per event-channel round trip between two guests (the ping guest's clock)."""
     side.type('xl create -c /etc/xen/linux-pong.cfg')
-    if side.con.expect(r'^pong: waiting for a client', 600) is None:
+    if side.con.expect(r'^pong: waiting for a client', 300) is None:
         sys.exit('%s: the pong guest did not start:\n%s' % (side.name, side.con.text[-3000:]))
     side.proc.stdin.write(b'\x1d')
     side.proc.stdin.flush()
