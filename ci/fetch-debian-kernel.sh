@@ -6,6 +6,7 @@
 #   $cache/guest/vmlinuz            the bzImage itself
 #   $cache/guest/config             the kernel's build configuration
 #   $cache/guest/xen-privcmd.ko     /dev/xen/privcmd (the in-guest fuzzer)
+#   $cache/guest/xen-evtchn.ko      /dev/xen/evtchn (the event-channel ping-pong)
 #   $cache/guest/package            the package name these came from
 # Prints the path of the vmlinuz on stdout (the toolstack tests read it) and
 # where the guest files are on stderr. Idempotent: a second run only checks.
@@ -32,19 +33,24 @@ if [ -z "$pkg" ]; then              # a fresh machine has no package lists
   pkg=$(image_pkg)
 fi
 [ -n "$pkg" ] || { echo "fetch-debian-kernel: cannot resolve linux-image-amd64" >&2; exit 1; }
-kver=${pkg#linux-image-}
-privcmd=lib/modules/$kver/kernel/drivers/xen/xen-privcmd.ko
+# The modules the guest loads (=m in Debian's config), under drivers/xen/.
+modules="xen-privcmd.ko xen-evtchn.ko"
+module_paths() {
+  for m in $modules; do printf ' ./lib/modules/%s/kernel/drivers/xen/%s' "${pkg#linux-image-}" "$m"; done
+}
 
 root="$cache/$pkg"
-if ! ls "$root"/boot/vmlinuz-* >/dev/null 2>&1 || [ ! -f "$root/$privcmd" ]; then
+have_all() {
+  ls "$root"/boot/vmlinuz-* >/dev/null 2>&1 || return 1
+  for m in $(module_paths); do [ -f "$root/$m" ] || return 1; done
+}
+if ! have_all; then
   if ! ls "$pkg"_*.deb >/dev/null 2>&1; then
     if ! apt-get download "$pkg" >&2; then
       # stale lists name a version the mirror no longer has
       [ "$updated" = no ] || exit 1
       $SUDO apt-get update >&2
       pkg=$(image_pkg)
-      kver=${pkg#linux-image-}
-      privcmd=lib/modules/$kver/kernel/drivers/xen/xen-privcmd.ko
       root="$cache/$pkg"
       apt-get download "$pkg" >&2
     fi
@@ -52,8 +58,8 @@ if ! ls "$root"/boot/vmlinuz-* >/dev/null 2>&1 || [ ! -f "$root/$privcmd" ]; the
   deb=$(ls "$pkg"_*.deb | head -n 1)
   rm -rf "$root.tmp"
   mkdir -p "$root.tmp"
-  # Only /boot and the one module the guest loads, not the 400 MB of modules.
-  dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$root.tmp" ./boot "./$privcmd"
+  # Only /boot and the modules the guest loads, not the 400 MB of modules.
+  dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$root.tmp" ./boot $(module_paths)
   rm -rf "$root"
   mv "$root.tmp" "$root"
 fi
@@ -91,16 +97,17 @@ extract_vmlinux() {
 }
 
 guest="$cache/guest"
-if [ "$(cat "$guest/package" 2>/dev/null)" != "$pkg" ]; then
+if [ "$(cat "$guest/package" 2>/dev/null)" != "$pkg" ] ||
+   ! (cd "$guest" 2>/dev/null && ls $modules >/dev/null 2>&1); then
   rm -rf "$guest.tmp"
   mkdir -p "$guest.tmp"
   extract_vmlinux "$vmlinuz" "$guest.tmp/vmlinux"
   cp "$vmlinuz" "$guest.tmp/vmlinuz"
   cp "$root"/boot/config-* "$guest.tmp/config"
-  cp "$root/$privcmd" "$guest.tmp/xen-privcmd.ko"
+  for m in $(module_paths); do cp "$root/$m" "$guest.tmp/"; done
   echo "$pkg" > "$guest.tmp/package"
   rm -rf "$guest"
   mv "$guest.tmp" "$guest"
 fi
-echo "fetch-debian-kernel: $pkg: vmlinux, vmlinuz, config, xen-privcmd.ko in $guest" >&2
+echo "fetch-debian-kernel: $pkg: vmlinux, vmlinuz, config, $modules in $guest" >&2
 echo "$vmlinuz"

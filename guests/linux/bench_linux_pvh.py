@@ -1,21 +1,24 @@
 #!/usr/bin/env python3
-"""Benchmark: `xl create -c` of Debian's Linux as a PVH guest, to the
-guest's marker line, on Tessera and (when its ISO exists) on real Xen 4.17
-under the same QEMU, one after the other in the same time window.
+"""Benchmark: Debian's Linux as a PVH guest on Tessera and on real Xen 4.17,
+the same guests (kernel, initramfs, xl.cfg files) under the same QEMU, one
+after the other in the same time window.
 
-usage: bench_linux_pvh.py TESSERA-LINUX.iso [--runs N] [--icount]
-                          [--xen-iso PATH] [--no-xen]
+usage: bench_linux_pvh.py TESSERA-LINUX.iso LINUX-FILES.cpio [--runs N]
+                          [--icount] [--xen-ref DIR] [--no-xen]
 
-Tessera: `time xl create -c CFG` for /etc/xen/linux-bz.cfg (the bzImage,
-as the reference's pvh.cfg loads it) and /etc/xen/linux.cfg with `quiet`
-(the extracted vmlinux). Two numbers per run: host seconds from typing the
-command to the marker, and guest-TSC microseconds from Domain-0's `time`
-start to the TSC the guest's /init printed next to its marker (the same
-counter: QEMU's TSC; with --icount, 1 us = 1000 guest instructions).
-Real Xen: `xl create -c pvh.cfg` in its dom0 to GUEST_MARKER_pvh_UP, host
-seconds (xen-reference/README.md: the ISO is ${EXT:-~/xen-ref}/xen.iso,
-built by /work/shared/xen-reference/10-build.sh; never rebuilt here).
-Timings on this machine drift: compare medians of runs made together.
+Per run, on each side:
+  `time xl create -c /etc/xen/linux-bz.cfg` (the bzImage, as the reference's
+  pvh.cfg loads it) and `.../linux.cfg` with quiet (the extracted vmlinux),
+  to the marker: host seconds from typing the command; on Tessera also
+  guest-TSC microseconds from Domain-0's `time` start to the TSC the guest's
+  /init printed next to its marker (with --icount, 1 us = 1000 guest
+  instructions);
+  event-channel ping-pong between a pong and a ping guest: the ping guest's
+  own clock, ns per round trip.
+Real Xen: the reference ISO tree in DIR (default ${EXT:-~/xen-ref}, built by
+/work/shared/xen-reference/10-build.sh, never rebuilt here) plus this
+appliance's files (xenref_iso.py). Timings on this machine drift: compare
+medians of runs made together.
 """
 import argparse
 import os
@@ -23,113 +26,153 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                '../../services/init/tests'))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, '../../services/init/tests'))
 from run_xl_session import PROMPT, Console, field, start_qemu  # noqa: E402
 
-XEN_PROMPT = 'dom0# '
 QEMU_MEM = 2048
+PING_ROUNDS = 1000
+CREATE_CASES = [
+    ('create->marker linux-bz.cfg (bzImage)', 'xl create -c /etc/xen/linux-bz.cfg',
+     'GUEST_MARKER_pvh_UP'),
+    ('create->marker linux.cfg quiet (vmlinux)', 'xl create -c /etc/xen/linux.cfg '
+     '"extra=\'console=hvc0 quiet marker=linux\'"', 'GUEST_MARKER_linux_UP'),
+]
 
 
-def tessera_runs(iso, runs, icount):
-    """[(cfg label, host s, guest us)] for each run of each configuration."""
-    proc = start_qemu(iso, QEMU_MEM, icount=icount)
-    con = Console(proc)
+class Side:
+    """One hypervisor under QEMU (proc): its Domain-0 prompt, booted."""
+
+    def __init__(self, name, proc, prompt, booted):
+        self.name, self.prompt, self.proc = name, prompt, proc
+        self.con = Console(proc)
+        if self.con.expect(booted, 300) is None:
+            self.stop()
+            sys.exit('%s did not boot:\n%s' % (name, self.con.text[-3000:]))
+        self.con.expect(re.escape(prompt), 20)
+
+    def type(self, line):
+        self.proc.stdin.write(line.encode() + b'\r')
+        self.proc.stdin.flush()
+
+    def command(self, line, timeout=600):
+        self.type(line)
+        return self.con.expect(re.escape(self.prompt), timeout) or ''
+
+    def stop(self):
+        self.proc.kill()
+        self.proc.wait()
+
+
+def create_to_marker(side, line, marker, khz):
+    """(host seconds, guest-TSC us or None) from the command to the marker."""
+    side.type('time ' + line)
+    wall = time.monotonic()
+    up = side.con.expect(r'^%s$|%s' % (marker, re.escape(side.prompt)), 300)
+    wall = time.monotonic() - wall
+    if up is None or up.endswith(side.prompt):
+        sys.exit('%s: %s gave no %s:\n%s' % (side.name, line, marker, side.con.text[-3000:]))
+    out = side.con.expect(re.escape(side.prompt), 600) or ''
+    tsc = re.search(r'^marker tsc=(\d+)$', out, re.M)
+    started = re.search(r'\(started at (\d+) us\)', out)	# Tessera's `time` only
+    if not (tsc and started and khz):
+        return wall, None
+    us = int(tsc.group(1)) * 1000 // khz - int(started.group(1))
+    return wall, us if us > 0 else None	# <= 0: the guest's TSC is offset
+
+
+def ping_pong(side):
+    """ns per event-channel round trip between two guests (the ping guest's clock)."""
+    side.type('xl create -c /etc/xen/linux-pong.cfg')
+    if side.con.expect(r'^pong: waiting for a client', 300) is None:
+        sys.exit('%s: the pong guest did not start:\n%s' % (side.name, side.con.text[-3000:]))
+    side.proc.stdin.write(b'\x1d')
+    side.proc.stdin.flush()
+    side.con.expect(re.escape(side.prompt), 20)
+    domid = re.findall(r'^(\d+)$', side.command('xl domid pong', 60), re.M)
+    out = side.command('xl create -c /etc/xen/linux-ping.cfg "extra=\'console=hvc0 quiet '
+                       'marker=ping tessera.test=ping tessera.peer=%s tessera.rounds=%d\'"'
+                       % (domid[-1] if domid else '?', PING_ROUNDS))
+    side.command('xl destroy pong', 60)
+    m = re.search(r'^EVTPING rounds=\d+ total_us=\d+ ns_per_round_trip=(\d+)$', out, re.M)
+    if m is None:
+        sys.exit('%s: no ping-pong result:\n%s' % (side.name, out[-3000:]))
+    return int(m.group(1))
+
+
+def measure(side, runs):
+    """[(what, side, value, unit)] for every run of every case."""
+    info = side.command('xl info', 60)
+    mhz = field(info, 'cpu_mhz')
+    khz = int(float(mhz) * 1000) if mhz else 0
     results = []
-    try:
-        if con.expect(r'Domain-0: xl shell on the serial console', 300) is None:
-            sys.exit('Tessera: the appliance did not boot:\n' + con.text[-3000:])
-        con.expect(re.escape(PROMPT), 20)
-        khz = field(con.command('xl info'), 'cpu_mhz')
-        khz = int(khz.replace('.', '')) if khz else 0
-        cases = [('linux-bz.cfg (bzImage)', 'xl create -c /etc/xen/linux-bz.cfg',
-                  'GUEST_MARKER_pvh_UP'),
-                 ('linux.cfg quiet (vmlinux)', 'xl create -c /etc/xen/linux.cfg '
-                  "extra='console=hvc0 quiet marker=linux'", 'GUEST_MARKER_linux_UP')]
-        for _ in range(runs):
-            for label, line, marker in cases:
-                con.proc.stdin.write(('time ' + line + '\r').encode())
-                con.proc.stdin.flush()
-                wall = time.monotonic()
-                up = con.expect(r'^%s$|%s' % (marker, re.escape(PROMPT)), 600)
-                wall = time.monotonic() - wall
-                if up is None or up.endswith(PROMPT):
-                    sys.exit('Tessera: %s gave no %s:\n%s' % (line, marker, con.text[-3000:]))
-                out = con.expect(re.escape(PROMPT), 600) or ''
-                tsc = re.search(r'^marker tsc=(\d+)$', out, re.M)
-                started = re.search(r'\(started at (\d+) us\)', out)
-                us = None
-                if tsc and started and khz:
-                    us = int(tsc.group(1)) * 1000 // khz - int(started.group(1))
-                    if us <= 0:
-                        us = None	# the guest's TSC is not Domain-0's (offset)
-                results.append((label, wall, us))
-    finally:
-        proc.kill()
-        proc.wait()
+    for _ in range(runs):
+        for what, line, marker in CREATE_CASES:
+            wall, us = create_to_marker(side, line, marker, khz)
+            results.append((what, side.name, wall, 'host s'))
+            if us is not None:
+                results.append((what, side.name, us, 'guest-TSC us'))
+        results.append(('event-channel ping-pong', side.name, ping_pong(side),
+                        'ns per round trip'))
     return results
 
 
-def xen_runs(iso, runs):
-    """[('Xen 4.17 pvh.cfg (bzImage)', host s, None)] for each run."""
-    cmd = ['qemu-system-x86_64', '-accel', 'tcg', '-cpu', 'EPYC,-monitor', '-smp', '2',
-           '-m', str(QEMU_MEM), '-display', 'none', '-monitor', 'none', '-no-reboot',
-           '-serial', 'stdio', '-cdrom', iso, '-boot', 'd']
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
-    con = Console(proc)
-    results = []
+def run_side(side, runs):
     try:
-        if con.expect(re.escape(XEN_PROMPT), 300) is None:
-            sys.exit('Xen: dom0 did not boot:\n' + con.text[-3000:])
-        for _ in range(runs):
-            con.proc.stdin.write(b'xl create -c pvh.cfg\r')
-            con.proc.stdin.flush()
-            wall = time.monotonic()
-            if con.expect(r'GUEST_MARKER_pvh_UP', 600) is None:
-                sys.exit('Xen: no marker:\n' + con.text[-3000:])
-            results.append(('Xen 4.17 pvh.cfg (bzImage)', time.monotonic() - wall, None))
-            con.expect(re.escape(XEN_PROMPT), 600)
+        return measure(side, runs)
     finally:
-        proc.kill()
-        proc.wait()
-    return results
+        side.stop()
+
+
+def tessera(iso, runs, icount):
+    return run_side(Side('Tessera', start_qemu(iso, QEMU_MEM, icount=icount), PROMPT,
+                         r'Domain-0: xl shell on the serial console'), runs)
+
+
+def xen(ref, files, runs):
+    with tempfile.TemporaryDirectory() as tmp:
+        iso = os.path.join(tmp, 'xen-linux.iso')
+        subprocess.run([sys.executable, os.path.join(HERE, 'xenref_iso.py'), iso, ref, files],
+                       check=True)
+        cmd = ['qemu-system-x86_64', '-accel', 'tcg', '-cpu', 'EPYC,-monitor', '-smp', '2',
+               '-m', str(QEMU_MEM), '-display', 'none', '-monitor', 'none', '-no-reboot',
+               '-serial', 'stdio', '-cdrom', iso, '-boot', 'd']
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT)
+        return run_side(Side('Xen 4.17', proc, 'dom0# ', r'DOM0_INIT_DONE'), runs)
 
 
 def report(results):
-    for label in dict.fromkeys(r[0] for r in results):
-        walls = [r[1] for r in results if r[0] == label]
-        uss = [r[2] for r in results if r[0] == label and r[2] is not None]
-        line = '%-28s host s: min %.2f / median %.2f / max %.2f' % (
-            label, min(walls), statistics.median(walls), max(walls))
-        if uss:
-            line += '; guest-TSC us: min %d / median %d / max %d' % (
-                min(uss), statistics.median(uss), max(uss))
-        print(line + ' (%d runs)' % len(walls))
+    for key in dict.fromkeys((r[0], r[1], r[3]) for r in results):
+        values = [r[2] for r in results if (r[0], r[1], r[3]) == key]
+        fmt = '%.2f' if key[2] == 'host s' else '%d'
+        print(('%-42s %-9s %-18s min ' + fmt + ' / median ' + fmt + ' / max ' + fmt
+               + ' (%d runs)') % (key[0], key[1], key[2], min(values),
+                                  statistics.median(values), max(values), len(values)))
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('iso')
+    ap.add_argument('files', help="the appliance's files archive (linux-files.cpio)")
     ap.add_argument('--runs', type=int, default=3)
     ap.add_argument('--icount', action='store_true',
                     help='QEMU -icount shift=0 for Tessera (the TSC counts instructions)')
-    ap.add_argument('--xen-iso', default=os.path.join(os.environ.get('EXT') or
-                                                      os.path.expanduser('~/xen-ref'), 'xen.iso'))
+    ap.add_argument('--xen-ref', default=os.environ.get('EXT') or os.path.expanduser('~/xen-ref'))
     ap.add_argument('--no-xen', action='store_true')
     args = ap.parse_args()
-    print('xl create -c -> the Linux guest\'s marker, %d runs each' % args.runs)
-    results = tessera_runs(args.iso, args.runs, args.icount)
+    results = tessera(args.iso, args.runs, args.icount)
     if args.no_xen:
         pass
-    elif os.path.isfile(args.xen_iso):
-        results += xen_runs(args.xen_iso, args.runs)
+    elif os.path.isfile(os.path.join(args.xen_ref, 'iso', 'boot', 'grub', 'grub.cfg')):
+        results += xen(args.xen_ref, args.files, args.runs)
     else:
-        print('real Xen: %s is missing; build it with `bash /work/shared/xen-reference/'
-              '00-host-setup.sh && bash /work/shared/xen-reference/10-build.sh` '
-              '(see its README.md), then rerun' % args.xen_iso)
+        print('real Xen: no reference ISO tree in %s; build it with `bash /work/shared/'
+              'xen-reference/00-host-setup.sh && bash /work/shared/xen-reference/10-build.sh` '
+              '(see its README.md), then rerun' % args.xen_ref)
     report(results)
 
 

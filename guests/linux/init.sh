@@ -9,8 +9,13 @@
 #         (hold=1, the reference guest's switch, does the same)
 #   fuzz  load xen-privcmd.ko and run hcfuzz with tessera.seed=<n>
 #         tessera.iters=<n> (defaults 1 and 10000)
+#   pong  event-channel ping-pong server: lets any domain write
+#         data/evtping/client in its home, binds a port for that domain,
+#         writes it to data/evtping/port and answers events forever
+#   ping  its client: tessera.peer=<server domid>, tessera.rounds=<n>
+#         (default 10000); prints EVTPING rounds=... ns_per_round_trip=...
 /bin/busybox --install -s /bin
-export PATH=/bin
+export PATH=/bin:/usr/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
@@ -30,7 +35,7 @@ tsc=$(/bin/tsc)
 echo "GUEST_MARKER_${marker:-linux}_UP"
 echo "marker tsc=$tsc"
 
-if name=$(/usr/bin/xenstore-read name 2>&1); then
+if name=$(xenstore-read name 2>&1); then
 	echo "XENSTORE name=$name"
 else
 	echo "XENSTORE read failed: $name"
@@ -43,12 +48,48 @@ hold)
 	while :; do sleep 3600; done
 	;;
 fuzz)
+	# Since XSA-482 privcmd serves a domU only its target domain's calls
+	# unless loaded with unrestricted=1.
 	insmod /lib/modules/xen-privcmd.ko unrestricted=1 ||
 		echo "fuzz: cannot load xen-privcmd.ko"
 	seed=$(arg tessera.seed)
 	iters=$(arg tessera.iters)
 	/bin/hcfuzz "${seed:-1}" "${iters:-10000}"
 	echo "fuzz: hcfuzz exited with status $?"
+	;;
+pong)
+	insmod /lib/modules/xen-evtchn.ko
+	me=$(xenstore-read domid)
+	# Owned by this domain, readable and writable by every other one.
+	err=$(xenstore-write data/evtping/ready 1 2>&1 && xenstore-chmod data/evtping "b$me" 2>&1) ||
+		echo "pong: data/evtping: $err"
+	echo "pong: waiting for a client to write data/evtping/client"
+	until client=$(xenstore-read data/evtping/client 2>/dev/null); do sleep 0.1; done
+	evtping serve "$client" > /tmp/evtping &
+	server=$!
+	until grep -q '^port=' /tmp/evtping || ! kill -0 $server 2>/dev/null; do sleep 0.1; done
+	port=$(sed -n 's/^port=//p' /tmp/evtping)
+	[ -n "$port" ] && xenstore-write data/evtping/port "$port" &&
+		echo "pong: serving domain $client on port $port"
+	wait $server
+	cat /tmp/evtping
+	;;
+ping)
+	insmod /lib/modules/xen-evtchn.ko
+	server=$(arg tessera.peer)
+	rounds=$(arg tessera.rounds)
+	[ -n "$server" ] || { echo "ping: no tessera.peer=<server domid>"; poweroff -f; }
+	# The server's data/evtping is writable once it has set it up.
+	until err=$(xenstore-write "/local/domain/$server/data/evtping/client" \
+			"$(xenstore-read domid)" 2>&1); do
+		[ -n "$said" ] || echo "ping: waiting for $server's data/evtping: $err"
+		said=1
+		sleep 0.1
+	done
+	until port=$(xenstore-read "/local/domain/$server/data/evtping/port" 2>/dev/null); do
+		sleep 0.1
+	done
+	/bin/evtping ping "$server" "$port" "${rounds:-10000}"
 	;;
 esac
 echo "poweroff"

@@ -8,7 +8,9 @@ usage: run_linux_pvh.py TESSERA-LINUX.iso [--timeout SECONDS]
    marker, its XenStore name read by xenstore-read, poweroff; then it is
    gone from xl list and free memory is back.
 2. linux-smp.cfg: a 2-vCPU guest brings up both vCPUs (cpus=0-1).
-3. A hold guest runs while a fuzz guest issues random hypercalls (hcfuzz):
+3. Event-channel ping-pong between two guests (evtping): the pong guest
+   serves the port it binds for the ping guest, found through XenStore.
+4. A hold guest runs while a fuzz guest issues random hypercalls (hcfuzz):
    the fuzz guest may finish or die, but Tessera and the hold guest must
    not notice: the shell answers, the hold guest is listed and still echoes
    its console, and every page comes back when both are gone.
@@ -57,19 +59,29 @@ def echo_check(con, t, word, what):
     t.ok(detach(con), 'Ctrl-] detaches from the hold guest', con.text[-1000:])
 
 
-def boot_guest(con, t, free0):
+def create_console(con, line, name, timeout=300):
+    """xl create -c ...: the output up to the prompt after the guest ended,
+    or None; a guest still running at the timeout is left and destroyed."""
     start = time.monotonic()
-    out = con.command('xl create -c /etc/xen/linux.cfg', 300)
-    print('# xl create -c linux.cfg to its poweroff: %.1f s' % (time.monotonic() - start))
+    out = con.command(line, timeout)
+    print('# %s: %.1f s' % (line, time.monotonic() - start))
+    if out is None:
+        detach(con)
+        con.command('xl destroy ' + name, 60)
+    return out
+
+
+def boot_guest(con, t, free0):
+    out = create_console(con, 'xl create -c /etc/xen/linux.cfg', 'linux')
     t.ok(out is not None and re.search(r'Linux version 6\.\d+', out) is not None
          and 'Xen' in out, 'Linux boots as a PVH guest: its boot log on xl console', out
          or con.text[-3000:])
     t.ok(out is not None and '\nGUEST_MARKER_linux_UP\n' in out,
-         'it runs /init from the initramfs: GUEST_MARKER_linux_UP', out or con.text[-3000:])
+         'it runs /init from the initramfs: GUEST_MARKER_linux_UP', out)
     t.ok(out is not None and '\nXENSTORE name=linux\n' in out,
-         'xenstore-read name in the guest: XENSTORE name=linux', out or con.text[-3000:])
+         'xenstore-read name in the guest: XENSTORE name=linux', out)
     t.ok(out is not None and re.search(stopped('linux') + r'poweroff', out) is not None,
-         'poweroff -f in the guest: stopped: poweroff', out or con.text[-3000:])
+         'poweroff -f in the guest: stopped: poweroff', out)
     out = con.command('xl list')
     t.ok(names(out) == BASE, 'the Linux guest is gone from xl list', out)
     info = con.command('xl info')
@@ -78,22 +90,50 @@ def boot_guest(con, t, free0):
 
 
 def smp_guest(con, t, free0):
-    out = con.command('xl create -c /etc/xen/linux-smp.cfg', 300)
+    out = create_console(con, 'xl create -c /etc/xen/linux-smp.cfg', 'linux-smp')
     t.ok(out is not None and '\ncpus=0-1\n' in out and 'GUEST_MARKER_smp_UP' in out,
          'a 2-vCPU guest brings up both vCPUs: cpus=0-1', out or con.text[-3000:])
     t.ok(out is not None and re.search(stopped('linux-smp') + r'poweroff', out) is not None,
-         'the 2-vCPU guest powers off', out or con.text[-3000:])
+         'the 2-vCPU guest powers off', out)
     info = con.command('xl info')
     t.ok(field(info, 'free_memory') == free0, 'free memory back after the 2-vCPU guest', info)
 
 
-def fuzz_guests(con, t, free0):
-    typed(con, b'xl create -c /etc/xen/linux-hold.cfg\r')
-    up = con.expect(r'^hold: type a line, it comes back$|' + re.escape(PROMPT), 300)
-    if not t.ok(up is not None and up.endswith('it comes back'), 'the hold guest is up',
-                up or con.text[-3000:]):
+def create_attached(con, cfg, ready, timeout=300):
+    """xl create -c CFG up to the guest's line `ready`, then Ctrl-] (it
+    keeps running); True if the line came."""
+    typed(con, ('xl create -c %s\r' % cfg).encode())
+    up = con.expect(r'^%s$|%s' % (re.escape(ready), re.escape(PROMPT)), timeout)
+    if up is None or not up.endswith(ready):
+        return False
+    return detach(con)
+
+
+def ping_pong(con, t, free0, rounds=1000):
+    up = create_attached(con, '/etc/xen/linux-pong.cfg',
+                         'pong: waiting for a client to write data/evtping/client')
+    if not t.ok(up, 'the pong guest waits for a client', con.text[-3000:]):
         return
-    t.ok(detach(con), 'Ctrl-] leaves the hold guest running', con.text[-1000:])
+    server = (con.command('xl domid pong') or '').strip().splitlines()[-1:]
+    # Double quotes keep the blanks (in xlsh and sh alike); xl reads 'a string'.
+    out = create_console(con, 'xl create -c /etc/xen/linux-ping.cfg "extra=\'console=hvc0 quiet '
+                         'marker=ping tessera.test=ping tessera.peer=%s tessera.rounds=%d\'"'
+                         % (server[0] if server else '?', rounds), 'ping')
+    m = re.search(r'^EVTPING rounds=(\d+) total_us=\d+ ns_per_round_trip=(\d+)$', out or '', re.M)
+    t.ok(m is not None and int(m.group(1)) == rounds,
+         'event-channel ping-pong between two guests: %d round trips' % rounds,
+         out or con.text[-3000:])
+    if m:
+        print('# ping-pong: %s ns per round trip (guest clock)' % m.group(2))
+    con.command('xl destroy pong', 60)
+    info = con.command('xl info')
+    t.ok(field(info, 'free_memory') == free0, 'free memory back after the ping-pong', info)
+
+
+def fuzz_guests(con, t, free0):
+    up = create_attached(con, '/etc/xen/linux-hold.cfg', 'hold: type a line, it comes back')
+    if not t.ok(up, 'the hold guest is up (Ctrl-] leaves it running)', con.text[-3000:]):
+        return
     echo_check(con, t, 'ping-before-fuzz', 'the hold guest echoes its console')
 
     start = time.monotonic()
@@ -140,22 +180,34 @@ def session(con, t):
          'xl info: at least 1 GiB free for the Linux guests', info)
     boot_guest(con, t, free0)
     smp_guest(con, t, free0)
+    ping_pong(con, t, free0)
     fuzz_guests(con, t, free0)
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('iso')
-    ap.add_argument('--timeout', type=int, default=590)
+    ap.add_argument('--timeout', type=int, default=570)
     args = ap.parse_args()
     start = time.monotonic()
     proc = start_qemu(args.iso, QEMU_MEM)
     con = Console(proc)
     t = Tap()
-    watchdog = threading.Timer(args.timeout, proc.kill)
+
+    def stop_qemu():
+        """The watchdog: ends QEMU and wakes a waiting expect."""
+        proc.kill()
+        proc.wait()
+        with con.cond:
+            con.cond.notify_all()
+
+    watchdog = threading.Timer(args.timeout, stop_qemu)
     watchdog.start()
     try:
         session(con, t)
+    except BrokenPipeError:
+        t.ok(False, 'the session ended within its %d s watchdog' % args.timeout,
+             con.text[-3000:])
     finally:
         watchdog.cancel()
         proc.kill()
