@@ -58,6 +58,8 @@ void xen_update_time(struct vcpu *v);
 void xen_update_wallclock(struct domain *d);
 /* evtchn_upcall_pending went up on v: get its upcall to the guest. */
 void xen_vcpu_kick_upcall(struct vcpu *v);
+/* An upcall is pending for v (evtchn_upcall_pending, or one to inject). */
+bool xen_upcall_pending(struct vcpu *v);
 /* Block the calling vCPU until an event is pending for it (or a poll port / timeout). */
 void xen_vcpu_block(struct vcpu *v);
 void xen_vcpu_wake(struct vcpu *v);

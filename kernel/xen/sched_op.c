@@ -39,6 +39,10 @@ static int64_t poll(struct xen_call *c, bool *running)
 	}
 	if (timeout && timeout <= xen_system_time())
 		return 0;
+	/* As in Xen, events waiting for delivery end a poll at once, and any
+	   upcall (not only the ports named) wakes the polling vCPU. */
+	if (xen_upcall_pending(v))
+		return 0;
 	for (unsigned i = 0; i < nr; i++)
 		v->xen.poll_ports[i] = (uint16_t)ports[i];
 	v->xen.nr_poll_ports = (uint8_t)nr;

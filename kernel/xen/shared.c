@@ -166,7 +166,7 @@ void xen_vcpu_kick_upcall(struct vcpu *v)
 	xen_vcpu_wake(v);
 }
 
-static bool upcall_pending(struct vcpu *v)
+bool xen_upcall_pending(struct vcpu *v)
 {
 	uint8_t *vi = xen_vcpu_info(v);
 
@@ -176,7 +176,7 @@ static bool upcall_pending(struct vcpu *v)
 void xen_vcpu_block(struct vcpu *v)
 {
 	struct tcb *t = v->bound;
-	bool upcall = upcall_pending(v);
+	bool upcall = xen_upcall_pending(v);
 
 	/* An interrupt its local APIC would deliver now ends the wait too. */
 	if (upcall || arch_vcpu_interrupt_pending(v)) {

@@ -124,8 +124,9 @@ int64_t xen_vcpu_op(struct xen_call *c)
 		xen_vcpu_rearm_timer(v);
 		return 0;
 	default:
-		/* initialise/up/down of secondary vCPUs: not yet (the toolstack
-		   starts only vCPU 0); send_nmi, get_physid, time areas. */
+		/* initialise/up/down: secondary vCPUs start through the emulated
+		   local APIC (INIT/SIPI), as PVH Linux does it; send_nmi,
+		   get_physid, the vcpu_time and physical-address areas. */
 		return xen_err(XEN_ENOSYS);
 	}
 }
