@@ -141,15 +141,20 @@ def fuzz_guests(con, t, free0):
 
     start = time.monotonic()
     typed(con, b'xl create -c /etc/xen/linux-fuzz.cfg\r')
-    end = con.expect(r'^FUZZ_DONE n=\d+|' + stopped('fuzz') + r'.*$|' + re.escape(PROMPT), 400)
+    end = con.expect(r'^FUZZ_DONE n=\d+|' + stopped('fuzz') + r'.*$|' + re.escape(PROMPT), 300)
     print('# fuzz guest: %.1f s, ended with: %s' % (time.monotonic() - start,
                                                     (end or 'no end (hung)').splitlines()[-1]))
     progress = re.findall(r'^hcfuzz: (\d+) hypercalls', end or con.text, re.M)
     print('# hcfuzz progress lines: %s' % (progress[-1] if progress else 'none'))
     done = end is not None and 'FUZZ_DONE' in end
     crashed = end is not None and re.search(stopped('fuzz'), end) is not None
-    t.ok(done or crashed, 'the fuzz guest finishes its hypercalls or is stopped (crashed)',
-         end or con.text[-3000:])
+    # Random hypercalls may also wedge the fuzz guest itself (closing its
+    # own timer port, moving its callback vector, ...): that is its own
+    # business, as on Xen. What counts is that it got going, and below,
+    # that Tessera and the other guest do not notice.
+    t.ok(done or crashed or (progress and int(progress[-1]) >= 1000),
+         'the fuzz guest issued its hypercalls (finished, crashed, or wedged itself after %s)'
+         % (progress[-1] if progress else 'none'), end or con.text[-3000:])
     if done:
         con.expect(stopped('fuzz') + r'.*$', 120)
     if done or crashed:
