@@ -91,8 +91,6 @@ def boot_guest(con, t, free0):
 
 def smp_guest(con, t, free0):
     out = create_console(con, 'xl create -c /etc/xen/linux-smp.cfg', 'linux-smp')
-    # The console service's '[name] ' copy of each line may interleave with
-    # the attached console's on the one serial line: match line starts only.
     t.ok(out is not None and re.search(r'^cpus=0-1(?![0-9])', out, re.M) is not None and
          'GUEST_MARKER_smp_UP' in out,
          'a 2-vCPU guest brings up both vCPUs: cpus=0-1', out or con.text[-3000:])

@@ -94,13 +94,14 @@ unsigned stubdom_service_release(const struct stubdom_service *s, uint32_t domid
 	return stubdom_service_call(s->ctl, SVC_RELEASE, &mr, 1, NULL, 0, NULL);
 }
 
-unsigned stubdom_console_attach(uint64_t ep, uint32_t domid, uint64_t ntfn, uint64_t badge)
+unsigned stubdom_console_attach(uint64_t ep, uint32_t domid, uint64_t ntfn, uint64_t badge,
+				unsigned flags)
 {
-	uint64_t mr = domid, cap = 0;
+	uint64_t mr[2] = { domid, flags }, cap = 0;
 
 	if (ntfn && !(cap = signal_copy(ntfn, badge)))
 		return SVC_EINVAL;
-	return stubdom_service_call(ep, CONS_ATTACH, &mr, 1, &cap, ntfn ? 1 : 0, NULL);
+	return stubdom_service_call(ep, CONS_ATTACH, mr, 2, &cap, ntfn ? 1 : 0, NULL);
 }
 
 long stubdom_console_read(uint64_t ep, char *buf, size_t size)

@@ -50,8 +50,10 @@ unsigned stubdom_service_release(const struct stubdom_service *s, uint32_t domid
 /*
  * Attaches to domid's console; with ntfn (0: none), the service signals
  * a WRITE copy badged badge (nonzero) whenever the domain writes output.
+ * flags: CONS_ATTACH_* (<libos/service.h>).
  */
-unsigned stubdom_console_attach(uint64_t ep, uint32_t domid, uint64_t ntfn, uint64_t badge);
+unsigned stubdom_console_attach(uint64_t ep, uint32_t domid, uint64_t ntfn, uint64_t badge,
+				unsigned flags);
 /*
  * Output from the client's position on: the count (≤ SVC_BYTES_MAX), or
  * -status. Bytes beyond size are lost: give SVC_BYTES_MAX bytes of room.

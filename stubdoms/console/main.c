@@ -40,6 +40,7 @@ struct session {
 	struct cons_dom *dom;		/* NULL: free */
 	uint64_t pos;			/* its position in the domain's output */
 	uint64_t caps;			/* 0, or the slot of the notification it gave */
+	int on_serial;			/* CONS_ATTACH_ON_SERIAL */
 };
 
 static struct svc_server server;
@@ -72,13 +73,28 @@ static struct session *find_session(uint64_t badge)
 	return NULL;
 }
 
-/* One line of a domain on the serial line, behind its name. */
+static int shown_on_serial(const struct cons_dom *d)
+{
+	for (int i = 0; i < MAX_SESSIONS; i++)
+		if (sessions[i].dom == d && sessions[i].on_serial)
+			return 1;
+	return 0;
+}
+
+/*
+ * One line of a domain on the serial line, behind its name; not while a
+ * client attached with CONS_ATTACH_ON_SERIAL shows the domain's output on
+ * the serial line itself: a second copy would interleave with it mid-line.
+ */
 static void emit(void *arg, const char *line, size_t len)
 {
 	struct cons_dom *d = arg;
 	char buf[SVC_NAME_MAX + CONS_LINE_MAX + 8];
-	int n = snprintf(buf, sizeof(buf), "[%s] %.*s\n", d->name, (int)len, line);
+	int n;
 
+	if (shown_on_serial(d))
+		return;
+	n = snprintf(buf, sizeof(buf), "[%s] %.*s\n", d->name, (int)len, line);
 	write(1, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 }
 
@@ -180,7 +196,8 @@ static void attach(struct svc_request *req)
 	struct cons_dom *d;
 	uint32_t domid;
 
-	if (svc_decode_domid(req->mr, req->nr_mrs, &domid) != SVC_OK || req->nr_caps > 1) {
+	if (svc_decode_domid(req->mr, req->nr_mrs, &domid) != SVC_OK || req->nr_caps > 1 ||
+	    (req->nr_mrs > 1 && (req->mr[1] & ~(uint64_t)CONS_ATTACH_ON_SERIAL))) {
 		svc_reply(SVC_EINVAL, NULL, 0);
 		return;
 	}
@@ -201,6 +218,7 @@ static void attach(struct svc_request *req)
 	s->dom = d;
 	s->pos = cons_log_oldest(&d->log);	/* the replay first */
 	s->caps = req->nr_caps ? req->caps : 0;
+	s->on_serial = req->nr_mrs > 1 && (req->mr[1] & CONS_ATTACH_ON_SERIAL);
 	svc_reply(SVC_OK, NULL, 0);
 }
 

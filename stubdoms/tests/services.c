@@ -270,7 +270,7 @@ static void console_session(void)
 
 	check(stubdom_console_read(cons_client, out, SVC_BYTES_MAX) == -SVC_ENOTCONN,
 	      "console: CONS_READ before attaching is ENOTCONN");
-	check(stubdom_console_attach(cons_client, doms[CLIENT].domid, wake, OUTPUT_BADGE) == SVC_OK,
+	check(stubdom_console_attach(cons_client, doms[CLIENT].domid, wake, OUTPUT_BADGE, 0) == SVC_OK,
 	      "console: a client attaches to domain 5, with a notification for its output");
 	check(read_until("hello from the PV console\n", out, sizeof(out)),
 	      "console: the attached client reads the domain's output from the replay on");
@@ -281,6 +281,14 @@ static void console_session(void)
 	output_signals += (ts_poll(wake) & OUTPUT_BADGE) != 0;
 	check(output_signals > 0, "console: the attached client was signalled on output (%u times)",
 	      output_signals);
+	check(stubdom_console_attach(cons_client, doms[CLIENT].domid, wake, OUTPUT_BADGE,
+				     CONS_ATTACH_ON_SERIAL) == SVC_OK,
+	      "console: attaching again, as a client that shows the output on the serial line");
+	n = stubdom_console_write(cons_client, "quiet\n", 6, &detached);
+	check(n == 6 && detached == 0 && read_until("client got: quiet", out, sizeof(out)),
+	      "console: the client reads the domain's answer to 'quiet'");
+	check(stubdom_console_attach(cons_client, doms[CLIENT].domid, 0, 0, 2) == SVC_EINVAL,
+	      "console: CONS_ATTACH with an unknown flag is EINVAL");
 	n = stubdom_console_write(cons_client, "\x1d", 1, &detached);
 	check(n == 0 && detached == 1, "console: Ctrl-] detaches");
 	check(stubdom_console_read(cons_client, out, SVC_BYTES_MAX) == -SVC_ENOTCONN,
@@ -396,8 +404,11 @@ void test_services(uint64_t root_ep)
 	      "isolation: the client faults reading 0x%lx, which it was not given (fault address 0x%lx)",
 	      NOT_GIVEN_ADDR, msg.mr[1]);
 	ts_tcb_suspend(client.tcb);
-	check(log_contains(log_start, "[client] hello from the PV console\n"),
+	check(log_contains(log_start, "[client] hello from the PV console\n") &&
+	      log_contains(log_start, "[client] client got: ping\n"),
 	      "console: the client's output is on the serial line behind '[client] '");
+	check(!log_contains(log_start, "[client] client got: quiet"),
+	      "console: but not what it wrote while a CONS_ATTACH_ON_SERIAL client was attached");
 	check(log_contains(log_start, "[xenstore] xenstored: serving"),
 	      "console: the xenstore stub domain's own output too, behind '[xenstore] '");
 	check(xenbus_read(&xb, "/local/domain/5/data/greeting", value, sizeof(value)) == 5 &&
@@ -408,7 +419,7 @@ void test_services(uint64_t root_ep)
 	check(stubdom_service_release(&xs, domid) == SVC_ENOENT,
 	      "xenstore: a second SVC_RELEASE is ENOENT");
 	check(stubdom_service_release(&cons, domid) == SVC_OK &&
-	      stubdom_console_attach(cons_client, domid, 0, 0) == SVC_ENOENT,
+	      stubdom_console_attach(cons_client, domid, 0, 0, 0) == SVC_ENOENT,
 	      "console: after SVC_RELEASE, attaching to domain 5 is ENOENT");
 	isolation();
 	for (unsigned i = 0; i < NR_DOMS; i++)

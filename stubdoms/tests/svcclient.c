@@ -52,17 +52,23 @@ static void xenstore(struct xenbus *xb)
 		  "request", i, (unsigned long long)((libos_now_ns() - t0) / 1000 / (2 * (i ? i : 1))));
 }
 
+/* Answers each line of input; the root task sends "ping", then "quiet". */
 static void console_input(void)
 {
+	static const char *const expected[] = { "ping", "quiet" };
 	char line[64];
 
 	printf("hello from the PV console\n");
 	fflush(stdout);
-	if (!tap_check(fgets(line, sizeof(line), stdin) != NULL, "console: a line of input arrives"))
-		return;
-	line[strcspn(line, "\n")] = 0;
-	printf("client got: %s\n", line);
-	tap_check(strcmp(line, "ping") == 0, "console: the input is '%s'", line);
+	for (unsigned i = 0; i < 2; i++) {
+		if (!tap_check(fgets(line, sizeof(line), stdin) != NULL,
+			       "console: a line of input arrives"))
+			return;
+		line[strcspn(line, "\n")] = 0;
+		printf("client got: %s\n", line);
+		fflush(stdout);
+		tap_check(strcmp(line, expected[i]) == 0, "console: the input is '%s'", line);
+	}
 }
 
 int main(int argc, char **argv)

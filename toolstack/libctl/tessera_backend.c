@@ -358,8 +358,10 @@ static int console_attach(void *self, uint32_t domid, int console_num, enum ctl_
                                   "or a guest that stopped)";
         return CTL_ENOTSUP;
     }
+    /* Domain-0's terminal is the serial line, where the console service
+     * would otherwise print a second, interleaved copy of each line. */
     if (stubdom_console_attach(tessera.cons_client, domid, tessera.wake,
-                               tessera.wake_cons_badge) != SVC_OK)
+                               tessera.wake_cons_badge, CONS_ATTACH_ON_SERIAL) != SVC_OK)
         return CTL_EIO;
     for (;;) {
         if (!console_output())

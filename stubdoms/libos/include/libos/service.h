@@ -22,7 +22,8 @@ enum svc_label {
 	SVC_RELEASE = 2,	/* control only; MR0 = domid: stop serving, drop its caps */
 	/* Console service, any client: */
 	CONS_ATTACH = 16,	/* MR0 = domid: the caller's output position starts at the replay;
-				   optional cap: a notification (WRITE, badged) signalled on output */
+				   optional MR1 = CONS_ATTACH_* flags; optional cap: a
+				   notification (WRITE, badged) signalled on output */
 	CONS_READ = 17,		/* reply MR0 = bytes of output from there, then the bytes */
 	CONS_WRITE = 18,	/* MR0 = count, then the bytes: input; reply MR0 = 1 if Ctrl-]
 				   detached, MR1 = bytes the ring took */
@@ -41,6 +42,9 @@ enum svc_status {
 #define SVC_DOMID_MAX		0x7fef
 #define SVC_BYTES_MAX		(8 * 100)	/* bytes one message carries */
 #define CONS_DETACH_CHAR	0x1d		/* Ctrl-] */
+/* The client shows the output on the serial line itself (Domain-0's xl):
+ * the service's `[name] line` copy pauses while it is attached. */
+#define CONS_ATTACH_ON_SERIAL	1
 
 struct svc_introduce {
 	uint32_t domid;
