@@ -1,10 +1,12 @@
 /*
  * The capability derivation tree, and deleting and revoking capabilities.
  */
+#include <kernel/arch.h>
 #include <kernel/cap.h>
 #include <kernel/objects.h>
 #include <kernel/string.h>
 #include <kernel/vspace.h>
+#include <kernel/xen.h>
 
 bool cap_same_object(const struct cap *a, const struct cap *b)
 {
@@ -146,6 +148,11 @@ static void finalise(const struct cap *c)
 		break;
 	case TS_OBJ_VCPU:
 		vcpu_finalise(cap_vcpu(c));
+		break;
+	case TS_OBJ_FRAME_4K:
+	case TS_OBJ_FRAME_2M:
+		/* Guests may show it through grant mappings: those end with it. */
+		xen_grant_frame_gone(virt_to_phys((void *)c->obj), BIT(c->size_bits));
 		break;
 	case TS_CAP_IRQ_HANDLER:
 		irq_release(c->aux);

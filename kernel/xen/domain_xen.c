@@ -1,13 +1,14 @@
 /*
  * The Domain object's Xen methods, used by the toolstack to make a Xen
  * HVM/PVH guest (TS_DOMAIN_XEN_*), and what happens to that state when the
- * Domain dies: ports close (peers see them unbound), links and vCPUs are
- * released, the guest space is let go.
+ * Domain dies: grant mappings end, ports close (peers see them unbound),
+ * links, vCPUs and pool tables are released, the guest space is let go.
  */
 #include <kernel/cspace.h>
 #include <kernel/invoke.h>
 #include <kernel/string.h>
 #include <kernel/timer.h>
+#include <kernel/vspace.h>
 #include "internal.h"
 
 #define HVM_PARAM_CALLBACK_IRQ	0
@@ -106,6 +107,35 @@ static int link(struct invocation *inv, struct domain *d)
 	return TS_OK;
 }
 
+/*
+ * A table for the nested page tables of grant mappings, moved into the
+ * domain. It must be the only capability to the table, so no other can
+ * map it elsewhere, now or later.
+ */
+static int add_table(struct invocation *inv, struct domain *d)
+{
+	struct slot *s, *free = NULL;
+
+	if (!inv_has_args(inv, 1))
+		return TS_ERR_TRUNCATED_MESSAGE;
+	s = cspace_lookup(inv->thread, inv_arg(inv, 0));
+	if (!s || (s->cap.type != TS_OBJ_PAGE_TABLE && s->cap.type != TS_OBJ_PAGE_DIRECTORY &&
+		   s->cap.type != TS_OBJ_PDPT))
+		return TS_ERR_INVALID_CAPABILITY;
+	if (!d->xen.enabled || asid_lookup(s->cap.map))
+		return TS_ERR_ILLEGAL_OPERATION;	/* a mapped table is in use */
+	if (!cap_is_final(s))
+		return TS_ERR_REVOKE_FIRST;
+	for (unsigned i = 0; !free && i < TS_XEN_MAP_TABLES; i++)
+		if (slot_empty(&d->xen.map_tables[i]))
+			free = &d->xen.map_tables[i];
+	if (!free)
+		return TS_ERR_NOT_ENOUGH_MEMORY;
+	s->cap.map = 0;		/* a stale record of a dead space */
+	cdt_move(free, s);
+	return TS_OK;
+}
+
 int xen_domain_invoke(struct invocation *inv, struct domain *d)
 {
 	switch (inv->label) {
@@ -113,6 +143,7 @@ int xen_domain_invoke(struct invocation *inv, struct domain *d)
 	case TS_DOMAIN_XEN_ADD_VCPU:	return add_vcpu(inv, d);
 	case TS_DOMAIN_XEN_SET_PARAM:	return set_param(inv, d);
 	case TS_DOMAIN_EVTCHN_LINK:	return link(inv, d);
+	case TS_DOMAIN_XEN_ADD_TABLE:	return add_table(inv, d);
 	default:			return TS_ERR_ILLEGAL_OPERATION;
 	}
 }
@@ -121,6 +152,7 @@ void xen_domain_finalise(struct domain *d)
 {
 	if (!d->xen.enabled)
 		return;
+	xen_grant_maps_destroy(d);
 	xen_evtchn_destroy(d);
 	for (unsigned i = 0; i < TS_XEN_MAX_VCPUS; i++) {
 		struct vcpu *v = xen_domain_vcpu(d, i);
@@ -131,6 +163,8 @@ void xen_domain_finalise(struct domain *d)
 		memset(&v->xen, 0, sizeof(v->xen));
 		cap_delete(&d->xen.vcpus[i]);
 	}
+	for (unsigned i = 0; i < TS_XEN_MAP_TABLES; i++)
+		cap_delete(&d->xen.map_tables[i]);
 	cap_delete(&d->xen.space);
 	d->xen.enabled = false;
 }

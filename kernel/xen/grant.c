@@ -3,8 +3,8 @@
  * (placed with XENMEM_add_to_physmap); the kernel reads them afresh on each
  * use and enforces Xen's rules: only the domain named in an entry may use
  * it, read-only grants are never written. GNTTABOP_copy moves data between
- * domains under those rules. Mapping grants into another address space is
- * not implemented yet (-ENOSYS), and neither is version 2.
+ * domains under those rules; mapping is in grant_map.c. Version 2 is not
+ * implemented (-ENOSYS).
  */
 #include <kernel/string.h>
 #include "internal.h"
@@ -13,21 +13,9 @@ enum { GNTTABOP_map_grant_ref, GNTTABOP_unmap_grant_ref, GNTTABOP_setup_table,
        GNTTABOP_dump_table, GNTTABOP_transfer, GNTTABOP_copy, GNTTABOP_query_size,
        GNTTABOP_unmap_and_replace, GNTTABOP_set_version, GNTTABOP_get_status_frames,
        GNTTABOP_get_version };
-enum { GNTST_okay = 0, GNTST_general_error = -1, GNTST_bad_domain = -2, GNTST_bad_gntref = -3,
-       GNTST_permission_denied = -8, GNTST_bad_page = -9, GNTST_bad_copy_arg = -10 };
-#define GTF_permit_access	1u
-#define GTF_type_mask		3u
-#define GTF_readonly		(1u << 2)
 #define GNTCOPY_source_gref	1u
 #define GNTCOPY_dest_gref	2u
 #define ENTRIES_PER_FRAME	512	/* 8-byte v1 entries */
-#define MAX_OPS			512	/* per hypercall; the guest repeats for more */
-
-struct grant_entry {
-	uint16_t flags;
-	uint16_t domid;
-	uint32_t frame;
-};
 
 struct copy_ptr {
 	uint64_t ref_or_gfn;
@@ -42,7 +30,7 @@ struct copy_op {
 	uint16_t pad;
 };
 
-static struct grant_entry *entry(struct domain *d, uint64_t ref)
+struct grant_entry *xen_grant_entry(struct domain *d, uint64_t ref)
 {
 	void *root = xen_space_root(d);
 	uint64_t frame = ref / ENTRIES_PER_FRAME;
@@ -66,7 +54,7 @@ static int copy_side(struct xen_call *c, const struct copy_ptr *p, bool by_ref, 
 	if (!d || !d->xen.enabled)
 		return GNTST_bad_domain;
 	if (by_ref) {
-		struct grant_entry *e = entry(d, p->ref_or_gfn);
+		struct grant_entry *e = xen_grant_entry(d, p->ref_or_gfn);
 		struct grant_entry g;
 		if (!e)
 			return GNTST_bad_gntref;
@@ -106,7 +94,7 @@ static int64_t copy(struct xen_call *c)
 {
 	uint64_t count = c->arg[2];
 
-	if (count > MAX_OPS)
+	if (count > XEN_GRANT_MAX_OPS)
 		return xen_err(XEN_EINVAL);
 	for (uint64_t i = 0; i < count; i++) {
 		uint64_t gla = c->arg[1] + i * sizeof(struct copy_op);
@@ -181,7 +169,10 @@ int64_t xen_grant_table_op(struct xen_call *c)
 		return copy_to_guest(c, c->arg[1], &v, sizeof(v)) ? xen_err(XEN_EFAULT) : 0;
 	case GNTTABOP_copy:
 		return copy(c);
+	case GNTTABOP_map_grant_ref:
+	case GNTTABOP_unmap_grant_ref:
+		return xen_grant_map_op(c, c->arg[0] == GNTTABOP_map_grant_ref);
 	default:
-		return xen_err(XEN_ENOSYS);	/* map/unmap, transfer, v2 status frames */
+		return xen_err(XEN_ENOSYS);	/* transfer, unmap_and_replace (PV), v2 */
 	}
 }

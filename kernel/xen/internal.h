@@ -83,6 +83,26 @@ int64_t xen_hvm_op(struct xen_call *c);
 /* HVM_PARAM_CALLBACK_IRQ (guest or toolstack): 0 or -XEN_EINVAL. */
 int xen_set_callback(struct domain *d, uint64_t value);
 int64_t xen_grant_table_op(struct xen_call *c);
+
+/* Grant tables, version 1 (grant.c, grant_map.c). */
+enum { GNTST_okay = 0, GNTST_general_error = -1, GNTST_bad_domain = -2, GNTST_bad_gntref = -3,
+       GNTST_bad_handle = -4, GNTST_bad_virt_addr = -5, GNTST_permission_denied = -8,
+       GNTST_bad_page = -9, GNTST_bad_copy_arg = -10, GNTST_no_space = -13 };
+#define GTF_permit_access	1u
+#define GTF_type_mask		3u
+#define GTF_readonly		(1u << 2)
+#define XEN_GRANT_MAX_OPS	512	/* per hypercall; the guest repeats for more */
+struct grant_entry {
+	uint16_t flags;
+	uint16_t domid;
+	uint32_t frame;
+};
+/* Entry ref of d's table, in d's own page, or NULL if not placed. */
+struct grant_entry *xen_grant_entry(struct domain *d, uint64_t ref);
+/* GNTTABOP_map_grant_ref (map) or GNTTABOP_unmap_grant_ref. */
+int64_t xen_grant_map_op(struct xen_call *c, bool map);
+/* A dying domain's mappings end; the mappings of its grants forget it. */
+void xen_grant_maps_destroy(struct domain *d);
 int64_t xen_version_op(struct xen_call *c);
 int64_t xen_console_io(struct xen_call *c);
 

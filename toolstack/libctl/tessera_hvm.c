@@ -40,6 +40,8 @@
 #define HVM_PARAM_CONSOLE_EVTCHN 18
 
 #define RW (TS_RIGHT_READ | TS_RIGHT_WRITE)
+/* Of the TS_XEN_MAP_TABLES grant-mapping tables, page directories (the rest: page tables). */
+#define GRANT_MAP_PDS 2
 
 /* The frames backing the guest's RAM: run i's frames are in consecutive
  * slots from first[i]. */
@@ -75,17 +77,21 @@ uint64_t guest_pvh_slots(uint64_t memory, unsigned vcpus)
         return GUEST_SLOTS;
     /* The RAM blocks and the objects Untyped, the frames, then objects:
      * Domain, guest space, its paging structures (one per GiB and a few),
-     * the threads' CNode and VSpace, two notifications, the badged caps;
-     * per vCPU: the vCPU, its thread and its badged endpoint. */
-    return PVH_BLOCKS_MAX + 1 + frame_count(&l) + 24 + (memory >> 30) + 3 * vcpus;
+     * the threads' CNode and VSpace, two notifications, the badged caps,
+     * the grant-mapping tables; per vCPU: the vCPU, its thread and its
+     * badged endpoint. */
+    return PVH_BLOCKS_MAX + 1 + frame_count(&l) + 24 + TS_XEN_MAP_TABLES + (memory >> 30) +
+           3 * vcpus;
 }
 
 /* Bytes of the objects Untyped: paging structures (4 KiB each: PDPT, a
- * page directory per GiB, page tables around the 2 MiB frames), the
- * Domain, the vCPUs and their threads, with room for alignment. */
+ * page directory per GiB, page tables around the 2 MiB frames, the
+ * grant-mapping tables), the Domain, the vCPUs and their threads, with
+ * room for alignment. */
 static unsigned objects_bits(uint64_t memory, unsigned vcpus)
 {
-    uint64_t bytes = (96ull << 10) + vcpus * ((1ull << TS_VCPU_BITS) + (1ull << TS_TCB_BITS)) +
+    uint64_t bytes = (96ull << 10) + (1ull << TS_DOMAIN_BITS) + TS_XEN_MAP_TABLES * PAGE +
+                     vcpus * ((1ull << TS_VCPU_BITS) + (1ull << TS_TCB_BITS)) +
                      (memory >> 30) * PAGE;
     return log2_ceil(bytes);
 }
@@ -265,6 +271,17 @@ static int xen_setup(struct guest *g, uint64_t space, const uint64_t *vcpus, uns
     for (unsigned i = 0; i < n && err == TS_OK; i++)
         err = ts_invoke(g->d.domain, TS_DOMAIN_XEN_ADD_VCPU, 2, (const uint64_t[]){ vcpus[i], i },
                         0, NULL);
+    /* The nested tables its grant mappings may need (Xen's paging pool):
+     * page directories for addresses in a GiB beyond its RAM, page tables
+     * for the 2 MiB around mapped pages. Moved into the domain. */
+    for (unsigned i = 0; i < TS_XEN_MAP_TABLES && err == TS_OK; i++) {
+        uint64_t table;
+        err = ts_object_alloc(i < GRANT_MAP_PDS ? TS_OBJ_PAGE_DIRECTORY : TS_OBJ_PAGE_TABLE, 0,
+                              &table);
+        if (err == TS_OK)
+            err = ts_invoke(g->d.domain, TS_DOMAIN_XEN_ADD_TABLE, 1, (const uint64_t[]){ table },
+                            0, NULL);
+    }
     g->xen_abi = err == TS_OK;
     return err;
 }

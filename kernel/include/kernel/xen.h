@@ -56,6 +56,8 @@ void xen_evtchn_set_pending(struct domain *d, unsigned port);
 struct invocation;
 int xen_domain_invoke(struct invocation *inv, struct domain *d);
 void xen_domain_finalise(struct domain *d);
+/* A frame of this physical range died: grant mappings of it end. */
+void xen_grant_frame_gone(uint64_t base, uint64_t size);
 /* Domid of a Xen vCPU's domain, or TS_DOMID_INVALID. */
 uint32_t xen_vcpu_domid(struct vcpu *v);
 

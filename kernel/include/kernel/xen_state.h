@@ -53,6 +53,23 @@ struct xen_link {
 	uint16_t port;
 };
 
+/*
+ * A grant of another domain mapped into this domain's guest space
+ * (GNTTABOP_map_grant_ref); its index is the guest's grant handle. The
+ * entries of all domains are also chained by the granted page, so a frame
+ * that dies takes its mappings with it (kernel/xen/grant_map.c).
+ */
+struct xen_grant_map {
+	word_t space;			/* the mapper's guest space (its ASID record) */
+	uint64_t gpa;			/* where, in that space */
+	uint64_t page;			/* physical address of the granted page */
+	uint32_t ref;			/* the granter's grant reference */
+	uint16_t granter;		/* domid; TS_DOMID_INVALID once it died */
+	bool used;
+	bool writable;
+	struct xen_grant_map *next;	/* same page hash chain */
+};
+
 struct xen_domain {
 	bool enabled;			/* TS_DOMAIN_XEN_SETUP done */
 	struct slot space;		/* its guest space */
@@ -67,6 +84,8 @@ struct xen_domain {
 	struct slot vcpus[TS_XEN_MAX_VCPUS];
 	struct xen_link links[TS_XEN_MAX_LINKS];
 	struct xen_port ports[TS_XEN_NR_PORTS];
+	struct slot map_tables[TS_XEN_MAP_TABLES];	/* TS_DOMAIN_XEN_ADD_TABLE */
+	struct xen_grant_map grant_maps[TS_XEN_GRANT_MAPS];
 };
 
 #endif

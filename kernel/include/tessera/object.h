@@ -33,7 +33,7 @@ enum ts_object_type {
 #define TS_ENDPOINT_BITS	6
 #define TS_NOTIFICATION_BITS	6
 #define TS_PAGING_BITS		12	/* VSpace, PDPT, page directory, page table */
-#define TS_DOMAIN_BITS		14	/* holds the Xen state: ports, params, vCPUs */
+#define TS_DOMAIN_BITS		15	/* holds the Xen state: ports, params, vCPUs, grant maps */
 #define TS_VCPU_BITS		13
 #define TS_SLOT_BITS		6	/* one CNode slot */
 #define TS_UNTYPED_MIN_BITS	4
@@ -104,6 +104,9 @@ enum ts_method {
 				   an event channel of this (Xen) domain whose other end is a
 				   native domain: the guest's EVTCHNOP_send on it signals "out"
 				   (with its badge); any signal of "in" makes the port pending */
+	TS_DOMAIN_XEN_ADD_TABLE,	/* page table or page directory cptr (unmapped): kept by the
+				   domain for the nested tables its grant mappings need (Xen's
+				   paging pool); at most TS_XEN_MAP_TABLES */
 
 	/* Virtual CPUs */
 	TS_VCPU_SET_SPACE = 88,	/* guest space cptr: the guest-physical memory it runs in */
@@ -171,6 +174,8 @@ enum ts_fault {
 #define TS_XEN_NR_PORTS		1024	/* event channels per domain (2-level ABI) */
 #define TS_XEN_MAX_LINKS	8	/* TS_DOMAIN_EVTCHN_LINK ports per domain */
 #define TS_XEN_GRANT_FRAMES	32	/* grant-table frames a guest may set up */
+#define TS_XEN_GRANT_MAPS	256	/* grants a domain may have mapped at once */
+#define TS_XEN_MAP_TABLES	8	/* TS_DOMAIN_XEN_ADD_TABLE tables per domain */
 
 #define TS_MAX_PRIORITY	255
 #define TS_DOMID_INVALID	0xffffu

@@ -35,13 +35,13 @@ static const struct { enum ts_object_type type; unsigned size_bits; const char *
 
 void test_untyped(void)
 {
-	uint64_t arena = new_object(TS_OBJ_UNTYPED, 16), small = new_object(TS_OBJ_UNTYPED, 12);
+	uint64_t arena = new_object(TS_OBJ_UNTYPED, 17), small = new_object(TS_OBJ_UNTYPED, 12);
 	uint64_t ep = new_object(TS_OBJ_ENDPOINT, 0), big, first, dest, before;
 	unsigned n = sizeof(kinds) / sizeof(kinds[0]);
 
 	if (!arena || !small || !ep)
 		return;
-	check(untyped_free(arena) == 1u << 16, "untyped: a new 64 KiB untyped has 64 KiB free");
+	check(untyped_free(arena) == 1u << 17, "untyped: a new 128 KiB untyped has 128 KiB free");
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t slot = new_slot();
 
@@ -108,9 +108,9 @@ void test_untyped(void)
 	check_err(ts_cnode_revoke(TS_ROOT_CNODE, arena), TS_OK, "untyped: revoke the arena");
 	check(slot_is_empty(first) && slot_is_empty(first + 3) && cap_type(first) == TS_OBJ_NULL,
 	      "untyped: revoke deleted the objects made from it");
-	check(untyped_free(arena) == 1u << 16, "untyped: revoke reset the free watermark");
-	check_err(ts_untyped_retype(arena, TS_OBJ_CNODE, 10, TS_ROOT_CNODE, first, 1), TS_OK,
-		  "untyped: the memory is reusable after revoke (a 64 KiB CNode)");
+	check(untyped_free(arena) == 1u << 17, "untyped: revoke reset the free watermark");
+	check_err(ts_untyped_retype(arena, TS_OBJ_CNODE, 11, TS_ROOT_CNODE, first, 1), TS_OK,
+		  "untyped: the memory is reusable after revoke (a 128 KiB CNode)");
 	check_err(ts_untyped_retype(arena, TS_OBJ_ENDPOINT, 0, TS_ROOT_CNODE, first + 1, 1),
 		  TS_ERR_NOT_ENOUGH_MEMORY, "untyped: ... which filled it");
 	ts_cnode_revoke(TS_ROOT_CNODE, arena);

@@ -3,8 +3,8 @@
  * with the Domain methods, hypercalls issued through xen_hypercall() with
  * arguments in the model guests' memory, and the state checked in their
  * shared_info pages: event channels within and between domains, links to
- * native notifications, timers, grant copies and the access rules, bad
- * arguments, and what a dying domain leaves behind.
+ * native notifications, timers, grant copies and mappings and the access
+ * rules, bad arguments, and what a dying domain leaves behind.
  */
 #include <string.h>
 #include <kernel/arch.h>
@@ -238,12 +238,123 @@ static void test_grant_copy(void)
 	      "grant: version 2 is not offered; version 1 stays");
 }
 
+struct map_op {
+	uint64_t host_addr;
+	uint32_t flags, ref;
+	uint16_t dom;
+	int16_t status;
+	uint32_t handle;
+	uint64_t dev_bus_addr;
+};
+enum { GNTMAP_host_map = 2, GNTMAP_readonly = 4, GNTMAP_contains_pte = 16 };
+
+/* b maps one of a's grants at gpa; the op as the kernel left it. */
+static struct map_op map_grant(uint64_t gpa, uint32_t flags, uint32_t ref, uint16_t dom)
+{
+	struct map_op op = { gpa, flags, ref, dom, 99, 0, 0 };
+
+	memcpy(b.page[1], &op, sizeof(op));
+	if (xen_guest_hypercall(&b, HC_grant_table_op, 0, ARG_GPA, 1) != 0)
+		op.status = 99;
+	else
+		memcpy(&op, b.page[1], sizeof(op));
+	return op;
+}
+
+static int16_t unmap_grant(uint64_t gpa, uint32_t handle)
+{
+	struct { uint64_t host_addr, dev_bus_addr; uint32_t handle; int16_t status; uint16_t pad; } op =
+		{ gpa, 0, handle, 99, 0 };
+
+	memcpy(b.page[1], &op, sizeof(op));
+	if (xen_guest_hypercall(&b, HC_grant_table_op, 1, ARG_GPA, 1) != 0)
+		return 99;
+	memcpy(&op, b.page[1], sizeof(op));
+	return op.status;
+}
+
+static uint16_t entry_flags(unsigned ref) { return *(uint16_t *)(a.page[2] + 8 * ref); }
+
+static void grant_entry(unsigned ref, uint16_t flags, uint16_t domid, uint32_t gfn)
+{
+	uint16_t *e = (uint16_t *)(a.page[2] + 8 * ref);
+
+	e[0] = flags; e[1] = domid; *(uint32_t *)&e[2] = gfn;
+}
+
+/* After test_grant_copy: a's grant frame is at gpfn 2; entry 1 is read-only for b. */
+static void test_grant_map(void)
+{
+	void *space_b = (void *)root[b.base + 1].cap.obj;
+	struct map_op op;
+	uint32_t handle;
+
+	grant_entry(4, 1, 6, 3);
+	grant_entry(5, 1, 6, 4);
+	grant_entry(6, 1, 6, 200);
+	op = map_grant(0x200000, GNTMAP_host_map, 4, 5);
+	check(op.status == -13 && host_translate(space_b, 0x200000) == 0 && entry_flags(4) == 1,
+	      "grant map: no table for the address in the domain's pool: GNTST_no_space, nothing "
+	      "changed");
+	check(INVOKE(b.base, TS_DOMAIN_XEN_ADD_TABLE, b.base + 5) == TS_ERR_INVALID_CAPABILITY &&
+	      INVOKE(b.base, TS_DOMAIN_XEN_ADD_TABLE, b.base + 4) == TS_ERR_ILLEGAL_OPERATION,
+	      "TS_DOMAIN_XEN_ADD_TABLE: a frame is refused, and so is a table in use");
+	check(retype(TS_OBJ_PAGE_TABLE, 0, 750, 1) == TS_OK &&
+	      INVOKE(TS_ROOT_CNODE, TS_CNODE_COPY, 751, TS_ROOT_CNODE, 750, TS_RIGHTS_ALL) == TS_OK &&
+	      INVOKE(b.base, TS_DOMAIN_XEN_ADD_TABLE, 750) == TS_ERR_REVOKE_FIRST &&
+	      INVOKE(TS_ROOT_CNODE, TS_CNODE_DELETE, 751) == TS_OK,
+	      "TS_DOMAIN_XEN_ADD_TABLE: a table with another capability to it is refused");
+	check(INVOKE(b.base, TS_DOMAIN_XEN_ADD_TABLE, 750) == TS_OK && slot_empty(&root[750]),
+	      "TS_DOMAIN_XEN_ADD_TABLE: a page table moves into the domain's pool");
+	op = map_grant(0x200000, GNTMAP_host_map, 4, 5);
+	handle = op.handle;
+	check(op.status == 0 && host_translate(space_b, 0x200000) == (paddr_t)a.page[3] &&
+	      entry_flags(4) == (1 | 8 | 16),
+	      "grant map: a's page at b's gpa 0x200000 (a pool table fills the gap); the entry says "
+	      "reading|writing");
+	op = map_grant(0x201000, GNTMAP_host_map, 1, 5);
+	check(op.status == -8 && host_translate(space_b, 0x201000) == 0,
+	      "grant map: a read-only grant mapped writable: GNTST_permission_denied");
+	op = map_grant(0x201000, GNTMAP_host_map | GNTMAP_readonly, 1, 5);
+	check(op.status == 0 && host_translate(space_b, 0x201000) == (paddr_t)a.page[3] &&
+	      entry_flags(1) == (1 | 4 | 8),
+	      "grant map: mapped read-only, the read-only entry says reading only");
+	check(unmap_grant(0x201000, op.handle) == 0 && entry_flags(1) == (1 | 4),
+	      "grant unmap: the entry's in-use bits go with the last mapping");
+	check(map_grant(0x1000, GNTMAP_host_map, 4, 5).status == -1 &&
+	      host_translate(space_b, 0x1000) == (paddr_t)b.page[1],
+	      "grant map: over the guest's own memory: GNTST_general_error, its page stays");
+	check(map_grant(0x202000, GNTMAP_host_map, 3, 5).status == -8 &&
+	      map_grant(0x202000, GNTMAP_host_map, 600, 5).status == -3 &&
+	      map_grant(0x202000, GNTMAP_host_map, 4, 99).status == -2 &&
+	      map_grant(0x202000, GNTMAP_host_map | GNTMAP_contains_pte, 4, 5).status == -1 &&
+	      map_grant(0x202000, 0, 4, 5).status == -1 &&
+	      map_grant(1ull << 52, GNTMAP_host_map, 4, 5).status == -5 &&
+	      map_grant(0x202000, GNTMAP_host_map, 6, 5).status == -9 &&
+	      host_translate(space_b, 0x202000) == 0 && entry_flags(6) == 1,
+	      "grant map: another's grant, a bad ref, domain, PV flags, address or frame: refused");
+	check(unmap_grant(0x205000, handle) == -5 && unmap_grant(0, 77) == -4 &&
+	      host_translate(space_b, 0x200000) == (paddr_t)a.page[3],
+	      "grant unmap: a wrong address or handle is refused, the mapping stays");
+	check(unmap_grant(0x200000, handle) == 0 && host_translate(space_b, 0x200000) == 0 &&
+	      entry_flags(4) == 1 && unmap_grant(0x200000, handle) == -4,
+	      "grant unmap: the page leaves b's space, the entry is free again, the handle is gone");
+	op = map_grant(0x203000, GNTMAP_host_map, 4, 5);
+	INVOKE(TS_ROOT_CNODE, TS_CNODE_DELETE, a.base + 5 + 3);
+	check(op.status == 0 && host_translate(space_b, 0x203000) == 0 &&
+	      unmap_grant(0x203000, op.handle) == -4,
+	      "grant map: when the granted frame dies its mapping goes from every space");
+	check(invariants_check() == 0, "grant map: invariants hold");
+}
+
 static void test_domain_death(void)
 {
 	struct { uint16_t dom, remote; uint32_t port; } unbound = { DOMID_SELF, 5, 0 };
 	struct { uint16_t remote, pad; uint32_t remote_port, local_port; } bind;
 	struct notification *in = cap_notification(&root[781].cap);
 	uint32_t pb;
+
+	struct map_op op = map_grant(0x204000, GNTMAP_host_map, 5, 5);
 
 	evtchn(&b, 6, &unbound, sizeof(unbound));
 	pb = arg32(&b, 4);
@@ -257,7 +368,11 @@ static void test_domain_death(void)
 	struct { uint16_t dom, pad; uint32_t port, status, vcpu; uint16_t rdom, pad2; uint32_t rport; } st =
 		{ DOMID_SELF, 0, pb, 0, 0, 0, 0, 0 };
 	check(evtchn(&b, 5, &st, sizeof(st)) == 0 && arg32(&b, 8) == 1, "death: the peer's port is unbound again");
+	check(op.status == 0 && host_translate((void *)root[b.base + 1].cap.obj, 0x204000) ==
+	      (paddr_t)a.page[4], "death: b still maps a page of the dead domain 5 (its frame lives)");
 	INVOKE(TS_ROOT_CNODE, TS_CNODE_DELETE, b.base);
+	check(host_translate((void *)root[b.base + 1].cap.obj, 0x204000) == 0,
+	      "death: the mapper's death ends its grant mappings");
 	check(invariants_check() == 0, "xen: invariants hold");
 }
 
@@ -272,5 +387,6 @@ void test_xen(void)
 	test_event_channels();
 	test_links();
 	test_grant_copy();
+	test_grant_map();
 	test_domain_death();
 }
