@@ -371,9 +371,12 @@ static int decode_dm_version(struct ctx *c, struct cfg_setting *s)
     const char *v;
     if (get_string(c, s, &v) != 0)
         return -1;
-    if (strcmp(v, "qemu-xen") != 0 && strcmp(v, "qemu-xen-traditional") != 0)
-        return bad(c, s, "unknown device model '%s' (qemu-xen or "
-                   "qemu-xen-traditional)", v);
+    /* "none": an HVM guest without a device model, as Xen 4.7 to 4.9
+     * had it (removed from libxl later); its firmware runs on its own. */
+    if (strcmp(v, "qemu-xen") != 0 && strcmp(v, "qemu-xen-traditional") != 0 &&
+        strcmp(v, "none") != 0)
+        return bad(c, s, "unknown device model '%s' (qemu-xen, "
+                   "qemu-xen-traditional or none)", v);
     c->dc->device_model_version = v;
     return 0;
 }
