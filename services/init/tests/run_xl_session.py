@@ -419,6 +419,15 @@ def hvm_session(con, t, free0):
     con.command('xl destroy hvmfw')
     nothing_left(con, t, free0, 'xl destroy: the HVM guest is gone with every page back')
 
+    out = con.command("xl create /etc/xen/hvmfw.cfg extra='crash' on_crash='restart'")
+    loop = con.expect(r'xl: domain hvmfw crashed 3 times within 10 s: stopped, not restarted', 30)
+    t.ok(loop is not None and loop.count('[hvmfw] hvmfw: triple fault') == 3
+         and loop.count('[hvmfw] hvmfw: entered at e_entry') == 3 and 'restarted as domain' in loop,
+         'on_crash=restart: the HVM guest is rebuilt from its firmware; a crash loop is stopped',
+         loop or con.text[-3000:])
+    con.expect(re.escape(PROMPT), 5)
+    nothing_left(con, t, free0, 'the restarted HVM guests are gone with every page back')
+
 
 def main():
     ap = argparse.ArgumentParser()

@@ -9,7 +9,8 @@
  * HVM debug console (port 0xe9) with its command line, e820 map size and
  * RSDP address, then powers off through the ACPI sleep
  * control register (S5), or, with a command line starting "spin", spins
- * (to be listed, consoled and destroyed).
+ * (to be listed, consoled and destroyed), or with one starting "crash"
+ * triple-faults (on_crash applies; a restart reloads the firmware).
  */
 #define START_MAGIC	0x336ec578
 #define SI_CMDLINE	24	/* hvm_start_info.cmdline_paddr */
@@ -104,11 +105,18 @@ start:
 	mov	SI_CMDLINE(%ebx), %esi
 	test	%esi, %esi
 	jz	poweroff
+	cmpl	$0x73617263, (%esi)	/* "cras(h)" */
+	je	crash
 	cmpl	$0x6e697073, (%esi)	/* "spin" */
 	jne	poweroff
 	say	spinning
 1:	pause
 	jmp	1b
+
+crash:
+	say	crash_msg
+	lidt	no_idt			/* no IDT: int3 -> #GP -> #DF -> shutdown */
+	int3
 
 bad_magic:
 	say	bad_magic_msg
@@ -141,6 +149,10 @@ bad_magic_msg:	.asciz "hvmfw: %ebx is not an hvm_start_info (bad magic)\n"
 bad_mode_msg:	.asciz "hvmfw: not entered in 32-bit flat protected mode without paging\n"
 poweroff_msg:	.asciz "hvmfw: powering off through the ACPI sleep control register (S5)\n"
 still_here:	.asciz "hvmfw: still running after the S5 request\n"
+crash_msg:	.asciz "hvmfw: triple fault\n"
+	.balign 8
+no_idt:		.word 0
+		.long 0
 paging_ok:	.asciz "hvmfw: 32-bit and PAE paging on, the first 4 MiB identity-mapped\n"
 bad_paging_msg:	.asciz "hvmfw: the image reads wrong with paging on\n"
 
