@@ -33,13 +33,27 @@ static bool needs_device_model(const struct domain_config *dc)
     return dc->device_model_version == NULL || strcmp(dc->device_model_version, "none") != 0;
 }
 
-/* type="hvm": the firmware ELF (firmware_override) in a PVH-style plan.
- * The firmware is loaded and checked before a device model is refused, so
- * that a bad firmware is reported as such. */
+/* firmware= names of the BIOS that hvmloader loads for the device model
+ * (xl.cfg(5)); any other value is a path, as firmware_override is. */
+static bool is_bios_name(const char *v)
+{
+    static const char *const names[] = { "bios", "uefi", "seabios", "rombios", "ovmf" };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(v, names[i]) == 0)
+            return true;
+    return false;
+}
+
+/* type="hvm": the firmware ELF in a PVH-style plan: firmware="PATH", else
+ * firmware_override (xl 4.17 puts both into the same libxl field, the
+ * firmware= path last). The firmware is loaded and checked before a
+ * device model is refused, so that a bad firmware is reported as such. */
 static int build_hvm(const struct domain_config *dc, struct build_plan *plan,
                      char *err, size_t errlen)
 {
-    const char *fw = dc->firmware_override;
+    bool bios = dc->firmware != NULL && is_bios_name(dc->firmware);
+    const char *fw = dc->firmware != NULL && !bios ? dc->firmware : dc->firmware_override;
+    const char *key = fw == dc->firmware ? "firmware" : "firmware_override";
     if (fw == NULL) {
         snprintf(err, errlen, "firmware_override: not set: an HVM guest starts from a firmware "
                  "ELF (Xen's hvmloader) and Tessera has none of its own yet");
@@ -48,7 +62,7 @@ static int build_hvm(const struct domain_config *dc, struct build_plan *plan,
     plan_init(plan, BOOT_PVH, dc->memory_mb << 20);
     const char *data;
     size_t len;
-    if (view_file("firmware_override", fw, plan, &data, &len, err, errlen) != 0)
+    if (view_file(key, fw, plan, &data, &len, err, errlen) != 0)
         goto fail;
     struct elf_image img;
     char why[200];
@@ -58,13 +72,19 @@ static int build_hvm(const struct domain_config *dc, struct build_plan *plan,
     };
     if (elf_parse_firmware((const uint8_t *)data, len, &img, why, sizeof(why)) != 0 ||
         hvm_firmware_plan(&g, plan, why, sizeof(why)) != 0) {
-        snprintf(err, errlen, "firmware_override %s: %s", fw, why);
+        snprintf(err, errlen, "%s %s: %s", key, fw, why);
         goto fail;
     }
     if (needs_device_model(dc)) {
         snprintf(err, errlen, "HVM guests with emulated devices need a device model, which is "
                  "not supported yet; device_model_version=\"none\" runs the firmware (%s) "
                  "without one", fw);
+        goto fail;
+    }
+    if (bios) {
+        snprintf(err, errlen, "firmware: \"%s\" is a BIOS that hvmloader loads for a device "
+                 "model; device_model_version=\"none\" runs only the firmware ELF (%s)",
+                 dc->firmware, fw);
         goto fail;
     }
     if (dc->kernel != NULL || dc->ramdisk != NULL) {

@@ -156,6 +156,21 @@ out:
     plan_free(&plan);
 }
 
+/* firmware="PATH" takes the place of firmware_override, as in xl 4.17. */
+static void test_firmware_path(void)
+{
+    const char *fw = firmware("fwpath.elf", false, EM_386, 0x100000, 0x100, 0x100, 0x100000);
+    struct domain_config dc = hvm("/nonexistent/hvmloader", "none");
+    dc.firmware = fw;
+    struct build_plan plan;
+    char err[256] = "";
+    int rc = build_domain_plan(&dc, &plan, err, sizeof(err));
+    tap_check(rc == 0 && plan.regs.rip == 0x100000,
+              "firmware=PATH is loaded in place of firmware_override (%s)", err);
+    if (rc == 0)
+        plan_free(&plan);
+}
+
 static void test_elf64_cmdline(void)
 {
     const char *fw = firmware("fw64.elf", true, EM_X86_64, 0x200000, 0x100, 0x100, 0x200000);
@@ -231,6 +246,14 @@ static void test_device_model(void)
     expect_error("with a device model, a missing firmware is reported first", &dc,
                  "firmware_override /nonexistent/hvmloader: No such file or directory");
     dc = hvm(fw, "none");
+    dc.firmware = "seabios";
+    expect_error("firmware=\"seabios\" without a device model", &dc,
+                 "firmware: \"seabios\" is a BIOS that hvmloader loads for a device model");
+    dc = hvm(NULL, "none");
+    dc.firmware = "/nonexistent/fw.elf";
+    expect_error("firmware=PATH is the firmware ELF", &dc,
+                 "firmware /nonexistent/fw.elf: No such file or directory");
+    dc = hvm(fw, "none");
     dc.kernel = "/boot/vmlinuz";
     expect_error("kernel= without a device model", &dc,
                  "kernel: an HVM guest's direct kernel boot is done by its device model");
@@ -244,6 +267,7 @@ int main(void)
     }
     test_elf32();
     test_elf64_cmdline();
+    test_firmware_path();
     test_errors();
     test_device_model();
     char cmd[64];
