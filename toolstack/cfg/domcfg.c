@@ -717,6 +717,15 @@ static int check_whole(struct ctx *c)
                  "or bootloader=", c->main_file);
         rc = -1;
     }
+    /* Xen 4.7 to 4.9 booted a PVH kernel as an HVM guest without a device
+     * model (builder="hvm", device_model_version="none", kernel=): the
+     * form type="pvh" replaced. */
+    if (dc->type == DOM_HVM && dc->kernel != NULL && dc->device_model_version != NULL &&
+        strcmp(dc->device_model_version, "none") == 0) {
+        warn(c, cfg_lookup(c->cfg, "device_model_version"), "with kernel= this is Xen 4.9's "
+             "form of a PVH guest: mapped to type=\"pvh\"");
+        dc->type = DOM_PVH;
+    }
     if (dc->type == DOM_PVH && dc->kernel == NULL && dc->firmware == NULL) {
         diag_add(c->diag, DIAG_ERROR, "%s: kernel: a pvh guest needs kernel= "
                  "or firmware=", c->main_file);

@@ -185,6 +185,13 @@ static void keys(void)
     JSON("device_model_version traditional",
          "type=\"hvm\"\nname=\"h\"\ndevice_model_version=\"qemu-xen-traditional\"",
          "\"device_model_version\": \"qemu_xen_traditional\"");
+    expect_warning("builder=hvm, device_model_version=none and kernel= (Xen 4.9's PVH)",
+                   "builder=\"hvm\"\nname=\"h\"\ndevice_model_version=\"none\"\nkernel=\"/vmlinuz\"",
+                   "t.cfg:3: device_model_version: with kernel= this is Xen 4.9's form of a PVH "
+                   "guest: mapped to type=\"pvh\"");
+    JSON("Xen 4.9's PVH form becomes type pvh",
+         "builder=\"hvm\"\nname=\"h\"\ndevice_model_version=\"none\"\nkernel=\"/vmlinuz\"",
+         "\"type\": \"pvh\"");
     JSON("device_model_version none", "type=\"hvm\"\nname=\"h\"\ndevice_model_version=\"none\"",
          "\"device_model_version\": \"none\"");
     JSON("device_model_stubdomain_override", "type=\"hvm\"\nname=\"h\"\ndevice_model_stubdomain_override=1",
