@@ -419,6 +419,15 @@ def hvm_session(con, t, free0):
     con.command('xl destroy hvmfw')
     nothing_left(con, t, free0, 'xl destroy: the HVM guest is gone with every page back')
 
+    out = con.command("xl create /etc/xen/pvhtest.cfg type='hvm' device_model_version='none'")
+    done = con.expect(r'xl: domain pvhtest \(\d+\) stopped: crash; on_crash=destroy', 20)
+    t.ok(out is not None and 'device_model_version: with kernel= this is Xen 4.9\'s form of a '
+         'PVH guest: mapped to type="pvh"' in out and done is not None
+         and '[pvhtest] pvhtest: hvm_start_info ok' in done,
+         'Xen 4.9\'s HVM guest without a device model and with kernel= boots as a PVH guest',
+         (out or '') + (done or con.text[-2000:]))
+    con.expect(re.escape(PROMPT), 5)
+
     out = con.command("xl create /etc/xen/hvmfw.cfg extra='crash' on_crash='restart'")
     loop = con.expect(r'xl: domain hvmfw crashed 3 times within 10 s: stopped, not restarted', 30)
     t.ok(loop is not None and loop.count('[hvmfw] hvmfw: triple fault') == 3
