@@ -5,6 +5,7 @@
 
 #include "../decompress/bytes.h"
 
+#define EM_386 3
 #define EM_X86_64 62
 #define PT_LOAD 1
 #define PT_NOTE 4
@@ -85,8 +86,10 @@ static int read_notes(struct elf_image *img, const uint8_t *p, uint64_t len,
     return 0;
 }
 
-int elf_parse(const uint8_t *d, size_t size, struct elf_image *img,
-              char *err, size_t errlen)
+/* The checks and segments both kinds of image share; FIRMWARE allows a
+ * 32-bit x86 image (EM_386, as hvmloader is). */
+static int parse(const uint8_t *d, size_t size, struct elf_image *img, bool firmware,
+                 char *err, size_t errlen)
 {
     memset(img, 0, sizeof(*img));
     img->data = d;
@@ -102,8 +105,10 @@ int elf_parse(const uint8_t *d, size_t size, struct elf_image *img,
         return fail(err, errlen, "ELF header truncated");
     if (get_le(d + 16, 2) != ET_EXEC)
         return fail(err, errlen, "ELF image is not an executable");
-    if (get_le(d + 18, 2) != EM_X86_64)
-        return fail(err, errlen, "ELF image is not for x86-64");
+    uint64_t machine = get_le(d + 18, 2);
+    if (machine != EM_X86_64 && !(firmware && !img->is64 && machine == EM_386))
+        return fail(err, errlen, firmware ? "ELF image is not for x86"
+                                          : "ELF image is not for x86-64");
     uint64_t phoff, phentsize, phnum;
     if (img->is64) {
         img->entry = get_le(d + 24, 8);
@@ -169,10 +174,24 @@ int elf_parse(const uint8_t *d, size_t size, struct elf_image *img,
     }
     if (img->nsegments == 0)
         return fail(err, errlen, "ELF image has nothing to load");
+    return 0;
+}
+
+int elf_parse(const uint8_t *d, size_t size, struct elf_image *img,
+              char *err, size_t errlen)
+{
+    if (parse(d, size, img, false, err, errlen) != 0)
+        return -1;
     const struct xen_notes *n = &img->notes;
     if (!n->has[XEN_ELFNOTE_GUEST_OS] && !n->has[XEN_ELFNOTE_ENTRY] &&
         !n->has[XEN_ELFNOTE_PHYS32_ENTRY])
         return fail(err, errlen, "Not a Xen-ELF image: No ELF notes or "
                     "'__xen_guest' section found");
     return 0;
+}
+
+int elf_parse_firmware(const uint8_t *data, size_t size, struct elf_image *img,
+                       char *err, size_t errlen)
+{
+    return parse(data, size, img, true, err, errlen);
 }

@@ -1,5 +1,6 @@
 /* A Xen guest kernel in ELF form: load segments and the Xen ELF notes
- * (xen/include/public/elfnote.h). ELF64 and ELF32 with machine x86-64. */
+ * (xen/include/public/elfnote.h). ELF64 and ELF32 with machine x86-64;
+ * HVM firmware may also be ELF32 for i386. */
 #ifndef TS_ELF_H
 #define TS_ELF_H
 #include <stdbool.h>
@@ -49,6 +50,11 @@ struct elf_image {
  * without Xen notes gets "Not a Xen-ELF image: ..."). */
 int elf_parse(const uint8_t *data, size_t size, struct elf_image *img,
               char *err, size_t errlen);
+
+/* The same for HVM firmware (Xen's hvmloader): no Xen notes needed, and a
+ * 32-bit image may be for i386 (EM_386) too. */
+int elf_parse_firmware(const uint8_t *data, size_t size, struct elf_image *img,
+                       char *err, size_t errlen);
 
 const char *xen_elfnote_name(unsigned type);
 bool xen_elfnote_is_string(unsigned type);

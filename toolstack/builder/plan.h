@@ -15,7 +15,9 @@ struct placement {
 };
 
 enum boot_mode {
-    BOOT_PVH,                   /* 32-bit flat protected mode, paging off */
+    BOOT_PVH,                   /* 32-bit flat protected mode, paging off,
+                                 * %ebx = hvm_start_info: PVH kernels and
+                                 * HVM firmware */
     BOOT_PV,                    /* 64-bit PV: start_info in %rsi */
 };
 

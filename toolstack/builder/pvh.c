@@ -2,7 +2,9 @@
  * their physical addresses, the initrd, the ACPI tables (acpi.c) and a
  * page holding hvm_start_info, the module list, the e820 map and the
  * command line; the vCPU starts in 32-bit flat protected mode at
- * XEN_ELFNOTE_PHYS32_ENTRY with %ebx pointing at hvm_start_info. */
+ * XEN_ELFNOTE_PHYS32_ENTRY with %ebx pointing at hvm_start_info. HVM
+ * firmware gets the same, entered at its ELF entry point, as Xen 4.17
+ * starts hvmloader. */
 #include "pvh.h"
 
 #include <stdio.h>
@@ -22,18 +24,20 @@ static int fail(char *err, size_t errlen, const char *what)
     return -1;
 }
 
-static int add_kernel_segments(const struct elf_image *k, uint64_t offset,
-                               struct build_plan *plan, char *err, size_t errlen)
+/* The image's PT_LOAD segments at their physical addresses (less OFFSET);
+ * WHAT names the image in errors ("kernel", "firmware"). */
+static int add_segments(const struct elf_image *k, uint64_t offset, const char *what,
+                        struct build_plan *plan, char *err, size_t errlen)
 {
     for (unsigned i = 0; i < k->nsegments; i++) {
         const struct elf_segment *s = &k->seg[i];
         if (s->paddr < offset)
             return fail(err, errlen, "kernel segment below PADDR_OFFSET");
         if (plan_add(plan, s->paddr - offset, k->data + s->offset, s->filesz,
-                     s->memsz - s->filesz, "kernel segment") != 0) {
+                     s->memsz - s->filesz, what) != 0) {
             char msg[128];
-            snprintf(msg, sizeof(msg), "kernel segment at 0x%llx does not fit in "
-                     "%llu MiB of guest memory",
+            snprintf(msg, sizeof(msg), "%s at 0x%llx does not fit in "
+                     "%llu MiB of guest memory", what,
                      (unsigned long long)(s->paddr - offset),
                      (unsigned long long)(plan->memory_bytes >> 20));
             return fail(err, errlen, msg);
@@ -117,23 +121,19 @@ static uint64_t initrd_address(const struct pvh_layout *l, size_t len)
     return size <= l->store_gpa ? l->store_gpa - size : 0;
 }
 
-int pvh_plan(const struct guest_boot *g, struct build_plan *plan,
-             char *err, size_t errlen)
+/* What PVH kernels and HVM firmware both get, their image placed: the
+ * special pages, the ACPI tables, the initrd, and hvm_start_info (with
+ * the module list, the e820 map and the command line) on the page after
+ * the image, in %ebx at ENTRY in 32-bit flat protected mode. */
+static int start_of_day(const struct guest_boot *g, const struct pvh_layout *l,
+                        uint64_t entry, struct build_plan *plan, char *err, size_t errlen)
 {
     const struct elf_image *k = g->kernel;
-    if (!k->notes.has[XEN_ELFNOTE_PHYS32_ENTRY])
-        return fail(err, errlen, "the kernel has no PVH entry point "
-                    "(XEN_ELFNOTE_PHYS32_ENTRY): boot it with type=\"pv\"");
-    if (add_kernel_segments(k, 0, plan, err, errlen) != 0)
-        return -1;
-    struct pvh_layout l;
-    if (pvh_layout(g->memory_bytes, &l) != 0)
-        return fail(err, errlen, "guest memory must be whole pages and at least 2 MiB");
-    if (plan_add(plan, l.store_gpa, NULL, 0, PAGE, "xenstore ring") != 0 ||
-        plan_add(plan, l.console_gpa, NULL, 0, PAGE, "console ring") != 0)
+    if (plan_add(plan, l->store_gpa, NULL, 0, PAGE, "xenstore ring") != 0 ||
+        plan_add(plan, l->console_gpa, NULL, 0, PAGE, "console ring") != 0)
         return fail(err, errlen, "the kernel overlaps the special pages at the end of RAM");
-    plan->store_gpa = l.store_gpa;
-    plan->console_gpa = l.console_gpa;
+    plan->store_gpa = l->store_gpa;
+    plan->console_gpa = l->console_gpa;
     uint8_t *acpi = malloc(ACPI_TABLES_SIZE);
     if (acpi == NULL || plan_own(plan, acpi) != 0) {
         free(acpi);
@@ -143,17 +143,17 @@ int pvh_plan(const struct guest_boot *g, struct build_plan *plan,
     if (acpi_len == 0)
         return fail(err, errlen, "too many vCPUs for the ACPI tables");
     if (plan_add(plan, PVH_ACPI_GPA, acpi, acpi_len, PAGE - acpi_len, "ACPI tables") != 0)
-        return fail(err, errlen, "the kernel overlaps the ACPI tables in the ISA hole");
+        return fail(err, errlen, "the image overlaps the ACPI tables in the ISA hole");
 
     uint64_t initrd_at = 0;
     if (g->initrd_len) {
-        initrd_at = initrd_address(&l, g->initrd_len);
+        initrd_at = initrd_address(l, g->initrd_len);
         if (plan_add(plan, initrd_at, g->initrd, g->initrd_len, 0, "initrd") != 0)
             return fail(err, errlen, "the initrd does not fit in guest memory");
     }
 
     struct e820_entry map[PVH_MEMMAP_MAX];
-    unsigned nmap = pvh_memmap(&l, map);
+    unsigned nmap = pvh_memmap(l, map);
     size_t cmdlen = g->cmdline ? strlen(g->cmdline) + 1 : 0;
     size_t off_mod = HVM_START_INFO_SIZE;
     size_t off_map = off_mod + (g->initrd_len ? HVM_MODLIST_ENTRY_SIZE : 0);
@@ -191,10 +191,59 @@ int pvh_plan(const struct guest_boot *g, struct build_plan *plan,
     if (plan_add(plan, at, si, size, 0, "hvm_start_info") != 0)
         return fail(err, errlen, "no room for hvm_start_info in guest memory");
 
-    plan->regs.rip = k->notes.value[XEN_ELFNOTE_PHYS32_ENTRY] & 0xffffffffu;
+    plan->regs.rip = entry;
     plan->regs.rbx = at;
     plan->regs.cr0 = 0x11;              /* PE | ET: protected mode, no paging */
     return 0;
+}
+
+int pvh_plan(const struct guest_boot *g, struct build_plan *plan,
+             char *err, size_t errlen)
+{
+    const struct elf_image *k = g->kernel;
+    if (!k->notes.has[XEN_ELFNOTE_PHYS32_ENTRY])
+        return fail(err, errlen, "the kernel has no PVH entry point "
+                    "(XEN_ELFNOTE_PHYS32_ENTRY): boot it with type=\"pv\"");
+    if (add_segments(k, 0, "kernel segment", plan, err, errlen) != 0)
+        return -1;
+    struct pvh_layout l;
+    if (pvh_layout(g->memory_bytes, &l) != 0)
+        return fail(err, errlen, "guest memory must be whole pages and at least 2 MiB");
+    return start_of_day(g, &l, k->notes.value[XEN_ELFNOTE_PHYS32_ENTRY] & 0xffffffffu, plan,
+                        err, errlen);
+}
+
+/* HVM firmware, as Xen's HVM builder loads hvmloader: its segments at
+ * their physical addresses, in RAM below the special pages (so below
+ * 4 GiB: 32-bit code reaches them), entered at e_entry, which must be in
+ * one of them. */
+int hvm_firmware_plan(const struct guest_boot *g, struct build_plan *plan,
+                      char *err, size_t errlen)
+{
+    const struct elf_image *k = g->kernel;
+    struct pvh_layout l;
+    if (pvh_layout(g->memory_bytes, &l) != 0)
+        return fail(err, errlen, "guest memory must be whole pages and at least 2 MiB");
+    char msg[160];
+    if (k->pend > l.store_gpa) {
+        snprintf(msg, sizeof(msg), "its segments end at 0x%llx, above the RAM for it "
+                 "(below the special pages at 0x%llx with %llu MiB of guest memory)",
+                 (unsigned long long)k->pend, (unsigned long long)l.store_gpa,
+                 (unsigned long long)(g->memory_bytes >> 20));
+        return fail(err, errlen, msg);
+    }
+    bool entry_loaded = false;
+    for (unsigned i = 0; i < k->nsegments; i++)
+        entry_loaded = entry_loaded || (k->entry >= k->seg[i].paddr &&
+                                        k->entry - k->seg[i].paddr < k->seg[i].memsz);
+    if (!entry_loaded) {
+        snprintf(msg, sizeof(msg), "its entry point 0x%llx is outside its loaded segments",
+                 (unsigned long long)k->entry);
+        return fail(err, errlen, msg);
+    }
+    if (add_segments(k, 0, "firmware segment", plan, err, errlen) != 0)
+        return -1;
+    return start_of_day(g, &l, k->entry, plan, err, errlen);
 }
 
 /* --- PV --- */
@@ -219,7 +268,7 @@ int pv_plan(const struct guest_boot *g, struct build_plan *plan,
         return fail(err, errlen, "VIRT_BASE is not page-aligned or leaves no room "
                     "to map the guest's memory");
     uint64_t poff = n->has[XEN_ELFNOTE_PADDR_OFFSET] ? n->value[XEN_ELFNOTE_PADDR_OFFSET] : 0;
-    if (add_kernel_segments(k, poff, plan, err, errlen) != 0)
+    if (add_segments(k, poff, "kernel segment", plan, err, errlen) != 0)
         return -1;
     uint64_t next = ALIGN_UP(k->pend - poff);
     uint64_t initrd_at = next;

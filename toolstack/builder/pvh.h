@@ -1,4 +1,5 @@
-/* PVH and PV build plans from a loaded kernel. */
+/* PVH and PV build plans from a loaded kernel, and HVM ones from a
+ * loaded firmware. */
 #ifndef TS_PVH_H
 #define TS_PVH_H
 #include "elf.h"
@@ -18,6 +19,10 @@ int pvh_plan(const struct guest_boot *g, struct build_plan *plan,
              char *err, size_t errlen);
 int pv_plan(const struct guest_boot *g, struct build_plan *plan,
             char *err, size_t errlen);
+/* type="hvm": G->kernel is the firmware (hvmloader); the plan is a PVH
+ * one entered at its e_entry (BOOT_PVH). */
+int hvm_firmware_plan(const struct guest_boot *g, struct build_plan *plan,
+                      char *err, size_t errlen);
 
 /* Below this the e820 map has RAM; above it, up to 4 GiB, the MMIO hole. */
 #define PVH_LOWMEM_END 0xF0000000ull

@@ -371,9 +371,12 @@ static int decode_dm_version(struct ctx *c, struct cfg_setting *s)
     const char *v;
     if (get_string(c, s, &v) != 0)
         return -1;
-    if (strcmp(v, "qemu-xen") != 0 && strcmp(v, "qemu-xen-traditional") != 0)
-        return bad(c, s, "unknown device model '%s' (qemu-xen or "
-                   "qemu-xen-traditional)", v);
+    /* "none": an HVM guest without a device model, as Xen 4.7 to 4.9
+     * had it (removed from libxl later); its firmware runs on its own. */
+    if (strcmp(v, "qemu-xen") != 0 && strcmp(v, "qemu-xen-traditional") != 0 &&
+        strcmp(v, "none") != 0)
+        return bad(c, s, "unknown device model '%s' (qemu-xen, "
+                   "qemu-xen-traditional or none)", v);
     c->dc->device_model_version = v;
     return 0;
 }
@@ -713,6 +716,15 @@ static int check_whole(struct ctx *c)
         diag_add(c->diag, DIAG_ERROR, "%s: kernel: a pv guest needs kernel= "
                  "or bootloader=", c->main_file);
         rc = -1;
+    }
+    /* Xen 4.7 to 4.9 booted a PVH kernel as an HVM guest without a device
+     * model (builder="hvm", device_model_version="none", kernel=): the
+     * form type="pvh" replaced. */
+    if (dc->type == DOM_HVM && dc->kernel != NULL && dc->device_model_version != NULL &&
+        strcmp(dc->device_model_version, "none") == 0) {
+        warn(c, cfg_lookup(c->cfg, "device_model_version"), "with kernel= this is Xen 4.9's "
+             "form of a PVH guest: mapped to type=\"pvh\"");
+        dc->type = DOM_PVH;
     }
     if (dc->type == DOM_PVH && dc->kernel == NULL && dc->firmware == NULL) {
         diag_add(c->diag, DIAG_ERROR, "%s: kernel: a pvh guest needs kernel= "

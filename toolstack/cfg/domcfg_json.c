@@ -1,5 +1,7 @@
 #include "domcfg_json.h"
 
+#include <string.h>
+
 static void opt_string(struct json *j, const char *key, const char *v)
 {
     if (v != NULL)
@@ -21,6 +23,18 @@ static void string_list(struct json *j, const char *key,
     for (unsigned i = 0; i < l->n; i++)
         json_string(j, NULL, l->items[i]);
     json_end_array(j);
+}
+
+/* libxl's name of a device_model_version (its enumeration, lower case):
+ * "qemu-xen" is qemu_xen, "qemu-xen-traditional" qemu_xen_traditional,
+ * "none" none. */
+static const char *dm_version_name(const char *v)
+{
+    if (strcmp(v, "qemu-xen") == 0)
+        return "qemu_xen";
+    if (strcmp(v, "qemu-xen-traditional") == 0)
+        return "qemu_xen_traditional";
+    return v;
 }
 
 static void c_info(const struct domain_config *dc, struct json *j)
@@ -99,7 +113,8 @@ static void b_info(const struct domain_config *dc, struct json *j)
         json_int(j, "max_grant_frames", dc->max_grant_frames);
     if (dc->max_event_channels >= 0)
         json_int(j, "event_channels", dc->max_event_channels);
-    opt_string(j, "device_model_version", dc->device_model_version);
+    if (dc->device_model_version != NULL)
+        json_string(j, "device_model_version", dm_version_name(dc->device_model_version));
     opt_defbool(j, "device_model_stubdomain", dc->device_model_stubdomain);
     opt_string(j, "device_model", dc->device_model_override);
     opt_string(j, "kernel", dc->kernel);

@@ -1,5 +1,6 @@
 /* libFuzzer: the ELF loader, the bzImage parser (payloads up to 1 MiB are
- * decompressed) and the PVH and PV plans built from whatever loads. */
+ * decompressed) and the PVH and PV plans built from whatever loads; the
+ * same bytes as HVM firmware (no notes needed) and its plan. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -22,10 +23,23 @@ static void plans(const struct elf_image *img)
     plan_free(&p);
 }
 
+static void firmware_plan(const uint8_t *data, size_t size, struct elf_image *img)
+{
+    char err[256];
+    if (elf_parse_firmware(data, size, img, err, sizeof(err)) != 0)
+        return;
+    struct guest_boot g = { .kernel = img, .memory_bytes = 16 << 20, .vcpus = 2 };
+    struct build_plan p;
+    plan_init(&p, BOOT_PVH, g.memory_bytes);
+    hvm_firmware_plan(&g, &p, err, sizeof(err));
+    plan_free(&p);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct elf_image img;        /* ~5 KiB of note text */
     char err[256];
+    firmware_plan(data, size, &img);
     if (!bzimage_detect(data, size)) {
         if (elf_parse(data, size, &img, err, sizeof(err)) == 0)
             plans(&img);

@@ -167,11 +167,15 @@ static int host_info(void *self, struct ctl_host *h)
     h->cores_per_socket = tessera.nr_cpus;
     h->threads_per_core = 1;
     h->cpu_khz = (unsigned)tessera.tsc_khz;
-    /* With SVM and nested paging: 64-bit PVH guests (hvm, hap) and
-     * version 1 grant tables; no Xen PV, no 32-bit guests, no HVM
-     * device model. */
+    /* With SVM and nested paging: HVM containers (PVH guests, and HVM
+     * guests running their firmware without a device model) with hap and
+     * version 1 grant tables; no Xen PV, no shadow paging. Their code
+     * may be 32-bit (HVM firmware starts so, as hvmloader does on Xen),
+     * 32-bit with PAE or 64-bit: the guest owns its paging under nested
+     * paging, and the kernel takes hypercalls in either width. */
     strcpy(h->virt_caps, tessera.has_vcpus ? "hvm hap gnttab-v1" : "");
-    strcpy(h->xen_caps, tessera.has_vcpus ? "hvm-3.0-x86_64" : "");
+    strcpy(h->xen_caps,
+           tessera.has_vcpus ? "hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64" : "");
     h->total_memory_mb = tessera.ram_bytes >> 20;
     h->free_memory_mb = guest_pool_free() >> 20;
     h->xen_major = 4;
@@ -216,10 +220,14 @@ static int make_spec(struct ctl *ctl, const struct domain_config *dc, bool pvh,
                      struct guest_spec *spec)
 {
     size_t cmdline_max = pvh ? sizeof(spec->cmdline) : NATIVE_CMDLINE_MAX;
-    if (strlen(dc->kernel) >= sizeof(spec->kernel) ||
+    /* An HVM guest is rebuilt from its firmware (build_domain_plan took
+     * it only with device_model_version="none", without kernel=). */
+    const char *image = dc->type == DOM_HVM ? dc->firmware_override : dc->kernel;
+    if (strlen(image) >= sizeof(spec->kernel) ||
         (dc->ramdisk && strlen(dc->ramdisk) >= sizeof(spec->ramdisk)) ||
         (dc->cmdline && strlen(dc->cmdline) >= cmdline_max)) {
-        fprintf(stderr, "xl: create: kernel or ramdisk path or command line too long\n");
+        fprintf(stderr, "xl: create: kernel, firmware or ramdisk path or command line "
+                "too long\n");
         return CTL_EINVAL;
     }
     if (!pvh && dc->ramdisk) {
@@ -227,7 +235,7 @@ static int make_spec(struct ctl *ctl, const struct domain_config *dc, bool pvh,
         return CTL_ENOTSUP;
     }
     strcpy(spec->name, dc->name);
-    strcpy(spec->kernel, dc->kernel);
+    strcpy(spec->kernel, image);
     if (dc->ramdisk)
         strcpy(spec->ramdisk, dc->ramdisk);
     if (dc->cmdline)
@@ -237,6 +245,7 @@ static int make_spec(struct ctl *ctl, const struct domain_config *dc, bool pvh,
     else
         strcpy(spec->uuid, "00000000-0000-0000-0000-000000000000");
     spec->pvh = pvh;
+    spec->hvm = dc->type == DOM_HVM;
     spec->vcpus = dc->vcpus ? dc->vcpus : 1;
     spec->memory_mb = dc->memory_mb;
     spec->on_poweroff = dc->on_poweroff;
@@ -246,7 +255,8 @@ static int make_spec(struct ctl *ctl, const struct domain_config *dc, bool pvh,
 }
 
 /* xl create: a Tessera-native guest (type="pv" with a libos image) or a
- * PVH guest from the builder's plan (tessera_hvm.c). */
+ * PVH guest (type="pvh", or type="hvm" running its firmware) from the
+ * builder's plan (tessera_hvm.c). */
 static int create(void *self, const struct domain_config *dc, const struct build_plan *plan,
                   bool paused, uint32_t *domid)
 {
@@ -254,7 +264,7 @@ static int create(void *self, const struct domain_config *dc, const struct build
     struct guest_spec spec = { 0 };
     bool pvh = plan->mode == BOOT_PVH;
     if (pvh && !tessera.has_vcpus) {
-        ctl->unavailable_reason = "PVH guests need AMD SVM with nested paging, "
+        ctl->unavailable_reason = "PVH and HVM guests need AMD SVM with nested paging, "
                                   "which this machine's kernel does not offer";
         return CTL_ENOTSUP;
     }
@@ -300,7 +310,7 @@ static int destroy(void *self, uint32_t domid)
 static int shutdown_domain(void *self, uint32_t domid, enum ctl_shutdown how, bool acpi_fallback)
 {
     struct ctl *ctl = self;
-    (void)acpi_fallback;            /* no HVM guests */
+    (void)acpi_fallback;            /* no ACPI power button to press yet */
     tessera_ctl_poll();
     struct guest *g = guest_find(domid);
     if (g == NULL && domid < tessera.first_guest_domid) {

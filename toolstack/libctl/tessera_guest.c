@@ -278,11 +278,15 @@ static int read_native(const struct guest_spec *spec, char **image, size_t *size
     return rc;
 }
 
-/* A PVH guest's plan made again from its spec (restarts). A CTL error. */
+/* A PVH or HVM guest's plan made again from its spec (restarts). A CTL
+ * error. */
 static int replan(const struct guest_spec *spec, struct build_plan *plan)
 {
     struct domain_config dc = {
-        .name = spec->name, .type = DOM_PVH, .kernel = spec->kernel,
+        .name = spec->name, .type = spec->hvm ? DOM_HVM : DOM_PVH,
+        .kernel = spec->hvm ? NULL : spec->kernel,
+        .firmware_override = spec->hvm ? spec->kernel : NULL,
+        .device_model_version = spec->hvm ? "none" : NULL,
         .ramdisk = spec->ramdisk[0] ? spec->ramdisk : NULL,
         .cmdline = spec->cmdline[0] ? spec->cmdline : NULL, .memory_mb = spec->memory_mb,
         .vcpus = spec->vcpus,

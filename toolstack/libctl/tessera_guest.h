@@ -24,11 +24,12 @@
 /* What a guest is made from; kept to restart it. */
 struct guest_spec {
     char name[CTL_NAME_MAX + 1];
-    char kernel[256];
+    char kernel[256];           /* type="hvm": its firmware */
     char ramdisk[256];          /* PVH: "" for none */
     char cmdline[1024];         /* native guests: < NATIVE_CMDLINE_MAX */
     char uuid[37];
-    bool pvh;                   /* type="pvh": a Xen guest on vCPUs */
+    bool pvh;                   /* type="pvh" or "hvm": a Xen guest on vCPUs */
+    bool hvm;                   /* type="hvm": KERNEL is firmware_override */
     unsigned vcpus;
     uint64_t memory_mb;
     enum dom_action on_poweroff, on_reboot, on_crash;

@@ -1,5 +1,6 @@
-/* PVH guests (xl.cfg type="pvh") on the kernel's vCPUs. Everything the
- * guest has comes from Untypeds of the guest pool, so that destroy is a
+/* PVH guests (xl.cfg type="pvh"), and HVM guests running their firmware
+ * without a device model (type="hvm", the same plan), on the kernel's
+ * vCPUs. Everything the guest has comes from Untypeds of the guest pool, so that destroy is a
  * revoke of each: power-of-two blocks that add up to its RAM (its frames,
  * 2 MiB where aligned, retyped in bulk, the largest blocks first) and a
  * small one for its kernel objects (Domain, guest space and its paging

@@ -181,7 +181,19 @@ static void keys(void)
     JSON("usbdevice", "type=\"hvm\"\nname=\"h\"\nusbdevice=\"tablet\"",
          "\"usbdevice_list\": [\n                \"tablet\"");
     JSON("device_model_version", "type=\"hvm\"\nname=\"h\"\ndevice_model_version=\"qemu-xen\"",
-         "\"device_model_version\": \"qemu-xen\"");
+         "\"device_model_version\": \"qemu_xen\"");
+    JSON("device_model_version traditional",
+         "type=\"hvm\"\nname=\"h\"\ndevice_model_version=\"qemu-xen-traditional\"",
+         "\"device_model_version\": \"qemu_xen_traditional\"");
+    expect_warning("builder=hvm, device_model_version=none and kernel= (Xen 4.9's PVH)",
+                   "builder=\"hvm\"\nname=\"h\"\ndevice_model_version=\"none\"\nkernel=\"/vmlinuz\"",
+                   "t.cfg:3: device_model_version: with kernel= this is Xen 4.9's form of a PVH "
+                   "guest: mapped to type=\"pvh\"");
+    JSON("Xen 4.9's PVH form becomes type pvh",
+         "builder=\"hvm\"\nname=\"h\"\ndevice_model_version=\"none\"\nkernel=\"/vmlinuz\"",
+         "\"type\": \"pvh\"");
+    JSON("device_model_version none", "type=\"hvm\"\nname=\"h\"\ndevice_model_version=\"none\"",
+         "\"device_model_version\": \"none\"");
     JSON("device_model_stubdomain_override", "type=\"hvm\"\nname=\"h\"\ndevice_model_stubdomain_override=1",
          "\"device_model_stubdomain\": \"True\"");
     JSON("pci", PV "pci=['0000:03:00.0', '04:00.1,permissive=1', '05:00.*']",
@@ -201,7 +213,7 @@ static void keys(void)
     expect_error("bad cpus", PV "cpus=\"3-1\"", "t.cfg:3: cpus: invalid cpu set '3-1' (e.g. \"all\", \"0-3,^1\")");
     expect_error("cpu_weight range", PV "cpu_weight=0", "t.cfg:3: cpu_weight: 0 is out of range (1..65535)");
     expect_error("bad pci", PV "pci=['zz:00.0']", "t.cfg:3: pci: 'zz:00.0' is not a PCI device ([DDDD:]BB:DD.F)");
-    expect_error("bad device model", "type=\"hvm\"\nname=\"h\"\ndevice_model_version=\"bochs\"", "t.cfg:3: device_model_version: unknown device model 'bochs' (qemu-xen or qemu-xen-traditional)");
+    expect_error("bad device model", "type=\"hvm\"\nname=\"h\"\ndevice_model_version=\"bochs\"", "t.cfg:3: device_model_version: unknown device model 'bochs' (qemu-xen, qemu-xen-traditional or none)");
     expect_error("name missing", "kernel=\"/k\"", "t.cfg: name: a domain name must be specified");
     expect_error("name with slash", "name=\"a/b\"\nkernel=\"/k\"", "t.cfg:1: name: invalid character in domain name 'a/b' (use letters, digits and - _ . ~ + : @)");
     expect_error("numeric name", "name=\"42\"\nkernel=\"/k\"", "t.cfg:1: name: domain name '42' would be taken for a domain id");

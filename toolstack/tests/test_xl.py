@@ -134,7 +134,23 @@ check("create with a missing kernel", rc == 1 and
       "xl: create: kernel /nonexistent/vmlinuz: No such file or directory" in err, err)
 c = cfg("hvm.cfg", 'name="w"\ntype="hvm"\n')
 rc, out, err = run("create", c)
-check("HVM create is refused clearly", rc == 1 and "HVM guests need a device model, which is not supported yet" in err, err)
+check("HVM create without firmware_override names what is missing", rc == 1 and
+      "xl: create: firmware_override: not set: an HVM guest starts from a firmware ELF" in err, err)
+fw = os.path.join(d, "noxen.elf")
+c = cfg("hvm-dm.cfg", 'name="w"\ntype="hvm"\nfirmware_override="%s"\nmemory=16\n' % fw)
+rc, out, err = run("create", c)
+check("HVM create with a device model: refused after the firmware is checked", rc == 1 and
+      "HVM guests with emulated devices need a device model, which is not supported yet; "
+      "device_model_version=\"none\" runs the firmware" in err and NOTSUP not in err, err)
+c = cfg("hvm-bad.cfg", 'name="w"\ntype="hvm"\nfirmware_override="%s"\n' % mkimages)
+rc, out, err = run("create", c)
+check("HVM create with a firmware that is not an ELF: that error first", rc == 1 and
+      ("xl: create: firmware_override %s: not an ELF image" % mkimages) in err, err)
+c = cfg("hvm-none.cfg", 'name="w"\ntype="hvm"\nfirmware_override="%s"\nmemory=16\n'
+        'device_model_version="none"\n' % fw)
+rc, out, err = run("create", c)
+check("HVM create with device_model_version=\"none\" builds the plan, reaches the backend",
+      rc == 1 and err.endswith("xl: create: " + NOTSUP + "\n"), err)
 
 commands = [
     ("list",), ("list", "-l"), ("info",), ("dmesg",), ("dmesg", "-c"), ("top", "-b"),

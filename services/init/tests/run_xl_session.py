@@ -144,8 +144,9 @@ def session(con, t):
          and int(field(info, 'total_memory') or 0) >= int(free0),
          'xl info: nr_cpus, total and free memory', info)
     t.ok(re.search(r'^virt_caps\s*:\s*hvm hap gnttab-v1$', info or '', re.M) is not None
-         and re.search(r'^xen_caps\s*:\s*hvm-3.0-x86_64$', info or '', re.M) is not None,
-         'xl info: 64-bit PVH (hvm, hap) only: no PV, no 32-bit guests', info)
+         and re.search(r'^xen_caps\s*:\s*hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64$',
+                       info or '', re.M) is not None,
+         'xl info: HVM containers (hvm, hap) with 32-bit, PAE and 64-bit code; no PV', info)
 
     out = con.command('xl create /etc/xen/demo.cfg')
     t.ok(out is not None and 'Parsing config from /etc/xen/demo.cfg' in out,
@@ -263,6 +264,7 @@ def session(con, t):
     t.ok(names(out) == BASE, 'the crash-looping guest is gone', out)
 
     pvh_session(con, t, free0)
+    hvm_session(con, t, free0)
 
     out = (con.command('xl dmesg') or '') + (con.resync('end-of-dmesg') or '')
     t.ok('init: Tessera Domain-0' in out and 'crashy: crashing on purpose' in out,
@@ -276,10 +278,6 @@ def session(con, t):
 def pvh_session(con, t, free0):
     """type="pvh": the test guest (toolstack/tests/pvhtest) reports its
     start of day on port 0xe9, then triple-faults or spins."""
-    out = con.command('xl create /etc/xen/hvm.cfg')
-    t.ok(out is not None and
-         'xl: create: HVM guests need a device model, which is not supported yet' in out,
-         'xl create of an HVM guest: refused clearly before anything is built', out)
     out = con.command('xl create /etc/xen/pvhtest.cfg')
     done = con.expect(r'xl: domain pvhtest \(\d+\) stopped: crash; on_crash=destroy', 20)
     t.ok(done is not None and '[pvhtest] pvhtest: hvm_start_info ok, cmdline: \n' in done,
@@ -317,12 +315,7 @@ def pvh_session(con, t, free0):
     out = con.command('xl console -t serial pvhtest')
     t.ok(out is not None and 'not supported yet' in out and 'no emulated UART' in out,
          'xl console -t serial: no emulated UART yet', out)
-    con.proc.stdin.write(b'xl console -t pv pvhtest\r')
-    con.proc.stdin.flush()
-    time.sleep(1)
-    con.proc.stdin.write(b'\x1d')
-    con.proc.stdin.flush()
-    back = con.expect(re.escape(PROMPT), 10)
+    back = attach_and_detach(con, 'pvhtest')
     t.ok(back is not None and 'not supported' not in back,
          'xl console -t pv: attaches to the PVH guest\'s PV console; Ctrl-] detaches', back)
     out = con.command('xl pause pvhtest')
@@ -345,6 +338,104 @@ def pvh_session(con, t, free0):
     con.expect(re.escape(PROMPT), 5)
     info = con.command('xl info')
     t.ok(field(info, 'free_memory') == free0, 'the restarted PVH guests\' memory is back', info)
+
+
+def attach_and_detach(con, name):
+    """xl console -t pv NAME, then Ctrl-]: what came until the prompt."""
+    con.proc.stdin.write(b'xl console -t pv ' + name.encode() + b'\r')
+    con.proc.stdin.flush()
+    time.sleep(1)
+    con.proc.stdin.write(b'\x1d')
+    con.proc.stdin.flush()
+    return con.expect(re.escape(PROMPT), 10)
+
+
+def nothing_left(con, t, free0, what):
+    """Only Domain-0 and the stub domains listed, all free memory back."""
+    out = con.command('xl list')
+    info = con.command('xl info')
+    t.ok(names(out) == BASE and field(info, 'free_memory') == free0, what,
+         (out or '') + (info or ''))
+
+
+def hvm_session(con, t, free0):
+    """type="hvm": the firmware (toolstack/tests/hvmfw, firmware_override)
+    is loaded and checked first; with a device model the guest is then
+    refused, with device_model_version="none" it runs its firmware."""
+    out = con.command('xl create /etc/xen/hvm.cfg')
+    t.ok(out is not None and
+         'xl: create: HVM guests with emulated devices need a device model, which is not '
+         'supported yet; device_model_version="none" runs the firmware (/boot/hvmfw.elf) '
+         'without one' in out,
+         'xl create of an HVM guest with a device model: refused after its firmware loaded', out)
+    out = con.command("xl create /etc/xen/hvm.cfg firmware_override='/boot/hvmloader'")
+    t.ok(out is not None and
+         'xl: create: firmware_override /boot/hvmloader: No such file or directory' in out
+         and 'device model' not in out,
+         'a missing firmware is reported before the device model', out)
+    out = con.command("xl create /etc/xen/hvm.cfg firmware_override='/etc/xen/hvm.cfg'")
+    t.ok(out is not None and
+         'xl: create: firmware_override /etc/xen/hvm.cfg: not an ELF image' in out,
+         'a firmware that is not an ELF: a clear error naming the file', out)
+    out = con.command("xl create /etc/xen/hvmfw.cfg firmware_override='/boot/pvhtest.elf' "
+                      "memory=2")
+    t.ok(out is not None and 'xl: create: firmware_override /boot/pvhtest.elf: its segments '
+         'end at ' in out and 'above the RAM for it' in out,
+         'a firmware whose segments do not fit in guest RAM: a clear error', out)
+    nothing_left(con, t, free0, 'the refused HVM guests left no domain behind and took no memory')
+
+    out = con.command('xl create /etc/xen/hvmfw.cfg')
+    done = con.expect(r'xl: domain hvmfw \(\d+\) stopped: poweroff; on_poweroff=destroy', 20)
+    t.ok(done is not None and '[hvmfw] hvmfw: entered at e_entry in 32-bit flat protected mode, '
+         'hvm_start_info magic ok' in done,
+         'an HVM guest (device_model_version="none") enters its firmware ELF at e_entry in '
+         '32-bit flat protected mode, %ebx = hvm_start_info', (out or '') + (done or con.text[-2000:]))
+    t.ok(done is not None and '[hvmfw] hvmfw: 32-bit and PAE paging on' in done,
+         'the firmware turns on 32-bit and PAE paging (hvm-3.0-x86_32, _32p)', done)
+    t.ok(done is not None and '[hvmfw] hvmfw: no command line\n' in done,
+         'no command line unless one is given', done)
+    t.ok(done is not None and '[hvmfw] hvmfw: e820 entries 0x00000004, ACPI RSDP at 0x000e0000'
+         in done, 'its hvm_start_info: the PVH e820 map and the ACPI tables', done)
+    t.ok(done is not None and '[hvmfw] hvmfw: powering off through the ACPI sleep control '
+         'register (S5)' in done and 'still running' not in done,
+         'it powers off through ACPI S5; on_poweroff applies', done)
+    con.expect(re.escape(PROMPT), 5)
+    nothing_left(con, t, free0, 'the powered-off HVM guest is gone with every page back')
+
+    out = con.command("xl create /etc/xen/hvmfw.cfg extra='spin'")
+    spin = con.expect(r'\[hvmfw\] hvmfw: spinning', 20)
+    t.ok(spin is not None and '[hvmfw] hvmfw: command line: spin' in spin,
+         'extra= becomes the firmware\'s command line in hvm_start_info', spin or con.text[-2000:])
+    con.expect(re.escape(PROMPT), 5)
+    out = con.command('xl list')
+    t.ok(re.search(r'^hvmfw\s+\d+\s+16\s+1\s+[-rb]-----', out or '', re.M) is not None,
+         'xl list: the running HVM guest with 16 MiB and its vCPU', out)
+    out = con.command('xl vcpu-list hvmfw')
+    t.ok(re.search(r'^hvmfw\s+\d+\s+0\s+\d+\s+', out or '', re.M) is not None,
+         'xl vcpu-list: the HVM guest\'s vCPU 0', out)
+    back = attach_and_detach(con, 'hvmfw')
+    t.ok(back is not None and 'not supported' not in back,
+         'xl console: attaches to the HVM guest\'s PV console; Ctrl-] detaches', back)
+    con.command('xl destroy hvmfw')
+    nothing_left(con, t, free0, 'xl destroy: the HVM guest is gone with every page back')
+
+    out = con.command("xl create /etc/xen/pvhtest.cfg type='hvm' device_model_version='none'")
+    done = con.expect(r'xl: domain pvhtest \(\d+\) stopped: crash; on_crash=destroy', 20)
+    t.ok(out is not None and 'device_model_version: with kernel= this is Xen 4.9\'s form of a '
+         'PVH guest: mapped to type="pvh"' in out and done is not None
+         and '[pvhtest] pvhtest: hvm_start_info ok' in done,
+         'Xen 4.9\'s HVM guest without a device model and with kernel= boots as a PVH guest',
+         (out or '') + (done or con.text[-2000:]))
+    con.expect(re.escape(PROMPT), 5)
+
+    out = con.command("xl create /etc/xen/hvmfw.cfg extra='crash' on_crash='restart'")
+    loop = con.expect(r'xl: domain hvmfw crashed 3 times within 10 s: stopped, not restarted', 30)
+    t.ok(loop is not None and loop.count('[hvmfw] hvmfw: triple fault') == 3
+         and loop.count('[hvmfw] hvmfw: entered at e_entry') == 3 and 'restarted as domain' in loop,
+         'on_crash=restart: the HVM guest is rebuilt from its firmware; a crash loop is stopped',
+         loop or con.text[-3000:])
+    con.expect(re.escape(PROMPT), 5)
+    nothing_left(con, t, free0, 'the restarted HVM guests are gone with every page back')
 
 
 def main():

@@ -10,7 +10,6 @@
  * with a command line starting "spin", it spins (to be listed, consoled
  * and destroyed); otherwise it triple-faults (a crash: on_crash applies).
  */
-#define DEBUG_PORT	0xe9
 #define START_MAGIC	0x336ec578
 #define SI_NR_MODULES	12	/* hvm_start_info.nr_modules */
 #define SI_MODLIST	16	/* modlist_paddr */
@@ -30,6 +29,8 @@
 	.asciz "pvhtest"
 	.balign 4
 
+#include "debugport.inc"
+
 	.text
 	.code32
 	.globl start
@@ -37,25 +38,20 @@ start:
 	mov	$0x90000, %esp		/* low RAM, below the ISA hole */
 	cmpl	$START_MAGIC, (%ebx)
 	jne	bad
-	mov	$hello, %esi
-	call	print
+	say	hello
 	mov	SI_CMDLINE(%ebx), %esi
 	call	print
-	mov	$newline, %esi
-	call	print
+	say	newline
 
 	/* The e820 map: "e820: N entries, RAM from 0x100000: SIZE" */
-	mov	$e820, %esi
-	call	print
+	say	e820
 	mov	SI_MEMMAP_N(%ebx), %eax
 	call	print_hex
-	mov	$ram, %esi
-	call	print
+	say	ram
 	mov	SI_MEMMAP(%ebx), %edi
 	mov	2 * 24 + 8(%edi), %eax	/* entry 2: RAM above the ISA hole */
 	call	print_hex
-	mov	$newline, %esi
-	call	print
+	say	newline
 
 	/* The pattern: word i holds i. */
 	xor	%ecx, %ecx
@@ -64,8 +60,7 @@ start:
 	inc	%ecx
 	cmp	$PATTERN_WORDS, %ecx
 	jne	5b
-	mov	$pattern_ok, %esi
-	call	print
+	say	pattern_ok
 
 	/* The module: an ELF file whose first PT_LOAD is our image. */
 	cmpl	$1, SI_NR_MODULES(%ebx)
@@ -82,90 +77,40 @@ start:
 	mov	$start, %edi
 	repe cmpsb
 	jne	bad_module
-	mov	$module_ok, %esi
-	call	print
+	say	module_ok
 	call	print_hex
-	mov	$newline, %esi
-	call	print
+	say	newline
 
 	/* Nothing emulates port 0x80: IN reads all ones. */
 	mov	$0x1234, %eax
 	inb	$0x80, %al
-	mov	$in_msg, %esi
-	call	print
+	say	in_msg
 	call	print_hex
-	mov	$newline, %esi
-	call	print
+	say	newline
 
 	mov	SI_CMDLINE(%ebx), %esi
 	test	%esi, %esi
 	jz	crash
 	cmpl	$0x6e697073, (%esi)	/* "spin" */
 	jne	crash
-	mov	$spinning, %esi
-	call	print
+	say	spinning
 1:	pause
 	jmp	1b
 
 bad_pattern:
-	mov	$pattern_bad, %esi
-	call	print
+	say	pattern_bad
 	jmp	crash
 bad_module:
-	mov	$module_bad, %esi
-	call	print
+	say	module_bad
 	jmp	crash
 bad:
-	mov	$bad_msg, %esi
-	call	print
+	say	bad_msg
 crash:
-	mov	$crash_msg, %esi
-	call	print
+	say	crash_msg
 	lidt	no_idt			/* no IDT: int3 -> #GP -> #DF -> shutdown */
 	int3
 
-/* Writes the NUL-terminated string at %esi to the debug port. */
-print:
-	push	%eax
-	push	%edx
-	mov	$DEBUG_PORT, %dx
-2:	lodsb
-	test	%al, %al
-	jz	3f
-	outb	%al, %dx
-	jmp	2b
-3:	pop	%edx
-	pop	%eax
-	ret
-
-/* Writes %eax as 0x and 8 hex digits. */
-print_hex:
-	push	%eax
-	push	%ecx
-	push	%edx
-	mov	%eax, %ecx
-	mov	$DEBUG_PORT, %dx
-	mov	$'0', %al
-	outb	%al, %dx
-	mov	$'x', %al
-	outb	%al, %dx
-	push	%ebx
-	mov	$8, %ebx
-4:	rol	$4, %ecx
-	mov	%ecx, %eax
-	and	$0xf, %eax
-	movb	digits(%eax), %al
-	outb	%al, %dx
-	dec	%ebx
-	jnz	4b
-	pop	%ebx
-	pop	%edx
-	pop	%ecx
-	pop	%eax
-	ret
-
 	.section .rodata
-digits:		.ascii "0123456789abcdef"
 hello:		.asciz "pvhtest: hvm_start_info ok, cmdline: "
 newline:	.asciz "\n"
 e820:		.asciz "pvhtest: e820 entries "
