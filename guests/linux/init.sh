@@ -17,7 +17,8 @@
 #   gntshare  grants a page to a mapper (gntshare share, xen-gntalloc.ko):
 #         lets any domain write data/gntshare/ in its home, waits for the
 #         mapper's domid in data/gntshare/mapper, writes the grant reference
-#         to data/gntshare/ref, and once the mapper has written its exit
+#         to data/gntshare/ref (or 1 to data/gntshare/failed if it could
+#         not grant the page), and once the mapper has written its exit
 #         status to data/gntshare/done ends the grant; prints GNTSHARE lines
 #         and any kernel warning about the grant ("g.e. ... still in use")
 #   gntmap  the mapper: tessera.peer=<gntshare's domid>; maps the page
@@ -50,8 +51,12 @@ share_page() {
 		sleep 0.1
 	done
 	ref=$(sed -n 's/^ref=//p' /tmp/gntshare)
-	[ -n "$ref" ] && xenstore-write data/gntshare/ref "$ref" &&
-		echo "gntshare: granted ref $ref to domain $mapper"
+	if [ -n "$ref" ]; then
+		xenstore-write data/gntshare/ref "$ref" &&
+			echo "gntshare: granted ref $ref to domain $mapper"
+	else
+		xenstore-write data/gntshare/failed 1	# the mapper stops waiting
+	fi
 	# gntshare waits for the answer in the page, then for this signal.
 	until finished=$(xenstore-read data/gntshare/done 2>/dev/null) || ! kill -0 $sharer 2>/dev/null; do
 		sleep 0.1
@@ -78,7 +83,11 @@ map_page() {
 		said=1
 		sleep 0.1
 	done
-	until ref=$(xenstore-read "$home/ref" 2>/dev/null); do sleep 0.1; done
+	until ref=$(xenstore-read "$home/ref" 2>/dev/null); do
+		xenstore-read "$home/failed" >/dev/null 2>&1 &&
+			{ echo "gntmap: domain $sharer could not grant the page"; return; }
+		sleep 0.1
+	done
 	echo "gntmap: mapping ref $ref of domain $sharer"
 	gntshare map "$me" "$sharer" "$ref"
 	status=$?
