@@ -8,7 +8,8 @@
 #   hold  stay up and echo each console line back as "hold: <line>"
 #         (hold=1, the reference guest's switch, does the same)
 #   fuzz  load xen-privcmd.ko and run hcfuzz with tessera.seed=<n>
-#         tessera.iters=<n> (defaults 1 and 10000)
+#         tessera.iters=<n> (defaults 1 and 10000); tessera.verbose=1
+#         prints each hypercall before it is issued
 #   pong  event-channel ping-pong server: lets any domain write
 #         data/evtping/client in its home, binds a port for that domain,
 #         writes it to data/evtping/port and answers events forever
@@ -122,7 +123,8 @@ fuzz)
 		echo "fuzz: cannot load xen-privcmd.ko"
 	seed=$(arg tessera.seed)
 	iters=$(arg tessera.iters)
-	/bin/hcfuzz "${seed:-1}" "${iters:-10000}"
+	[ "$(arg tessera.verbose)" = 1 ] && verbose=1
+	/bin/hcfuzz "${seed:-1}" "${iters:-10000}" ${verbose:+verbose}
 	echo "fuzz: hcfuzz exited with status $?"
 	;;
 pong)

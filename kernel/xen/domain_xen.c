@@ -107,28 +107,38 @@ static int link(struct invocation *inv, struct domain *d)
 	return TS_OK;
 }
 
+static bool is_table(unsigned type)
+{
+	return type == TS_OBJ_PAGE_TABLE || type == TS_OBJ_PAGE_DIRECTORY || type == TS_OBJ_PDPT;
+}
+
+static bool is_small_frame(unsigned type)
+{
+	return type == TS_OBJ_FRAME_4K;
+}
+
 /*
- * A table for the nested page tables of grant mappings, moved into the
- * domain. It must be the only capability to the table, so no other can
- * map it elsewhere, now or later.
+ * A table or frame for the domain's pool (kernel/xen/pool.c), moved into
+ * the first free of its n slots. It must be the only capability to the
+ * object, so no other can map it elsewhere, now or later.
  */
-static int add_table(struct invocation *inv, struct domain *d)
+static int add_to_pool(struct invocation *inv, struct domain *d, struct slot *pool, unsigned n,
+		       bool (*type_ok)(unsigned type))
 {
 	struct slot *s, *free = NULL;
 
 	if (!inv_has_args(inv, 1))
 		return TS_ERR_TRUNCATED_MESSAGE;
 	s = cspace_lookup(inv->thread, inv_arg(inv, 0));
-	if (!s || (s->cap.type != TS_OBJ_PAGE_TABLE && s->cap.type != TS_OBJ_PAGE_DIRECTORY &&
-		   s->cap.type != TS_OBJ_PDPT))
+	if (!s || !type_ok(s->cap.type))
 		return TS_ERR_INVALID_CAPABILITY;
 	if (!d->xen.enabled || asid_lookup(s->cap.map))
-		return TS_ERR_ILLEGAL_OPERATION;	/* a mapped table is in use */
+		return TS_ERR_ILLEGAL_OPERATION;	/* a mapped object is in use */
 	if (!cap_is_final(s))
 		return TS_ERR_REVOKE_FIRST;
-	for (unsigned i = 0; !free && i < TS_XEN_MAP_TABLES; i++)
-		if (slot_empty(&d->xen.map_tables[i]))
-			free = &d->xen.map_tables[i];
+	for (unsigned i = 0; !free && i < n; i++)
+		if (slot_empty(&pool[i]))
+			free = &pool[i];
 	if (!free)
 		return TS_ERR_NOT_ENOUGH_MEMORY;
 	s->cap.map = 0;		/* a stale record of a dead space */
@@ -143,7 +153,10 @@ int xen_domain_invoke(struct invocation *inv, struct domain *d)
 	case TS_DOMAIN_XEN_ADD_VCPU:	return add_vcpu(inv, d);
 	case TS_DOMAIN_XEN_SET_PARAM:	return set_param(inv, d);
 	case TS_DOMAIN_EVTCHN_LINK:	return link(inv, d);
-	case TS_DOMAIN_XEN_ADD_TABLE:	return add_table(inv, d);
+	case TS_DOMAIN_XEN_ADD_TABLE:
+		return add_to_pool(inv, d, d->xen.map_tables, TS_XEN_MAP_TABLES, is_table);
+	case TS_DOMAIN_XEN_ADD_GRANT_FRAME:
+		return add_to_pool(inv, d, d->xen.grant_frames, TS_XEN_GRANT_POOL, is_small_frame);
 	default:			return TS_ERR_ILLEGAL_OPERATION;
 	}
 }
@@ -163,6 +176,8 @@ void xen_domain_finalise(struct domain *d)
 		memset(&v->xen, 0, sizeof(v->xen));
 		cap_delete(&d->xen.vcpus[i]);
 	}
+	for (unsigned i = 0; i < TS_XEN_GRANT_POOL; i++)
+		cap_delete(&d->xen.grant_frames[i]);
 	for (unsigned i = 0; i < TS_XEN_MAP_TABLES; i++)
 		cap_delete(&d->xen.map_tables[i]);
 	cap_delete(&d->xen.space);

@@ -12,9 +12,7 @@
  * mapping is chained by the physical page it shows, and the frame's end
  * removes them all, so no guest space ever keeps a page that is reused.
  *
- * Nested tables a mapping needs come from the domain's pool of tables
- * (TS_DOMAIN_XEN_ADD_TABLE, like Xen's per-domain paging pool): they are
- * mapped as the capabilities they are, and stay until the domain dies.
+ * Nested tables a mapping needs come from the domain's pool (pool.c).
  */
 #include <kernel/arch.h>
 #include <kernel/string.h>
@@ -55,59 +53,6 @@ static struct xen_grant_map *by_page[CHAINS];
 static struct xen_grant_map **chain(uint64_t page)
 {
 	return &by_page[(page >> 21) % CHAINS];
-}
-
-static unsigned table_type(unsigned level)
-{
-	return level == 3 ? TS_OBJ_PDPT : level == 2 ? TS_OBJ_PAGE_DIRECTORY : TS_OBJ_PAGE_TABLE;
-}
-
-/* A pool table of the given level (3 PDPT, 2 PD, 1 PT) not in use yet. */
-static struct slot *pool_table(struct domain *d, unsigned level)
-{
-	for (unsigned i = 0; i < TS_XEN_MAP_TABLES; i++) {
-		struct slot *s = &d->xen.map_tables[i];
-		if (s->cap.type == table_type(level) && !asid_lookup(s->cap.map))
-			return s;
-	}
-	return NULL;
-}
-
-/*
- * Whether a page can be mapped at gpa: the entry is free and the missing
- * tables (every level below the first missing one) are in the pool.
- * Fills tables[level] with the ones to use.
- */
-static int16_t check_room(struct domain *d, uint64_t gpa, struct slot *tables[4])
-{
-	word_t missing = 0;
-	int err = arch_map_check(xen_space_root(d), gpa, 1, &missing);
-
-	memset(tables, 0, 4 * sizeof(tables[0]));
-	if (err == TS_OK)
-		return GNTST_okay;
-	if (err != TS_ERR_FAILED_LOOKUP)
-		return GNTST_general_error;	/* the address holds memory already */
-	for (unsigned level = (unsigned)missing; level >= 1; level--)
-		if (!(tables[level] = pool_table(d, level)))
-			return GNTST_no_space;
-	return GNTST_okay;
-}
-
-static void install_tables(struct domain *d, uint64_t gpa, struct slot *tables[4])
-{
-	void *root = xen_space_root(d);
-
-	for (unsigned level = 3; level >= 1; level--) {
-		struct cap *c = tables[level] ? &tables[level]->cap : NULL;
-		if (!c)
-			continue;
-		/* Recorded on the pool capability, so deleting it unmaps it. */
-		c->map = d->xen.space.cap.map;
-		c->data = gpa & ~((1ull << (12 + 9 * level)) - 1);
-		arch_map_entry(root, c->data, map_level(c->type), virt_to_phys((void *)c->obj),
-			       true, 0, 0);
-	}
 }
 
 /*
@@ -184,6 +129,7 @@ static int16_t map_one(struct xen_call *c, struct map_op *op)
 	uint8_t *page;
 	uint32_t gfn;
 	int16_t rc;
+	int err;
 
 	if (!(op->flags & GNTMAP_host_map) ||
 	    (op->flags & (GNTMAP_application_map | GNTMAP_contains_pte)) ||
@@ -199,8 +145,8 @@ static int16_t map_one(struct xen_call *c, struct map_op *op)
 			m = &d->xen.grant_maps[i];
 	if (!m)
 		return GNTST_no_space;
-	if ((rc = check_room(d, gpa, tables)) != GNTST_okay)
-		return rc;
+	if ((err = xen_pool_room(d, gpa, tables)))
+		return err == -XEN_ENOMEM ? GNTST_no_space : GNTST_general_error;
 	if ((rc = pin(granter, op->ref, (uint16_t)d->domid, write, &gfn)) != GNTST_okay)
 		return rc;
 	page = arch_guest_phys(xen_space_root(granter), (uint64_t)gfn << 12, write);
@@ -209,7 +155,7 @@ static int16_t map_one(struct xen_call *c, struct map_op *op)
 		return GNTST_bad_page;
 	}
 	/* Everything checked: from here nothing fails. */
-	install_tables(d, gpa, tables);
+	xen_pool_install(d, gpa, tables);
 	*m = (struct xen_grant_map){
 		.space = d->xen.space.cap.map, .gpa = gpa, .page = virt_to_phys(page), .ref = op->ref,
 		.granter = (uint16_t)granter->domid, .used = true, .writable = write,

@@ -103,6 +103,14 @@ struct grant_entry *xen_grant_entry(struct domain *d, uint64_t ref);
 int64_t xen_grant_map_op(struct xen_call *c, bool map);
 /* A dying domain's mappings end; the mappings of its grants forget it. */
 void xen_grant_maps_destroy(struct domain *d);
+
+/* pool.c: placing pages where the guest has no memory. */
+/* 0 if a page fits at gpa (tables[] gets the pool tables to install),
+   -XEN_EEXIST if the address holds memory, -XEN_ENOMEM if tables lack. */
+int xen_pool_room(struct domain *d, uint64_t gpa, struct slot *tables[4]);
+void xen_pool_install(struct domain *d, uint64_t gpa, struct slot *tables[4]);
+/* Maps the pool frame at gpa (room checked and installed), recorded on its cap. */
+void xen_pool_map_frame(struct domain *d, struct slot *frame, uint64_t gpa);
 int64_t xen_version_op(struct xen_call *c);
 int64_t xen_console_io(struct xen_call *c);
 

@@ -2,10 +2,13 @@
  * memory_op for translated (HVM/PVH) guests. Guest RAM is fixed at build
  * time by the toolstack: reservation changes report what is backed and
  * never move memory (a ballooned-out page stays the guest's; see
- * docs/xen-abi.md). add_to_physmap places shared_info and the grant-table
- * frames on guest pages of the guest's choosing.
+ * docs/xen-abi.md). add_to_physmap places shared_info on a guest page of
+ * the guest's choosing, and a grant-table frame either on such a page or,
+ * where the guest has no memory (as Linux does), as a frame of the
+ * domain's pool.
  */
 #include <kernel/string.h>
+#include <kernel/vspace.h>
 #include "internal.h"
 
 enum {
@@ -55,6 +58,43 @@ static int64_t reservation(struct xen_call *c, unsigned cmd, uint64_t start)
 	return (int64_t)done;
 }
 
+/* Grant-table frame idx at gpfn; its entries move along. */
+static int64_t place_grant_frame(struct domain *d, uint64_t idx, uint64_t gpfn)
+{
+	void *root = xen_space_root(d);
+	struct slot *frame = idx < TS_XEN_GRANT_POOL ? &d->xen.grant_frames[idx] : NULL;
+	uint8_t *page = arch_guest_phys(root, gpfn << 12, true), *old;
+	bool unbacked = !page;
+	struct slot *tables[4];
+	int err;
+
+	if (unbacked) {
+		/* No memory there: Xen would put its own frame; ours is the pool's. */
+		if (!frame || slot_empty(frame))
+			return xen_err(XEN_EINVAL);
+		if ((err = xen_pool_room(d, gpfn << 12, tables)))
+			return err;
+		page = (uint8_t *)frame->cap.obj;
+	}
+	old = d->xen.grant_gpfn[idx] == ~0ull ? NULL :
+		arch_guest_phys(root, d->xen.grant_gpfn[idx] << 12, true);
+	if (old && old != page)
+		memcpy(page, old, 4096);
+	else if (!old)
+		memset(page, 0, 4096);
+	/* The pool frame leaves its old place unless it stays the page. */
+	if (frame && asid_lookup(frame->cap.map) && (unbacked || page != (uint8_t *)frame->cap.obj))
+		mapping_remove(&frame->cap);
+	if (unbacked) {
+		xen_pool_install(d, gpfn << 12, tables);
+		xen_pool_map_frame(d, frame, gpfn << 12);
+	}
+	d->xen.grant_gpfn[idx] = gpfn;
+	if (idx >= d->xen.nr_grant_frames)
+		d->xen.nr_grant_frames = (uint16_t)(idx + 1);
+	return 0;
+}
+
 static int64_t add_to_physmap(struct xen_call *c)
 {
 	struct { uint16_t domid, size; uint32_t space; uint64_t idx, gpfn; } a;
@@ -66,11 +106,11 @@ static int64_t add_to_physmap(struct xen_call *c)
 		return xen_err(XEN_EFAULT);
 	if (a.domid != DOMID_SELF && a.domid != d->domid)
 		return xen_err(XEN_EPERM);
-	if (a.gpfn >> 52 || !(page = arch_guest_phys(root, a.gpfn << 12, true)))
+	if (a.gpfn >= TS_USER_TOP >> 12)
 		return xen_err(XEN_EINVAL);
 	switch (a.space) {
 	case XENMAPSPACE_shared_info:
-		if (a.idx != 0)
+		if (a.idx != 0 || !(page = arch_guest_phys(root, a.gpfn << 12, true)))
 			return xen_err(XEN_EINVAL);
 		old = xen_shared_info(d);
 		if (old && old != page)
@@ -90,16 +130,7 @@ static int64_t add_to_physmap(struct xen_call *c)
 			return xen_err(XEN_EINVAL);	/* v1: no status frames */
 		if (a.idx >= TS_XEN_GRANT_FRAMES)
 			return xen_err(XEN_EINVAL);
-		old = d->xen.grant_gpfn[a.idx] == ~0ull ? NULL :
-			arch_guest_phys(root, d->xen.grant_gpfn[a.idx] << 12, true);
-		if (old && old != page)
-			memcpy(page, old, 4096);
-		else if (old != page)
-			memset(page, 0, 4096);
-		d->xen.grant_gpfn[a.idx] = a.gpfn;
-		if (a.idx >= d->xen.nr_grant_frames)
-			d->xen.nr_grant_frames = (uint16_t)(a.idx + 1);
-		return 0;
+		return place_grant_frame(d, a.idx, a.gpfn);
 	default:
 		return xen_err(XEN_ENOSYS);	/* moving guest frames, foreign maps */
 	}

@@ -85,6 +85,7 @@ struct xen_domain {
 	struct xen_link links[TS_XEN_MAX_LINKS];
 	struct xen_port ports[TS_XEN_NR_PORTS];
 	struct slot map_tables[TS_XEN_MAP_TABLES];	/* TS_DOMAIN_XEN_ADD_TABLE */
+	struct slot grant_frames[TS_XEN_GRANT_POOL];	/* TS_DOMAIN_XEN_ADD_GRANT_FRAME */
 	struct xen_grant_map grant_maps[TS_XEN_GRANT_MAPS];
 };
 

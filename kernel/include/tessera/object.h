@@ -107,6 +107,9 @@ enum ts_method {
 	TS_DOMAIN_XEN_ADD_TABLE,	/* page table or page directory cptr (unmapped): kept by the
 				   domain for the nested tables its grant mappings need (Xen's
 				   paging pool); at most TS_XEN_MAP_TABLES */
+	TS_DOMAIN_XEN_ADD_GRANT_FRAME,	/* 4 KiB frame cptr (unmapped, its only cap): grant-table
+				   frame n (n = frames added before) when the guest places
+				   that frame where it has no memory; < TS_XEN_GRANT_POOL */
 
 	/* Virtual CPUs */
 	TS_VCPU_SET_SPACE = 88,	/* guest space cptr: the guest-physical memory it runs in */
@@ -176,6 +179,7 @@ enum ts_fault {
 #define TS_XEN_GRANT_FRAMES	32	/* grant-table frames a guest may set up */
 #define TS_XEN_GRANT_MAPS	256	/* grants a domain may have mapped at once */
 #define TS_XEN_MAP_TABLES	8	/* TS_DOMAIN_XEN_ADD_TABLE tables per domain */
+#define TS_XEN_GRANT_POOL	8	/* TS_DOMAIN_XEN_ADD_GRANT_FRAME frames per domain */
 
 #define TS_MAX_PRIORITY	255
 #define TS_DOMID_INVALID	0xffffu

@@ -1,7 +1,7 @@
 /*
  * libFuzzer harness for the Xen hypercall ABI (kernel/xen/) on the host
  * model: two Xen domains, one with a bound vCPU thread and a link to a
- * native notification, and tables for grant mappings; each input is a series of hypercalls with fuzzed
+ * native notification, and pool tables and frames; each input is a series of hypercalls with fuzzed
  * numbers, arguments (pointers into the guest, or wild) and argument bytes,
  * interleaved with timer expiry. After every input the kernel's invariants
  * must hold; ASan/UBSan catch any stray access.
@@ -20,7 +20,7 @@
 #define RECORD		(2 + 3 * 8 + 32)
 #define ARG_GPA		0x1000
 #define SLOT_THREAD	770	/* and 771: the threads running A's and B's vCPUs */
-#define SLOT_TABLES	760	/* to 763: a page table and directory for each domain's pool */
+#define SLOT_TABLES	760	/* to 765: a page table, directory and frame for each pool */
 
 static struct xen_guest a = { .base = 700, .domid = 5 }, b = { .base = 730, .domid = 6 };
 static struct tcb *threads[2];
@@ -38,11 +38,15 @@ static void prepare(void)
 	    retype(TS_OBJ_NOTIFICATION, 0, 780, 2) != TS_OK ||
 	    INVOKE(a.base, TS_DOMAIN_EVTCHN_LINK, 780, 781) != TS_OK ||
 	    retype(TS_OBJ_PAGE_TABLE, 0, SLOT_TABLES, 2) != TS_OK ||
-	    retype(TS_OBJ_PAGE_DIRECTORY, 0, SLOT_TABLES + 2, 2) != TS_OK)
+	    retype(TS_OBJ_PAGE_DIRECTORY, 0, SLOT_TABLES + 2, 2) != TS_OK ||
+	    retype(TS_OBJ_FRAME_4K, 0, SLOT_TABLES + 4, 2) != TS_OK)
 		abort();
-	/* Pool tables, so grant mappings can succeed at fuzzed addresses. */
-	for (unsigned i = 0; i < 4; i++)
-		if (INVOKE(i % 2 ? b.base : a.base, TS_DOMAIN_XEN_ADD_TABLE, SLOT_TABLES + i) != TS_OK)
+	/* Pool tables and frames, so grant mappings and grant frames can be
+	   placed at fuzzed addresses. */
+	for (unsigned i = 0; i < 6; i++)
+		if (INVOKE(i % 2 ? b.base : a.base,
+			   i < 4 ? TS_DOMAIN_XEN_ADD_TABLE : TS_DOMAIN_XEN_ADD_GRANT_FRAME,
+			   SLOT_TABLES + i) != TS_OK)
 			abort();
 	for (unsigned i = 0; i < 2; i++) {
 		threads[i] = cap_tcb(&root[SLOT_THREAD + i].cap);

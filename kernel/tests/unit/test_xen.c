@@ -347,6 +347,54 @@ static void test_grant_map(void)
 	check(invariants_check() == 0, "grant map: invariants hold");
 }
 
+/* Grant frame 1 of a where a has no memory (as Linux PVH places them). */
+static void test_grant_frame_pool(void)
+{
+	struct { uint16_t domid, size; uint32_t space; uint64_t idx, gpfn; } x = { DOMID_SELF, 0, 1, 1, 0x400 };
+	void *space_a = (void *)root[a.base + 1].cap.obj;
+	uint8_t *frame;
+
+	memcpy(a.page[1], &x, sizeof(x));
+	check(xen_guest_hypercall(&a, HC_memory_op, 7, ARG_GPA, 0) == -22,
+	      "grant frame: where the guest has no memory and no pool frame: -EINVAL");
+	check(retype(TS_OBJ_FRAME_4K, 0, 753, 1) == TS_OK &&
+	      INVOKE(a.base, TS_DOMAIN_XEN_ADD_GRANT_FRAME, 753) == TS_OK &&
+	      INVOKE(a.base, TS_DOMAIN_XEN_ADD_GRANT_FRAME, a.base + 4) == TS_ERR_INVALID_CAPABILITY,
+	      "TS_DOMAIN_XEN_ADD_GRANT_FRAME: a 4 KiB frame joins the pool (a table does not)");
+	frame = (uint8_t *)cap_domain(&root[a.base].cap)->xen.grant_frames[0].cap.obj;
+	check(xen_guest_hypercall(&a, HC_memory_op, 7, ARG_GPA, 0) == -22,
+	      "grant frame 1 needs pool frame 1 (only frame 0 given): -EINVAL");
+	x.idx = 0;
+	memcpy(a.page[1], &x, sizeof(x));
+	check(xen_guest_hypercall(&a, HC_memory_op, 7, ARG_GPA, 0) == -12,
+	      "grant frame: no pool table for the address: -ENOMEM");
+	check(retype(TS_OBJ_PAGE_TABLE, 0, 752, 1) == TS_OK &&
+	      INVOKE(a.base, TS_DOMAIN_XEN_ADD_TABLE, 752) == TS_OK &&
+	      xen_guest_hypercall(&a, HC_memory_op, 7, ARG_GPA, 0) == 0 &&
+	      host_translate(space_a, 0x400000) == (paddr_t)frame &&
+	      host_translate(space_a, 0x2000) == (paddr_t)a.page[2] &&
+	      *(uint16_t *)(frame + 8) == (1 | 4),
+	      "grant frame 0 moves from a's page at gpfn 2 (which stays a's) to the pool frame at 0x400000, entries along");
+	memcpy(frame + 56, &(struct { uint16_t flags, domid; uint32_t gfn; }){ 1, 6, 5 }, 8);
+	memcpy(a.page[5], "pool-granted", 13);
+	struct map_op op = map_grant(0x206000, GNTMAP_host_map, 7, 5);
+	check(op.status == 0 && memcmp((void *)host_translate((void *)root[b.base + 1].cap.obj, 0x206000),
+				       "pool-granted", 13) == 0 && (*(uint16_t *)(frame + 56) & 24) == 24,
+	      "grant map: through an entry in the pool frame");
+	check(unmap_grant(0x206000, op.handle) == 0, "grant unmap: through the pool frame");
+	x.gpfn = 0x401;
+	memcpy(a.page[1], &x, sizeof(x));
+	check(xen_guest_hypercall(&a, HC_memory_op, 7, ARG_GPA, 0) == 0 &&
+	      host_translate(space_a, 0x400000) == 0 && host_translate(space_a, 0x401000) == (paddr_t)frame,
+	      "grant frame 0 moves to 0x401000: the pool frame follows, 0x400000 is empty again");
+	x.gpfn = 2;
+	memcpy(a.page[1], &x, sizeof(x));
+	check(xen_guest_hypercall(&a, HC_memory_op, 7, ARG_GPA, 0) == 0 &&
+	      host_translate(space_a, 0x401000) == 0 && host_translate(space_a, 0x2000) == (paddr_t)a.page[2] &&
+	      *(uint16_t *)(a.page[2] + 56) == 1,
+	      "grant frame 0 back on a's own page: entries copied, the pool frame unmapped");
+}
+
 static void test_domain_death(void)
 {
 	struct { uint16_t dom, remote; uint32_t port; } unbound = { DOMID_SELF, 5, 0 };
@@ -388,5 +436,6 @@ void test_xen(void)
 	test_links();
 	test_grant_copy();
 	test_grant_map();
+	test_grant_frame_pool();
 	test_domain_death();
 }
