@@ -7,8 +7,6 @@
 #   $cache/guest/config             the kernel's build configuration
 #   $cache/guest/xen-privcmd.ko     /dev/xen/privcmd (the in-guest fuzzer)
 #   $cache/guest/xen-evtchn.ko      /dev/xen/evtchn (the event-channel ping-pong)
-#   $cache/guest/xen-gntalloc.ko    /dev/xen/gntalloc (grants a page: gntshare)
-#   $cache/guest/xen-gntdev.ko      /dev/xen/gntdev (maps a granted page: gntshare)
 #   $cache/guest/package            the package name these came from
 # Prints the path of the vmlinuz on stdout (the toolstack tests read it) and
 # where the guest files are on stderr. Idempotent: a second run only checks.
@@ -36,7 +34,7 @@ if [ -z "$pkg" ]; then              # a fresh machine has no package lists
 fi
 [ -n "$pkg" ] || { echo "fetch-debian-kernel: cannot resolve linux-image-amd64" >&2; exit 1; }
 # The modules the guest loads (=m in Debian's config), under drivers/xen/.
-modules="xen-privcmd.ko xen-evtchn.ko xen-gntalloc.ko xen-gntdev.ko"
+modules="xen-privcmd.ko xen-evtchn.ko"
 module_paths() {
   for m in $modules; do printf ' ./lib/modules/%s/kernel/drivers/xen/%s' "${pkg#linux-image-}" "$m"; done
 }

@@ -15,15 +15,6 @@
 #         writes it to data/evtping/port and answers events forever
 #   ping  its client: tessera.peer=<server domid>, tessera.rounds=<n>
 #         (default 10000); prints EVTPING rounds=... ns_per_round_trip=...
-#   gntshare  grants a page to a mapper (gntshare share, xen-gntalloc.ko):
-#         lets any domain write data/gntshare/ in its home, waits for the
-#         mapper's domid in data/gntshare/mapper, writes the grant reference
-#         to data/gntshare/ref (or 1 to data/gntshare/failed if it could
-#         not grant the page), and once the mapper has written its exit
-#         status to data/gntshare/done ends the grant; prints GNTSHARE lines
-#         and any kernel warning about the grant ("g.e. ... still in use")
-#   gntmap  the mapper: tessera.peer=<gntshare's domid>; maps the page
-#         (gntshare map, xen-gntdev.ko) and prints GNTMAP ok: ...
 /bin/busybox --install -s /bin
 export PATH=/bin:/usr/bin
 mount -t proc proc /proc
@@ -35,65 +26,6 @@ arg() {
 	for word in $(cat /proc/cmdline); do
 		case $word in "$1"=*) echo "${word#*=}"; return;; esac
 	done
-}
-
-# tessera.test=gntshare: the granting side (see gntshare.c).
-share_page() {
-	insmod /lib/modules/xen-gntalloc.ko || echo "gntshare: cannot load xen-gntalloc.ko"
-	me=$(xenstore-read domid 2>&1) || { echo "gntshare: no XenStore: $me"; return; }
-	# As pong's: owned by this domain, readable and writable by every other.
-	err=$(xenstore-write data/gntshare/ready 1 2>&1 && xenstore-chmod data/gntshare "b$me" 2>&1) ||
-		{ echo "gntshare: data/gntshare: $err"; return; }
-	echo "gntshare: waiting for a mapper to write data/gntshare/mapper"
-	until mapper=$(xenstore-read data/gntshare/mapper 2>/dev/null); do sleep 0.1; done
-	gntshare share "$me" "$mapper" > /tmp/gntshare &
-	sharer=$!
-	until grep -q '^ref=' /tmp/gntshare 2>/dev/null || ! kill -0 $sharer 2>/dev/null; do
-		sleep 0.1
-	done
-	ref=$(sed -n 's/^ref=//p' /tmp/gntshare)
-	if [ -n "$ref" ]; then
-		xenstore-write data/gntshare/ref "$ref" &&
-			echo "gntshare: granted ref $ref to domain $mapper"
-	else
-		xenstore-write data/gntshare/failed 1	# the mapper stops waiting
-	fi
-	# gntshare waits for the answer in the page, then for this signal.
-	until finished=$(xenstore-read data/gntshare/done 2>/dev/null) || ! kill -0 $sharer 2>/dev/null; do
-		sleep 0.1
-	done
-	[ -n "$finished" ] && echo "gntshare: domain $mapper is done (status $finished)"
-	kill -USR1 $sharer 2>/dev/null
-	wait $sharer
-	status=$?
-	grep -v '^ref=' /tmp/gntshare
-	dmesg | grep 'g\.e\.' | sed 's/^/gntshare: kernel: /'
-	echo "gntshare: exited with status $status"
-}
-
-# tessera.test=gntmap: the mapping side.
-map_page() {
-	insmod /lib/modules/xen-gntdev.ko || echo "gntmap: cannot load xen-gntdev.ko"
-	sharer=$(arg tessera.peer)
-	[ -n "$sharer" ] || { echo "gntmap: no tessera.peer=<gntshare's domid>"; return; }
-	me=$(xenstore-read domid 2>&1) || { echo "gntmap: no XenStore: $me"; return; }
-	home=/local/domain/$sharer/data/gntshare
-	# Writable once the sharer has set it up.
-	until err=$(xenstore-write "$home/mapper" "$me" 2>&1); do
-		[ -n "$said" ] || echo "gntmap: waiting for $home: $err"
-		said=1
-		sleep 0.1
-	done
-	until ref=$(xenstore-read "$home/ref" 2>/dev/null); do
-		xenstore-read "$home/failed" >/dev/null 2>&1 &&
-			{ echo "gntmap: domain $sharer could not grant the page"; return; }
-		sleep 0.1
-	done
-	echo "gntmap: mapping ref $ref of domain $sharer"
-	gntshare map "$me" "$sharer" "$ref"
-	status=$?
-	xenstore-write "$home/done" "$status" || echo "gntmap: cannot write $home/done"
-	echo "gntmap: exited with status $status"
 }
 
 mode=$(arg tessera.test)
@@ -160,12 +92,6 @@ ping)
 		sleep 0.1
 	done
 	/bin/evtping ping "$server" "$port" "${rounds:-10000}"
-	;;
-gntshare)
-	share_page
-	;;
-gntmap)
-	map_page
 	;;
 esac
 echo "poweroff"

@@ -10,12 +10,7 @@ usage: run_linux_pvh.py TESSERA-LINUX.iso [--timeout SECONDS]
 2. linux-smp.cfg: a 2-vCPU guest brings up both vCPUs (cpus=0-1).
 3. Event-channel ping-pong between two guests (evtping): the pong guest
    serves the port it binds for the ping guest, found through XenStore.
-4. A page shared through the grant table with Linux's own drivers
-   (gntshare): the gshare guest grants it through /dev/xen/gntalloc, the
-   gmap guest maps it through /dev/xen/gntdev read-only, then writable,
-   checks its pattern and answers in it; gshare sees the answer and ends
-   the grant after the unmap (no "g.e. still in use"); both power off.
-5. A hold guest runs while a fuzz guest issues random hypercalls (hcfuzz):
+4. A hold guest runs while a fuzz guest issues random hypercalls (hcfuzz):
    the fuzz guest may finish or die, but Tessera and the hold guest must
    not notice: the shell answers, the hold guest is listed and still echoes
    its console, and every page comes back when both are gone.
@@ -115,23 +110,16 @@ def create_attached(con, cfg, ready, timeout=300):
     return detach(con)
 
 
-def create_client(con, server, cfg, name, args):
-    """xl create -c CFG with extra='console=hvc0 quiet marker=NAME ARGS
-    tessera.peer=<SERVER's domid>': its output up to the prompt, or None."""
-    domid = (con.command('xl domid ' + server) or '').strip().splitlines()[-1:]
-    # Double quotes keep the blanks (in xlsh and sh alike); xl reads 'a string'.
-    return create_console(con, 'xl create -c %s "extra=\'console=hvc0 quiet marker=%s %s '
-                          'tessera.peer=%s\'"' % (cfg, name, args, domid[0] if domid else '?'),
-                          name)
-
-
 def ping_pong(con, t, free0, rounds=1000):
     up = create_attached(con, '/etc/xen/linux-pong.cfg',
                          'pong: waiting for a client to write data/evtping/client')
     if not t.ok(up, 'the pong guest waits for a client', con.text[-3000:]):
         return
-    out = create_client(con, 'pong', '/etc/xen/linux-ping.cfg', 'ping',
-                        'tessera.test=ping tessera.rounds=%d' % rounds)
+    server = (con.command('xl domid pong') or '').strip().splitlines()[-1:]
+    # Double quotes keep the blanks (in xlsh and sh alike); xl reads 'a string'.
+    out = create_console(con, 'xl create -c /etc/xen/linux-ping.cfg "extra=\'console=hvc0 quiet '
+                         'marker=ping tessera.test=ping tessera.peer=%s tessera.rounds=%d\'"'
+                         % (server[0] if server else '?', rounds), 'ping')
     m = re.search(r'^EVTPING rounds=(\d+) total_us=\d+ ns_per_round_trip=(\d+)', out or '', re.M)
     t.ok(m is not None and int(m.group(1)) == rounds,
          'event-channel ping-pong between two guests: %d round trips' % rounds,
@@ -141,46 +129,6 @@ def ping_pong(con, t, free0, rounds=1000):
     con.command('xl destroy pong', 60)
     info = con.command('xl info')
     t.ok(field(info, 'free_memory') == free0, 'free memory back after the ping-pong', info)
-
-
-def grant_map(con, t, free0):
-    """gntalloc needs the mapper's domid when it grants the page, and the
-    mapper needs the granter's to find the grant: as in the ping-pong, the
-    granter (gshare) starts first and lets any domain write data/gntshare/
-    in its home; the mapper (gmap) is created with tessera.peer=<gshare's
-    domid> (an extra= override) and writes its own domid there. gshare's
-    lines reach the serial line as the console service's [gshare] copies."""
-    since = len(con.text)
-    up = create_attached(con, '/etc/xen/linux-gshare.cfg',
-                         'gntshare: waiting for a mapper to write data/gntshare/mapper')
-    if not t.ok(up, 'the granting guest waits for a mapper', con.text[-3000:]):
-        return
-    out = create_client(con, 'gshare', '/etc/xen/linux-gmap.cfg', 'gmap', 'tessera.test=gntmap')
-    t.ok(out is not None and re.search(r'^GNTMAP read-only mapping: pattern ok', out, re.M)
-         and re.search(r'^GNTMAP ok: pattern from domain \d+, answered', out, re.M),
-         'a guest maps the granted page read-only, then writable (gntdev), and answers in it',
-         out or con.text[-3000:])
-    t.ok(out is not None and re.search(stopped('gmap') + r'poweroff', out) is not None,
-         'the mapping guest powers off', out)
-
-    # gshare ends the grant and powers off on its own once gmap is done.
-    deadline = time.monotonic() + 120
-    listed = True
-    while listed and time.monotonic() < deadline:
-        time.sleep(2)
-        out = con.command('xl list')
-        listed = out is None or 'gshare' in names(out)
-    lines = '\n'.join(re.findall(r'\[gshare\] .*', con.text[since:]))
-    t.ok(re.search(r'\[gshare\] GNTSHARE answer seen: MAPPED BY domain \d+', lines) is not None,
-         'the granting guest sees the answer in its page', lines or con.text[-3000:])
-    t.ok('[gshare] GNTSHARE released ref ' in lines and 'still in use' not in lines
-         and '[gshare] gntshare: exited with status 0' in lines,
-         'it ends the grant after the unmap: no "g.e. still in use"', lines)
-    t.ok(not listed, 'the granting guest powers off', lines)
-    if listed:
-        con.command('xl destroy gshare', 60)
-    info = con.command('xl info')
-    t.ok(field(info, 'free_memory') == free0, 'free memory back after the grant sharing', info)
 
 
 def fuzz_guests(con, t, free0):
@@ -239,14 +187,13 @@ def session(con, t):
     boot_guest(con, t, free0)
     smp_guest(con, t, free0)
     ping_pong(con, t, free0)
-    grant_map(con, t, free0)
     fuzz_guests(con, t, free0)
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('iso')
-    ap.add_argument('--timeout', type=int, default=780)
+    ap.add_argument('--timeout', type=int, default=570)
     args = ap.parse_args()
     start = time.monotonic()
     proc = start_qemu(args.iso, QEMU_MEM)

@@ -33,7 +33,7 @@ enum ts_object_type {
 #define TS_ENDPOINT_BITS	6
 #define TS_NOTIFICATION_BITS	6
 #define TS_PAGING_BITS		12	/* VSpace, PDPT, page directory, page table */
-#define TS_DOMAIN_BITS		15	/* holds the Xen state: ports, params, vCPUs, grant maps */
+#define TS_DOMAIN_BITS		14	/* holds the Xen state: ports, params, vCPUs, grant maps */
 #define TS_VCPU_BITS		13
 #define TS_SLOT_BITS		6	/* one CNode slot */
 #define TS_UNTYPED_MIN_BITS	4
@@ -177,7 +177,7 @@ enum ts_fault {
 #define TS_XEN_NR_PORTS		1024	/* event channels per domain (2-level ABI) */
 #define TS_XEN_MAX_LINKS	8	/* TS_DOMAIN_EVTCHN_LINK ports per domain */
 #define TS_XEN_GRANT_FRAMES	32	/* grant-table frames a guest may set up */
-#define TS_XEN_GRANT_MAPS	256	/* grants a domain may have mapped at once */
+#define TS_XEN_GRANT_MAPS	64	/* grants a domain may have mapped at once */
 #define TS_XEN_MAP_TABLES	8	/* TS_DOMAIN_XEN_ADD_TABLE tables per domain */
 #define TS_XEN_GRANT_POOL	8	/* TS_DOMAIN_XEN_ADD_GRANT_FRAME frames per domain */
 
