@@ -59,8 +59,7 @@ static int copy_side(struct xen_call *c, const struct copy_ptr *p, bool by_ref, 
 		if (!e)
 			return GNTST_bad_gntref;
 		memcpy(&g, e, sizeof(g));	/* read once: the granter may change it */
-		if ((g.flags & GTF_type_mask) != GTF_permit_access || g.domid != c->d->domid ||
-		    (write && (g.flags & GTF_readonly)))
+		if (!xen_grant_permits(g.flags, g.domid, c->d->domid, write))
 			return GNTST_permission_denied;
 		gfn = g.frame;
 	} else if (d != c->d) {

@@ -69,9 +69,8 @@ static int16_t pin(struct domain *granter, uint32_t ref, uint16_t mapper, bool w
 	for (unsigned tries = 0; tries < PIN_TRIES; tries++) {
 		uint16_t flags = __atomic_load_n(&e->flags, __ATOMIC_SEQ_CST);
 		uint16_t want = (uint16_t)(flags | GTF_reading | (write ? GTF_writing : 0));
-		if ((flags & GTF_type_mask) != GTF_permit_access ||
-		    __atomic_load_n(&e->domid, __ATOMIC_SEQ_CST) != mapper ||
-		    (write && (flags & GTF_readonly)))
+		if (!xen_grant_permits(flags, __atomic_load_n(&e->domid, __ATOMIC_SEQ_CST), mapper,
+				       write))
 			return GNTST_permission_denied;
 		if (__atomic_compare_exchange_n(&e->flags, &flags, want, false, __ATOMIC_SEQ_CST,
 						__ATOMIC_SEQ_CST)) {

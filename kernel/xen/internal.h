@@ -97,6 +97,12 @@ struct grant_entry {
 	uint16_t domid;
 	uint32_t frame;
 };
+/* Whether entry flags and domid let domain `who` read (or write) the frame. */
+static inline bool xen_grant_permits(uint16_t flags, uint16_t domid, uint32_t who, bool write)
+{
+	return (flags & GTF_type_mask) == GTF_permit_access && domid == who &&
+	       !(write && (flags & GTF_readonly));
+}
 /* Entry ref of d's table, in d's own page, or NULL if not placed. */
 struct grant_entry *xen_grant_entry(struct domain *d, uint64_t ref);
 /* GNTTABOP_map_grant_ref (map) or GNTTABOP_unmap_grant_ref. */

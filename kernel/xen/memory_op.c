@@ -22,6 +22,15 @@ enum { XENMAPSPACE_shared_info, XENMAPSPACE_grant_table };
 #define E820_RAM	1
 #define MAX_EXTENT_ORDER	9
 
+/* A shared page moves from old (NULL: none yet, a fresh zeroed page) to page. */
+static void move_page(uint8_t *page, const uint8_t *old)
+{
+	if (!old)
+		memset(page, 0, 4096);
+	else if (old != page)
+		memcpy(page, old, 4096);
+}
+
 static bool backed(struct domain *d, uint64_t gpfn, uint64_t count)
 {
 	void *root = xen_space_root(d);
@@ -78,10 +87,7 @@ static int64_t place_grant_frame(struct domain *d, uint64_t idx, uint64_t gpfn)
 	}
 	old = d->xen.grant_gpfn[idx] == ~0ull ? NULL :
 		arch_guest_phys(root, d->xen.grant_gpfn[idx] << 12, true);
-	if (old && old != page)
-		memcpy(page, old, 4096);
-	else if (!old)
-		memset(page, 0, 4096);
+	move_page(page, old);
 	/* The pool frame leaves its old place unless it stays the page. */
 	if (frame && asid_lookup(frame->cap.map) && (unbacked || page != (uint8_t *)frame->cap.obj))
 		mapping_remove(&frame->cap);
@@ -100,7 +106,7 @@ static int64_t add_to_physmap(struct xen_call *c)
 	struct { uint16_t domid, size; uint32_t space; uint64_t idx, gpfn; } a;
 	struct domain *d = c->d;
 	void *root = xen_space_root(d);
-	uint8_t *page, *old;
+	uint8_t *page;
 
 	if (copy_from_guest(c, c->arg[1], &a, sizeof(a)))
 		return xen_err(XEN_EFAULT);
@@ -112,11 +118,7 @@ static int64_t add_to_physmap(struct xen_call *c)
 	case XENMAPSPACE_shared_info:
 		if (a.idx != 0 || !(page = arch_guest_phys(root, a.gpfn << 12, true)))
 			return xen_err(XEN_EINVAL);
-		old = xen_shared_info(d);
-		if (old && old != page)
-			memcpy(page, old, 4096);
-		else if (old != page)
-			memset(page, 0, 4096);
+		move_page(page, xen_shared_info(d));
 		d->xen.shared_info_gpfn = a.gpfn;
 		xen_update_wallclock(d);
 		for (unsigned i = 0; i < TS_XEN_MAX_VCPUS; i++) {
