@@ -58,6 +58,16 @@ static word_t put_cap(const struct cap *c)
 	return next_slot++;
 }
 
+/* A fixed-size object of the root task, sized and aligned as retype would. */
+static void *boot_object(word_t type, struct cap *c)
+{
+	uint64_t size = object_size(type, 0);
+	void *mem = bootmem_alloc(size, size);
+
+	object_create(type, 0, mem, c);
+	return mem;
+}
+
 static unsigned table_coverage_bits(unsigned type)
 {
 	return type == TS_OBJ_PAGE_TABLE ? 21 : type == TS_OBJ_PAGE_DIRECTORY ? 30 : 39;
@@ -236,17 +246,14 @@ void root_task_create(const struct boot_desc *d, unsigned nr_cpus, uint64_t tsc_
 	next_slot = TS_ROOT_FIRST_FREE_FIXED;
 	paging_slot = BIT(root_radix) - 1;
 
-	root_pml4 = bootmem_alloc(PAGE_SIZE, PAGE_SIZE);
-	object_create(TS_OBJ_VSPACE, 0, root_pml4, &c);
+	root_pml4 = boot_object(TS_OBJ_VSPACE, &c);
 	root_map = c.map;
 	put_cap_at(TS_ROOT_VSPACE, &c);
 
-	tcb = bootmem_alloc(BIT(TS_TCB_BITS), BIT(TS_TCB_BITS));
-	object_create(TS_OBJ_TCB, 0, tcb, &c);
+	tcb = boot_object(TS_OBJ_TCB, &c);
 	put_cap_at(TS_ROOT_TCB, &c);
 
-	mem = bootmem_alloc(PAGE_SIZE, PAGE_SIZE);
-	object_create(TS_OBJ_DOMAIN, 0, mem, &c);
+	mem = boot_object(TS_OBJ_DOMAIN, &c);
 	domain_claim_id(mem, 0);	/* the root task is the control domain, Domain-0 */
 	put_cap_at(TS_ROOT_DOMAIN, &c);
 
