@@ -11,6 +11,22 @@ struct slot cdt_root;
 
 static unsigned long violations;
 
+/*
+ * Every object but untypeds (checked against their parent) and frames (too
+ * many to list; checked against this list), by address: two that overlap
+ * must be caps to the same object. Capped so that the check needs no
+ * allocation; beyond that, the overlap and mapping checks are skipped.
+ */
+#define EXTENTS_MAX	16384
+static struct extent {
+	word_t base, end, type;
+} extents[EXTENTS_MAX];
+static unsigned nr_extents;
+
+/* Entries the mapping check visits at most: a table linked in several places is walked each time. */
+#define ENTRIES_MAX	(1ul << 20)
+static unsigned long entries_left;
+
 static void violation(const struct slot *s, const char *what)
 {
 	if (violations++ < 16)
@@ -47,6 +63,10 @@ static void check_thread(const struct slot *s, const struct tcb *t)
 		if (t->callee && t->callee->caller != t)
 			violation(s, "caller/callee link is one-sided");
 		break;
+	case THREAD_BLOCKED_VCPU:
+		if (!thread_vcpu(t))
+			violation(s, "a thread without a vCPU waits as one");
+		break;
 	case THREAD_INACTIVE:
 		break;
 	default:
@@ -58,6 +78,11 @@ static void check_thread(const struct slot *s, const struct tcb *t)
 		violation(s, "thread affinity beyond the online CPUs");
 	if (t->caller && t->caller->callee != t)
 		violation(s, "callee/caller link is one-sided");
+}
+
+static bool is_frame(word_t type)
+{
+	return type == TS_OBJ_FRAME_4K || type == TS_OBJ_FRAME_2M;
 }
 
 static void check_slot(const struct slot *s)
@@ -79,6 +104,11 @@ static void check_slot(const struct slot *s)
 		else if (s->cap.obj + object_size(s->cap.type, s->cap.size_bits) > base + p->cap.data)
 			violation(s, "object beyond its untyped's watermark");
 	}
+	if (s->cap.type != TS_OBJ_UNTYPED && !is_frame(s->cap.type) &&
+	    s->cap.type < TS_OBJ_TYPE_COUNT && s->cap.obj &&
+	    object_size(s->cap.type, s->cap.size_bits) && nr_extents++ < EXTENTS_MAX)
+		extents[nr_extents - 1] = (struct extent){ s->cap.obj,
+			s->cap.obj + object_size(s->cap.type, s->cap.size_bits), s->cap.type };
 	if (s->cap.type == TS_OBJ_TCB)
 		check_thread(s, cap_tcb(&s->cap));
 	if (s->cap.type == TS_OBJ_ENDPOINT) {
@@ -88,17 +118,126 @@ static void check_slot(const struct slot *s)
 	}
 }
 
-unsigned long invariants_check(void)
+static void check_overlaps(void)
+{
+	word_t reach = 0, reach_base = 0, reach_type = 0;
+
+	/* Shell sort by base: no allocation, fine for a self-check. */
+	for (unsigned gap = nr_extents / 2; gap; gap /= 2)
+		for (unsigned i = gap; i < nr_extents; i++)
+			for (unsigned j = i; j >= gap && extents[j - gap].base > extents[j].base; j -= gap) {
+				struct extent t = extents[j];
+				extents[j] = extents[j - gap];
+				extents[j - gap] = t;
+			}
+	for (unsigned i = 0; i < nr_extents; i++) {
+		const struct extent *e = &extents[i];
+		bool same = e->base == reach_base && e->type == reach_type;
+		if (e->base < reach && !same && violations++ < 16)
+			pr_err("invariant: object %p (type %lu) overlaps %p (type %lu)\n",
+			       (void *)e->base, (unsigned long)e->type, (void *)reach_base,
+			       (unsigned long)reach_type);
+		if (e->end > reach) {
+			reach = e->end;
+			reach_base = e->base;
+			reach_type = e->type;
+		}
+	}
+}
+
+/* The listed object that starts last at or below addr, if it covers addr. */
+static const struct extent *extent_at(word_t addr)
+{
+	unsigned lo = 0, hi = nr_extents;
+
+	while (hi - lo > 1) {
+		unsigned mid = (lo + hi) / 2;
+		if (extents[mid].base <= addr)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo < nr_extents && extents[lo].base <= addr && addr < extents[lo].end ?
+	       &extents[lo] : NULL;
+}
+
+/* The first listed object in [base, end), if any. */
+static const struct extent *extent_within(word_t base, word_t end)
+{
+	unsigned lo = 0, hi = nr_extents;
+	const struct extent *e = extent_at(base);
+
+	if (e)
+		return e;
+	while (lo < hi) {
+		unsigned mid = (lo + hi) / 2;
+		if (extents[mid].base < base)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < nr_extents && extents[lo].base < end ? &extents[lo] : NULL;
+}
+
+static void check_frame(const struct slot *s)
+{
+	word_t size = object_size(s->cap.type, s->cap.size_bits);
+	const struct extent *e;
+
+	if (!is_frame(s->cap.type) || !s->cap.obj)
+		return;
+	e = extent_within(s->cap.obj, s->cap.obj + size);
+	if (e && violations++ < 16)
+		pr_err("invariant: frame %p overlaps object %p (type %lu)\n", (void *)s->cap.obj,
+		       (void *)e->base, (unsigned long)e->type);
+}
+
+/*
+ * A table entry must point at a paging structure of the level below; a
+ * frame entry at no listed object (only frames are mapped).
+ */
+static bool check_entry(paddr_t pa, unsigned level, bool is_table)
+{
+	static const word_t table_type[] = { 0, 0, TS_OBJ_PAGE_TABLE, TS_OBJ_PAGE_DIRECTORY,
+					     TS_OBJ_PDPT };
+	word_t va = (word_t)phys_to_virt(pa);
+	word_t size = level == 2 && !is_table ? BIT(TS_LARGE_PAGE_BITS) : BIT(TS_PAGE_BITS);
+	const struct extent *e = is_table ? extent_at(va) : extent_within(va, va + size);
+	bool ok;
+
+	if (is_table)
+		ok = e && e->type == table_type[level] && e->base == va;
+	else
+		ok = !e;
+	if (!ok && violations++ < 16)
+		pr_err("invariant: level-%u %s entry to %p: %s\n", level,
+		       is_table ? "table" : "frame", (void *)pa,
+		       e ? "wrong object" : "no object");
+	return --entries_left != 0;
+}
+
+static void check_mappings(void)
+{
+	entries_left = ENTRIES_MAX;
+	for (unsigned i = 0; i < nr_extents; i++)
+		if ((extents[i].type == TS_OBJ_VSPACE || extents[i].type == TS_OBJ_GUEST_SPACE) &&
+		    !arch_walk_entries((const void *)extents[i].base,
+				       extents[i].type == TS_OBJ_GUEST_SPACE, check_entry)) {
+			pr_warn("invariants: over %lu mapping entries, the rest not checked\n",
+				ENTRIES_MAX);
+			return;
+		}
+}
+
+/* Depth first over the CDT; the first walk also checks the parent links it follows. */
+static void for_each_slot(void (*fn)(const struct slot *), bool check_links)
 {
 	const struct slot *s = cdt_root.first_child;
 
-	violations = 0;
-	if (cdt_root.parent || cdt_root.next || cdt_root.prev)
-		violation(&cdt_root, "root has links");
 	while (s) {
-		check_slot(s);
+		fn(s);
 		if (s->first_child) {
-			if (s->first_child->parent != s)
+			if (check_links && s->first_child->parent != s)
 				violation(s, "child's parent link wrong");
 			s = s->first_child;
 			continue;
@@ -108,10 +247,27 @@ unsigned long invariants_check(void)
 		if (s)
 			s = s->next;
 	}
+}
+
+unsigned long invariants_check(void)
+{
+	violations = 0;
+	nr_extents = 0;
+	if (cdt_root.parent || cdt_root.next || cdt_root.prev)
+		violation(&cdt_root, "root has links");
+	for_each_slot(check_slot, true);
 	for (unsigned c = 0; c < nr_cpus; c++) {
 		const struct tcb *t = cpus[c].current;
 		if (t && (!t->running || t->cpu != c) && t->state == THREAD_RUNNABLE)
 			violation(&cdt_root, "current thread not marked running on its CPU");
 	}
+	if (nr_extents > EXTENTS_MAX) {
+		pr_warn("invariants: over %u objects, overlaps and mappings not checked\n",
+			EXTENTS_MAX);
+		return violations;
+	}
+	check_overlaps();
+	for_each_slot(check_frame, false);
+	check_mappings();
 	return violations;
 }

@@ -172,6 +172,28 @@ void arch_unmap_entry(void *pml4, vaddr_t va, unsigned level, paddr_t pa)
 	shootdown(pml4, va, is_table);
 }
 
+static bool walk_table(const uint64_t *table, unsigned level, unsigned first, unsigned end,
+		       bool (*visit)(paddr_t pa, unsigned level, bool is_table))
+{
+	for (unsigned i = first; i < end; i++) {
+		uint64_t e = table[i];
+		bool is_table = level > 1 && !(e & PTE_PS);
+		if (!(e & PTE_P))
+			continue;
+		if (!visit(e & PTE_ADDR, level, is_table))
+			return false;
+		if (is_table && !walk_table(phys_to_virt(e & PTE_ADDR), level - 1, 0, 512, visit))
+			return false;
+	}
+	return true;
+}
+
+bool arch_walk_entries(const void *pml4, bool guest,
+		       bool (*visit)(paddr_t pa, unsigned level, bool is_table))
+{
+	return walk_table(pml4, 4, 0, guest ? 512 : 256, visit);
+}
+
 void arch_vspace_release(void *pml4)
 {
 	paddr_t root = virt_to_phys(pml4);

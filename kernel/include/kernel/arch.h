@@ -42,6 +42,10 @@ void arch_map_entry(void *pml4, vaddr_t va, unsigned level, paddr_t pa, bool is_
 		    unsigned rights, unsigned attrs);
 /* Clear the entry if it still points at pa, and flush TLBs. */
 void arch_unmap_entry(void *pml4, vaddr_t va, unsigned level, paddr_t pa);
+/* Self-check: call visit for every user entry under pml4 (guest: all of
+   it) until it returns false; false if it did. */
+bool arch_walk_entries(const void *pml4, bool guest,
+		       bool (*visit)(paddr_t pa, unsigned level, bool is_table));
 
 /* Virtual CPUs (x86_64: AMD SVM with nested paging). */
 bool arch_vcpu_supported(void);

@@ -41,12 +41,13 @@ static struct pt_entry {
 	bool is_table;
 	bool present;
 } entries[MAX_ENTRIES];
+static unsigned entries_end;	/* no entry at or above this index was ever used */
 
 static unsigned index_of(vaddr_t va, unsigned level) { return (va >> (12 + 9 * (level - 1))) & 511; }
 
 static struct pt_entry *find(void *table, unsigned level, unsigned index)
 {
-	for (unsigned i = 0; i < MAX_ENTRIES; i++)
+	for (unsigned i = 0; i < entries_end; i++)
 		if (entries[i].present && entries[i].table == table && entries[i].level == level &&
 		    entries[i].index == index)
 			return &entries[i];
@@ -99,6 +100,8 @@ void arch_map_entry(void *pml4, vaddr_t va, unsigned level, paddr_t pa, bool is_
 	for (unsigned i = 0; i < MAX_ENTRIES; i++) {
 		if (!entries[i].present) {
 			entries[i] = (struct pt_entry){ table, level, index_of(va, level), pa, is_table, true };
+			if (i >= entries_end)
+				entries_end = i + 1;
 			return;
 		}
 	}
@@ -116,6 +119,28 @@ void arch_unmap_entry(void *pml4, vaddr_t va, unsigned level, paddr_t pa)
 		e->present = false;
 		host.unmaps++;
 	}
+}
+
+static bool walk_entries(const void *table, unsigned level,
+			 bool (*visit)(paddr_t pa, unsigned level, bool is_table))
+{
+	for (unsigned i = 0; i < entries_end; i++) {
+		const struct pt_entry *e = &entries[i];
+		if (!e->present || e->table != table || e->level != level)
+			continue;
+		if (!visit(e->pa, level, e->is_table))
+			return false;
+		if (e->is_table && !walk_entries(phys_to_virt(e->pa), level - 1, visit))
+			return false;
+	}
+	return true;
+}
+
+bool arch_walk_entries(const void *pml4, bool guest,
+		       bool (*visit)(paddr_t pa, unsigned level, bool is_table))
+{
+	(void)guest;
+	return walk_entries(pml4, 4, visit);
 }
 
 paddr_t host_translate(void *pml4, vaddr_t va)

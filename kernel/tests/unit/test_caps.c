@@ -204,6 +204,34 @@ static void test_mappings(void)
 	check(invariants_check() == 0, "mappings: invariants hold");
 }
 
+/* The self-check itself: it must see a mapping of a kernel object and two objects in one place. */
+static void test_invariant_checks(void)
+{
+	void *pml4;
+	struct cap bogus;
+
+	retype(TS_OBJ_VSPACE, 0, 70, 1);
+	retype(TS_OBJ_PDPT, 0, 71, 1);
+	retype(TS_OBJ_PAGE_DIRECTORY, 0, 72, 1);
+	retype(TS_OBJ_PAGE_TABLE, 0, 73, 1);
+	retype(TS_OBJ_ENDPOINT, 0, 74, 1);
+	pml4 = (void *)root[70].cap.obj;
+	INVOKE(71, TS_PAGING_MAP, 70, 0x400000);
+	INVOKE(72, TS_PAGING_MAP, 70, 0x400000);
+	INVOKE(73, TS_PAGING_MAP, 70, 0x400000);
+	check(invariants_check() == 0, "invariants: a VSpace with its tables holds");
+	arch_map_entry(pml4, 0x400000, 1, virt_to_phys((void *)root[73].cap.obj), false, TS_RIGHT_READ, 0);
+	check(invariants_check() != 0, "invariants: a frame entry to a page table is caught");
+	arch_unmap_entry(pml4, 0x400000, 1, virt_to_phys((void *)root[73].cap.obj));
+	bogus = (struct cap){ .type = TS_OBJ_FRAME_4K, .rights = TS_RIGHTS_ALL,
+			      .size_bits = TS_PAGE_BITS, .obj = root[74].cap.obj & ~0xfffull };
+	cdt_insert_child(&cdt_root, &root[75], &bogus);
+	check(invariants_check() != 0, "invariants: a frame over an endpoint is caught");
+	for (unsigned i = 70; i <= 75; i++)
+		INVOKE(TS_ROOT_CNODE, TS_CNODE_DELETE, i);
+	check(invariants_check() == 0, "invariants: hold again once the faults are gone");
+}
+
 static void test_guest_space(void)
 {
 	check(retype(TS_OBJ_VCPU, 0, 90, 1) == TS_ERR_ILLEGAL_OPERATION && slot_empty(&root[90]),
@@ -296,6 +324,7 @@ int main(void)
 	test_ipc();
 	test_timeouts();
 	test_mappings();
+	test_invariant_checks();
 	test_guest_space();
 	test_cspace();
 	test_console_rights();
