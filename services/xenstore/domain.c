@@ -119,10 +119,62 @@ int xs_do_introduce(struct xs_conn *c, char **argv)
 	return XS_OK;
 }
 
+/* Hands a node of a released domain to Dom0; the default access stays. */
+static void give_to_dom0(struct xs_store *st, struct xs_node *n)
+{
+	uint32_t old_owner = n->perms[0].domid;
+	n->perms[0].domid = 0;
+	xs_tree_set_owner(st, n, old_owner);
+	n->gen = ++st->gen;
+}
+
+/* Drops the entries after the owner's that name domid; returns how many. */
+static uint32_t drop_entries(struct xs_perm *p, uint32_t *n, uint32_t domid)
+{
+	uint32_t kept = 1;
+	for (uint32_t i = 1; i < *n; i++)
+		if (p[i].domid != domid)
+			p[kept++] = p[i];
+	uint32_t dropped = *n - kept;
+	*n = kept;
+	return dropped;
+}
+
 /*
- * RELEASE: the domain's connections close, their watches and
- * transactions go, and (unless keep_orphans) the nodes it owns are
- * removed with their subtrees.
+ * XSA-322: once a domain is gone no permission entry may name it, or a
+ * later domain given the same id would inherit its access. A walk of the
+ * whole table, as Xen walks its whole tree; the arrays keep their size
+ * (nothing is allocated), the byte count follows the entries in use. A
+ * changed node gets a new generation, so that a transaction holding a copy
+ * with the old entries cannot commit them back.
+ */
+static void forget_in_perms(struct xs_store *st, uint32_t domid)
+{
+	for (size_t i = 0; i < st->nodes.nbuckets; i++)
+		for (struct xs_node *n = st->nodes.bucket[i]; n;
+		     n = n->hash_next) {
+			size_t before = xs_node_bytes(n);
+			if (drop_entries(n->perms, &n->nperms, domid)) {
+				n->gen = ++st->gen;
+				st->node_bytes -= before - xs_node_bytes(n);
+			}
+		}
+	for (int i = 0; i < 2; i++) {
+		struct xs_node *s = &st->special[i];
+		if (s->perms[0].domid == domid)
+			s->perms[0].domid = 0;
+		drop_entries(s->perms, &s->nperms, domid);
+	}
+}
+
+/*
+ * RELEASE, as Xen 4.17's xenstored when a domain goes away: its
+ * connections close with their watches and transactions; every node it
+ * owns is removed with its subtree (XSA-419), or, with keep_orphans (Xen's
+ * --keep-orphans), kept and given to Dom0; then no permission entry names
+ * it any more. Afterwards it owns nothing, so a domain that reuses its id
+ * starts from nothing. @releaseDomain fires; an ownership change fires no
+ * watch (nor does it in Xen).
  */
 int xs_do_release(struct xs_conn *c, uint32_t domid)
 {
@@ -140,22 +192,21 @@ int xs_do_release(struct xs_conn *c, uint32_t domid)
 	d->introduced = false;
 	d->has_target = false;
 	d->features = XS_SUPPORTED_FEATURES;
-	/* Each removal may take other owned nodes with it: restart. */
-	struct xs_node *n = st->cfg.keep_orphans ? NULL : d->owned;
-	while (n) {
-		if (n->pathlen == 1) {
-			n = n->owner_next;	/* the root stays, whoever owns it */
+	/* A removal may take other owned nodes with it: take the head anew. */
+	for (struct xs_node *n; (n = d->owned);) {
+		if (st->cfg.keep_orphans || n->pathlen == 1) {
+			give_to_dom0(st, n);	/* the root always stays */
 			continue;
 		}
 		char path[XENSTORE_ABS_PATH_MAX + 1];
 		memcpy(path, n->path, n->pathlen + 1);
 		if (xs_tree_rm(st, path) != XS_OK) {
-			xs_log(st, "release of domain %u: cannot remove %s",
-			       (unsigned)domid, path);
-			break;
+			xs_log(st, "release of domain %u: cannot remove %s; "
+			       "it goes to domain 0", (unsigned)domid, path);
+			give_to_dom0(st, n);
 		}
-		n = d->owned;
 	}
+	forget_in_perms(st, domid);
 	fire_special(st, "@releaseDomain", domid);
 	return XS_OK;
 }

@@ -63,7 +63,9 @@ static void usage(void)
 "  -t, --transaction N        = --quota transactions=N\n"
 "  -A, --perm-nb N            = --quota permissions=N\n"
 "  -M, --path-max N           = --quota path-max=N\n"
-"  -K, --keep-orphans         RELEASE keeps the nodes the domain owned\n");
+"  -K, --keep-orphans         RELEASE gives the nodes the domain owned to\n"
+"                             domain 0 instead of removing them (as Xen's -K,\n"
+"                             a risk: guests can fill the store across reboots)\n");
 	exit(2);
 }
 

@@ -67,7 +67,9 @@ int xs_quota_lookup(const char *name);	/* -1 if unknown */
 
 struct xs_config {
 	uint32_t quota[XS_Q_COUNT];
-	bool keep_orphans;	/* RELEASE keeps the nodes a domain owned */
+	/* RELEASE gives the nodes a domain owned to Dom0 instead of removing
+	 * them (Xen's --keep-orphans; unbounded: guests can fill the store). */
+	bool keep_orphans;
 	/* One line of log text, without newline (quota refusals, errors). */
 	void (*log)(void *arg, const char *line);
 	/* One line of request/response trace, when tracing is on. */

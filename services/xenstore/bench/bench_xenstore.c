@@ -2,7 +2,8 @@
  * xenstored benchmark: requests go through the whole wire protocol path
  * (header parsing, dispatch, reply queueing) over an in-memory transport,
  * on stores of 10,000 and 100,000 nodes. Prints operations per second for
- * reads, writes, directory listings, transactions and watch fan-out, and
+ * reads, writes, directory listings, transactions, watch fan-out and
+ * RELEASE, and
  * the growth ratio between the two sizes (1.00 = no slowdown).
  */
 #include <stdio.h>
@@ -29,7 +30,7 @@ static void request(struct xs_conn *c, struct mem_transport *m, uint32_t type,
 #define NOTHER_WATCHES 1000
 
 struct result {
-	double reads, hot_reads, writes, dirs, txs, fanout;
+	double reads, hot_reads, writes, dirs, txs, fanout, releases;
 	double bytes_per_node;
 };
 
@@ -108,6 +109,24 @@ static void run(unsigned nodes, struct result *r)
 	}
 	r->txs = TXS / (bench_now() - t0);
 
+	/* RELEASE of a domain whose home holds 10 nodes: their removal, and
+	 * the pass over the whole node table that drops entries naming it. */
+	const unsigned RELEASES = 200;
+	double in_release = 0;
+	for (unsigned i = 0; i < RELEASES; i++) {
+		request(c, &m, XS_INTRODUCE, 0, "7", "1\0" "2", 4);
+		request(c, &m, XS_MKDIR, 0, "/local/domain/7", NULL, 0);
+		request(c, &m, XS_SET_PERMS, 0, "/local/domain/7", "n7", 3);
+		for (unsigned k = 0; k < 10; k++) {
+			snprintf(path, sizeof(path), "/local/domain/7/n%u", k);
+			request(c, &m, XS_WRITE, 0, path, "v", 1);
+		}
+		t0 = bench_now();
+		request(c, &m, XS_RELEASE, 0, "7", NULL, 0);
+		in_release += bench_now() - t0;
+	}
+	r->releases = RELEASES / in_release;
+
 	/* NWATCHERS connections watch /fan; each write fires one event each. */
 	for (unsigned i = 0; i < NWATCHERS; i++) {
 		mem_init(&wm[i], NULL, 0);
@@ -143,19 +162,20 @@ int main(void)
 	printf("xenstored benchmark: in-process, every request through the wire protocol\n");
 	printf("fan-out: %d watching connections per write, %d unrelated watches present\n\n",
 	       NWATCHERS, NOTHER_WATCHES);
-	printf("%8s %12s %12s %12s %12s %12s %16s\n", "nodes", "reads/s",
-	       "hot-reads/s", "writes/s", "dirs/s", "tx/s", "fanout-events/s");
+	printf("%8s %12s %12s %12s %12s %12s %16s %11s\n", "nodes", "reads/s",
+	       "hot-reads/s", "writes/s", "dirs/s", "tx/s", "fanout-events/s",
+	       "releases/s");
 	for (int i = 0; i < 2; i++) {
 		run(sizes[i], &r[i]);
-		printf("%8u %12.0f %12.0f %12.0f %12.0f %12.0f %16.0f\n", sizes[i],
-		       r[i].reads, r[i].hot_reads, r[i].writes, r[i].dirs,
-		       r[i].txs, r[i].fanout);
+		printf("%8u %12.0f %12.0f %12.0f %12.0f %12.0f %16.0f %11.0f\n",
+		       sizes[i], r[i].reads, r[i].hot_reads, r[i].writes,
+		       r[i].dirs, r[i].txs, r[i].fanout, r[i].releases);
 	}
-	printf("%8s %12.2f %12.2f %12.2f %12.2f %12.2f %16.2f\n", "100k/10k",
-	       r[1].reads / r[0].reads, r[1].hot_reads / r[0].hot_reads,
-	       r[1].writes / r[0].writes,
+	printf("%8s %12.2f %12.2f %12.2f %12.2f %12.2f %16.2f %11.2f\n",
+	       "100k/10k", r[1].reads / r[0].reads,
+	       r[1].hot_reads / r[0].hot_reads, r[1].writes / r[0].writes,
 	       r[1].dirs / r[0].dirs, r[1].txs / r[0].txs,
-	       r[1].fanout / r[0].fanout);
+	       r[1].fanout / r[0].fanout, r[1].releases / r[0].releases);
 	printf("\nnode data (path, value, children, permissions): %.0f and %.0f bytes per node\n",
 	       r[0].bytes_per_node, r[1].bytes_per_node);
 	printf("\n(ratio of rates: 1.00 = the same speed at 10x the nodes; hot-reads\n"

@@ -137,6 +137,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.quota[XS_Q_NODE_SIZE] = 64;
 	cfg.log = quiet;
 	cfg.trace = quiet;
+	cfg.keep_orphans = size % 3 == 0;	/* both ways of RELEASE */
 	struct xs_store *st = xs_store_new(&cfg);
 	if (!st)
 		return 0;

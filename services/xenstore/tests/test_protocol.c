@@ -690,7 +690,16 @@ static void test_domains(struct xsc *d0, struct xsc *w)
 	DO(d0, XS_SET_PERMS, 0, "/local/domain/1/owned", "n1");
 	DO(d0, XS_SET_PERMS, 0, "/local/domain/1/owned/a", "n1");
 	wr(d0, 0, "/kept", "");
-	DO(d0, XS_SET_PERMS, 0, "/kept", "b0");
+	DO(d0, XS_SET_PERMS, 0, "/kept", "b0", "r1", "w2");
+	DO(d0, XS_SET_PERMS, 0, "@releaseDomain", "n0", "r1", "r2");
+	/* Domain 2's inbox: everyone may write; "given" is 2's own node. */
+	wr(d0, 0, "/local/domain/2/inbox/given", "");
+	DO(d0, XS_SET_PERMS, 0, "/local/domain/2/inbox", "b2");
+	DO(d0, XS_SET_PERMS, 0, "/local/domain/2/inbox/given", "b2");
+	ok(wr(&g, 0, "/local/domain/2/inbox/made", "1") &&
+	   wr(&g, 0, "/local/domain/2/inbox/given", "1") &&
+	   strcmp(perms_of(d0, "/local/domain/2/inbox/made"), "b1") == 0,
+	   "domain 1 creates a node in 2's inbox (it owns it) and writes 2's node");
 	drain(w);
 	DO(w, XS_WATCH, 0, "@releaseDomain", "rel");
 	event_is(w, "@releaseDomain", "rel");
@@ -699,6 +708,13 @@ static void test_domains(struct xsc *d0, struct xsc *w)
 	ok(!rd(d0, 0, "/local/domain/1/owned/a") && err("ENOENT") &&
 	   !rd(d0, 0, "/local/domain/1") && err("ENOENT") && rd_is(d0, 0, "/kept", ""),
 	   "the domain's nodes and their subtrees are removed, others stay");
+	ok(!rd(d0, 0, "/local/domain/2/inbox/made") && err("ENOENT") &&
+	   rd_is(d0, 0, "/local/domain/2/inbox/given", "1") &&
+	   strcmp(perms_of(d0, "/local/domain/2/inbox/given"), "b2") == 0,
+	   "as in Xen 4.17: the node 1 created in 2's home goes, the one it only wrote stays");
+	ok(strcmp(perms_of(d0, "/kept"), "b0,w2") == 0 &&
+	   strcmp(perms_of(d0, "@releaseDomain"), "n0,r2") == 0,
+	   "no permission entry names the released domain any more");
 	ok(xsc_closed(&g, 2000), "the domain's connections are closed");
 	xsc_close(&g);
 	ok(DO(d0, XS_IS_DOMAIN_INTRODUCED, 0, "1") &&

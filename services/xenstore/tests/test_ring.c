@@ -50,19 +50,32 @@ static struct mem_transport dom0_mem;
 static char dom0_out[16384];
 static struct xs_conn *dom0;
 
-/* Sends a request from dom0; returns the reply's payload (NUL-terminated). */
-static const char *dom0_request(uint32_t type, const char *payload, uint32_t len)
+/* Sends a request on c, which talks through m; returns the reply's
+ * payload (NUL-terminated, "" if none came) and its length in *len. */
+static const char *request(struct xs_conn *c, struct mem_transport *m,
+			   uint32_t type, const char *payload, uint32_t len,
+			   uint32_t *reply_len)
 {
 	static char reply[XENSTORE_PAYLOAD_MAX + 1];
 	struct xs_msg_header h = { type, 1, 0, len };
-	dom0_mem.out_len = 0;
-	mem_feed(&dom0_mem, &h, sizeof(h));
-	mem_feed(&dom0_mem, payload, len);
-	xs_conn_process(dom0);
-	memcpy(&h, dom0_out, sizeof(h));
-	memcpy(reply, dom0_out + sizeof(h), h.len);
+	m->out_len = 0;
+	mem_feed(m, &h, sizeof(h));
+	mem_feed(m, payload, len);
+	xs_conn_process(c);
+	h.len = 0;
+	if (m->out_len >= sizeof(h))
+		memcpy(&h, m->out, sizeof(h));
+	memcpy(reply, m->out + sizeof(h), h.len);
 	reply[h.len] = '\0';
+	if (reply_len)
+		*reply_len = h.len;
 	return reply;
+}
+
+/* Sends a request from dom0; returns the reply's payload (NUL-terminated). */
+static const char *dom0_request(uint32_t type, const char *payload, uint32_t len)
+{
+	return request(dom0, &dom0_mem, type, payload, len, NULL);
 }
 
 struct found {
@@ -431,40 +444,91 @@ static void test_outstanding(void)
 	xs_conn_free(c);
 }
 
-/* With keep_orphans, RELEASE leaves the domain's nodes in place. */
+/* A string literal with its NUL, or (VAL) without it: a written value. */
+#define STR(lit) lit, sizeof(lit)
+#define VAL(lit) lit, sizeof(lit) - 1
+
+/* True when the reply to GET_PERMS of path, from c over m, is want. */
+static bool perms_are(struct xs_conn *c, struct mem_transport *m,
+		      const char *path, const char *want, uint32_t want_len)
+{
+	uint32_t len;
+	const char *r = request(c, m, XS_GET_PERMS, path,
+				(uint32_t)strlen(path) + 1, &len);
+	return len == want_len && memcmp(r, want, len) == 0;
+}
+
+/*
+ * With keep_orphans (Xen's --keep-orphans) RELEASE of domain 5 keeps its
+ * nodes, now Dom0's with the access they had, and no permission entry
+ * names 5 any more. Domain 6 plays the guest whose home domain 5 wrote
+ * into before it went away.
+ */
 static void test_keep_orphans(void)
 {
 	struct xs_config cfg;
 	xs_config_defaults(&cfg);
 	cfg.keep_orphans = true;
 	struct xs_store *kst = xs_store_new(&cfg);
-	static struct mem_transport m;
-	static char out[4096];
-	mem_init(&m, out, sizeof(out));
-	struct xs_conn *c = xs_conn_new(kst, &m.t, 0);
-	static const struct {
-		uint32_t type;
-		const char *payload;
-		uint32_t len;
-	} script[] = {
-		{ XS_INTRODUCE, "5\0" "1\0" "2", 6 },
-		{ XS_WRITE, "/orphan\0v", 9 },
-		{ XS_SET_PERMS, "/orphan\0n5", 11 },
-		{ XS_RELEASE, "5", 2 },
-		{ XS_READ, "/orphan", 8 },
-	};
-	for (size_t i = 0; i < sizeof(script) / sizeof(script[0]); i++) {
-		struct xs_msg_header h = { script[i].type, 1, 0, script[i].len };
-		m.out_len = 0;
-		mem_feed(&m, &h, sizeof(h));
-		mem_feed(&m, script[i].payload, script[i].len);
-		xs_conn_process(c);
-	}
-	struct xs_msg_header r;
-	memcpy(&r, out, sizeof(r));
-	ok(r.type == XS_READ && r.len == 1 && out[sizeof(r)] == 'v' &&
-	   xs_domain_nodes(kst, 5) == 1,
-	   "keep_orphans: RELEASE leaves the domain's nodes (still counted to it)");
+	static struct mem_transport m0, m5, m6;
+	static char out0[4096], out5[4096], out6[4096];
+	mem_init(&m0, out0, sizeof(out0));
+	mem_init(&m5, out5, sizeof(out5));
+	mem_init(&m6, out6, sizeof(out6));
+	struct xs_conn *c0 = xs_conn_new(kst, &m0.t, 0);
+	request(c0, &m0, XS_INTRODUCE, STR("5\0" "1\0" "2"), NULL);
+	request(c0, &m0, XS_INTRODUCE, STR("6\0" "1\0" "3"), NULL);
+	struct xs_conn *c5 = xs_conn_new(kst, &m5.t, 5);
+	struct xs_conn *c6 = xs_conn_new(kst, &m6.t, 6);
+
+	/* 6's inbox lets everyone write; 5 creates a node in it. */
+	request(c0, &m0, XS_MKDIR, STR("/local/domain/6/inbox"), NULL);
+	request(c0, &m0, XS_SET_PERMS, STR("/local/domain/6/inbox\0b6"), NULL);
+	request(c5, &m5, XS_WRITE, VAL("/local/domain/6/inbox/done\0" "1"), NULL);
+	/* 5's home (the toolstack did not remove it) and an ACL naming 5. */
+	request(c0, &m0, XS_MKDIR, STR("/local/domain/5"), NULL);
+	request(c0, &m0, XS_SET_PERMS, STR("/local/domain/5\0n5"), NULL);
+	request(c0, &m0, XS_WRITE, VAL("/local/domain/5/name\0" "five"), NULL);
+	request(c0, &m0, XS_WRITE, VAL("/shared\0x"), NULL);
+	request(c0, &m0, XS_SET_PERMS, STR("/shared\0n0\0r5\0w6"), NULL);
+	request(c0, &m0, XS_SET_PERMS, STR("@releaseDomain\0n0\0r5\0r6"), NULL);
+	ok(perms_are(c0, &m0, "/local/domain/6/inbox/done", STR("b5")) &&
+	   xs_domain_nodes(kst, 5) == 3,
+	   "keep_orphans: before RELEASE domain 5 owns the node it created in 6's home, and its own 2");
+	size_t dom0_nodes = xs_domain_nodes(kst, 0);
+
+	request(c0, &m0, XS_RELEASE, STR("5"), NULL);
+	ok(xs_conn_dead(c5) &&
+	   strcmp(request(c6, &m6, XS_READ, STR("/local/domain/6/inbox/done"),
+			  NULL), "1") == 0,
+	   "keep_orphans: after RELEASE of 5, 6 reads the node 5 created in its home");
+	ok(perms_are(c6, &m6, "/local/domain/6/inbox/done", STR("b0")),
+	   "keep_orphans: the node is Dom0's, with the same default access (b5 -> b0)");
+	ok(strcmp(request(c0, &m0, XS_READ, STR("/local/domain/5/name"), NULL),
+		  "five") == 0 &&
+	   perms_are(c0, &m0, "/local/domain/5", STR("n0")) &&
+	   perms_are(c0, &m0, "/local/domain/5/name", STR("n0")),
+	   "keep_orphans: 5's own nodes stay too, owned by 0");
+	ok(perms_are(c0, &m0, "/shared", STR("n0\0w6")) &&
+	   perms_are(c0, &m0, "@releaseDomain", STR("n0\0r6")),
+	   "entries naming 5 are gone from other nodes and from @releaseDomain");
+	ok(xs_domain_nodes(kst, 5) == 0 && xs_domain_watches(kst, 5) == 0 &&
+	   xs_domain_nodes(kst, 0) == dom0_nodes + 3,
+	   "5 owns nothing any more; its nodes count to Dom0 (which has no quota)");
+
+	request(c0, &m0, XS_INTRODUCE, STR("5\0" "1\0" "2"), NULL);
+	static struct mem_transport m5b;
+	static char out5b[4096];
+	mem_init(&m5b, out5b, sizeof(out5b));
+	struct xs_conn *c5b = xs_conn_new(kst, &m5b.t, 5);
+	ok(strcmp(request(c5b, &m5b, XS_READ, STR("/shared"), NULL), "EACCES") == 0 &&
+	   strcmp(request(c5b, &m5b, XS_READ, STR("/local/domain/5/name"), NULL),
+		  "EACCES") == 0 &&
+	   xs_domain_nodes(kst, 5) == 0,
+	   "a new domain 5 inherits neither the old one's access nor its node count");
+	char why[128] = "";
+	ok(xs_store_check(kst, why, sizeof(why)) == 0,
+	   "keep_orphans: store consistent after RELEASE %s", why);
 	xs_store_free(kst);
 }
 
