@@ -41,6 +41,11 @@
 #define HVM_PARAM_CONSOLE_EVTCHN 18
 
 #define RW (TS_RIGHT_READ | TS_RIGHT_WRITE)
+/* Of the TS_XEN_MAP_TABLES pool tables, page directories (the rest: page tables). */
+#define GRANT_MAP_PDS 2
+/* Pool frames for the grant table where the guest has no memory (Linux
+ * places it so): 4 frames, 2048 grant entries. */
+#define GRANT_POOL_FRAMES 4
 
 /* The frames backing the guest's RAM: run i's frames are in consecutive
  * slots from first[i]. */
@@ -76,17 +81,22 @@ uint64_t guest_pvh_slots(uint64_t memory, unsigned vcpus)
         return GUEST_SLOTS;
     /* The RAM blocks and the objects Untyped, the frames, then objects:
      * Domain, guest space, its paging structures (one per GiB and a few),
-     * the threads' CNode and VSpace, two notifications, the badged caps;
-     * per vCPU: the vCPU, its thread and its badged endpoint. */
-    return PVH_BLOCKS_MAX + 1 + frame_count(&l) + 24 + (memory >> 30) + 3 * vcpus;
+     * the threads' CNode and VSpace, two notifications, the badged caps,
+     * the grant-mapping tables; per vCPU: the vCPU, its thread and its
+     * badged endpoint. */
+    return PVH_BLOCKS_MAX + 1 + frame_count(&l) + 24 + TS_XEN_MAP_TABLES + GRANT_POOL_FRAMES +
+           (memory >> 30) + 3 * vcpus;
 }
 
 /* Bytes of the objects Untyped: paging structures (4 KiB each: PDPT, a
- * page directory per GiB, page tables around the 2 MiB frames), the
- * Domain, the vCPUs and their threads, with room for alignment. */
+ * page directory per GiB, page tables around the 2 MiB frames, the
+ * pool's tables and grant frames), the Domain, the vCPUs and their threads, with
+ * room for alignment. */
 static unsigned objects_bits(uint64_t memory, unsigned vcpus)
 {
-    uint64_t bytes = (96ull << 10) + vcpus * ((1ull << TS_VCPU_BITS) + (1ull << TS_TCB_BITS)) +
+    uint64_t bytes = (96ull << 10) + (1ull << TS_DOMAIN_BITS) +
+                     (TS_XEN_MAP_TABLES + GRANT_POOL_FRAMES) * PAGE +
+                     vcpus * ((1ull << TS_VCPU_BITS) + (1ull << TS_TCB_BITS)) +
                      (memory >> 30) * PAGE;
     return log2_ceil(bytes);
 }
@@ -266,6 +276,21 @@ static int xen_setup(struct guest *g, uint64_t space, const uint64_t *vcpus, uns
     for (unsigned i = 0; i < n && err == TS_OK; i++)
         err = ts_invoke(g->d.domain, TS_DOMAIN_XEN_ADD_VCPU, 2, (const uint64_t[]){ vcpus[i], i },
                         0, NULL);
+    /* The domain's pool (moved into it): the nested tables that pages
+     * placed where it has no memory need (Xen's paging pool): page
+     * directories for a GiB beyond its RAM, page tables for the 2 MiB
+     * around such pages; and the frames of its grant table there. */
+    for (unsigned i = 0; i < TS_XEN_MAP_TABLES + GRANT_POOL_FRAMES && err == TS_OK; i++) {
+        bool table = i < TS_XEN_MAP_TABLES;
+        uint64_t obj;
+        err = ts_object_alloc(!table ? TS_OBJ_FRAME_4K : i < GRANT_MAP_PDS ? TS_OBJ_PAGE_DIRECTORY
+                                                                         : TS_OBJ_PAGE_TABLE,
+                              0, &obj);
+        if (err == TS_OK)
+            err = ts_invoke(g->d.domain, table ? TS_DOMAIN_XEN_ADD_TABLE
+                                               : TS_DOMAIN_XEN_ADD_GRANT_FRAME,
+                            1, (const uint64_t[]){ obj }, 0, NULL);
+    }
     g->xen_abi = err == TS_OK;
     return err;
 }
