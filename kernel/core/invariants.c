@@ -88,6 +88,7 @@ static bool is_frame(word_t type)
 static void check_slot(const struct slot *s)
 {
 	const struct slot *p = s->parent;
+	word_t size;
 
 	if (s->cap.type == TS_OBJ_NULL)
 		violation(s, "empty slot in the derivation tree");
@@ -104,11 +105,12 @@ static void check_slot(const struct slot *s)
 		else if (s->cap.obj + object_size(s->cap.type, s->cap.size_bits) > base + p->cap.data)
 			violation(s, "object beyond its untyped's watermark");
 	}
-	if (s->cap.type != TS_OBJ_UNTYPED && !is_frame(s->cap.type) &&
-	    s->cap.type < TS_OBJ_TYPE_COUNT && s->cap.obj &&
-	    object_size(s->cap.type, s->cap.size_bits) && nr_extents++ < EXTENTS_MAX)
-		extents[nr_extents - 1] = (struct extent){ s->cap.obj,
-			s->cap.obj + object_size(s->cap.type, s->cap.size_bits), s->cap.type };
+	/* object_size is 0 for caps that name no memory (IRQ, I/O port, console). */
+	size = object_size(s->cap.type, s->cap.size_bits);
+	if (s->cap.type != TS_OBJ_UNTYPED && !is_frame(s->cap.type) && s->cap.obj && size &&
+	    nr_extents++ < EXTENTS_MAX)
+		extents[nr_extents - 1] = (struct extent){ s->cap.obj, s->cap.obj + size,
+							   s->cap.type };
 	if (s->cap.type == TS_OBJ_TCB)
 		check_thread(s, cap_tcb(&s->cap));
 	if (s->cap.type == TS_OBJ_ENDPOINT) {
@@ -145,38 +147,38 @@ static void check_overlaps(void)
 	}
 }
 
-/* The listed object that starts last at or below addr, if it covers addr. */
-static const struct extent *extent_at(word_t addr)
+/* Index of the listed object that starts last at or below addr; nr_extents if none. */
+static unsigned last_at_or_below(word_t addr)
 {
 	unsigned lo = 0, hi = nr_extents;
 
-	while (hi - lo > 1) {
-		unsigned mid = (lo + hi) / 2;
-		if (extents[mid].base <= addr)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return lo < nr_extents && extents[lo].base <= addr && addr < extents[lo].end ?
-	       &extents[lo] : NULL;
-}
-
-/* The first listed object in [base, end), if any. */
-static const struct extent *extent_within(word_t base, word_t end)
-{
-	unsigned lo = 0, hi = nr_extents;
-	const struct extent *e = extent_at(base);
-
-	if (e)
-		return e;
 	while (lo < hi) {
 		unsigned mid = (lo + hi) / 2;
-		if (extents[mid].base < base)
+		if (extents[mid].base <= addr)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < nr_extents && extents[lo].base < end ? &extents[lo] : NULL;
+	return lo ? lo - 1 : nr_extents;
+}
+
+/* The listed object that covers addr, if any. */
+static const struct extent *extent_at(word_t addr)
+{
+	unsigned i = last_at_or_below(addr);
+
+	return i < nr_extents && addr < extents[i].end ? &extents[i] : NULL;
+}
+
+/* The listed object covering base, else the first one starting in [base, end). */
+static const struct extent *extent_within(word_t base, word_t end)
+{
+	unsigned i = last_at_or_below(base);
+
+	if (i < nr_extents && base < extents[i].end)
+		return &extents[i];
+	i = i < nr_extents ? i + 1 : 0;
+	return i < nr_extents && extents[i].base < end ? &extents[i] : NULL;
 }
 
 static void check_frame(const struct slot *s)
@@ -220,7 +222,9 @@ static void check_mappings(void)
 {
 	entries_left = ENTRIES_MAX;
 	for (unsigned i = 0; i < nr_extents; i++)
+		/* Caps to one space sit side by side once sorted: walk it once. */
 		if ((extents[i].type == TS_OBJ_VSPACE || extents[i].type == TS_OBJ_GUEST_SPACE) &&
+		    !(i && extents[i - 1].base == extents[i].base) &&
 		    !arch_walk_entries((const void *)extents[i].base,
 				       extents[i].type == TS_OBJ_GUEST_SPACE, check_entry)) {
 			pr_warn("invariants: over %lu mapping entries, the rest not checked\n",

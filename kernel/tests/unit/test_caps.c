@@ -163,14 +163,20 @@ static void test_timeouts(void)
 	check(invariants_check() == 0, "timeout: invariants hold");
 }
 
+/* A VSpace, a PDPT, a page directory and a page table in slots first..first + 3. */
+static void retype_paging(unsigned first)
+{
+	retype(TS_OBJ_VSPACE, 0, first, 1);
+	retype(TS_OBJ_PDPT, 0, first + 1, 1);
+	retype(TS_OBJ_PAGE_DIRECTORY, 0, first + 2, 1);
+	retype(TS_OBJ_PAGE_TABLE, 0, first + 3, 1);
+}
+
 static void test_mappings(void)
 {
 	void *pml4;
 
-	retype(TS_OBJ_VSPACE, 0, 60, 1);
-	retype(TS_OBJ_PDPT, 0, 61, 1);
-	retype(TS_OBJ_PAGE_DIRECTORY, 0, 62, 1);
-	retype(TS_OBJ_PAGE_TABLE, 0, 63, 1);
+	retype_paging(60);
 	retype(TS_OBJ_FRAME_4K, 0, 64, 1);
 	pml4 = (void *)root[60].cap.obj;
 	check(INVOKE(64, TS_FRAME_MAP, 60, 0x400000, TS_RIGHT_READ, 0) == TS_ERR_FAILED_LOOKUP &&
@@ -210,10 +216,7 @@ static void test_invariant_checks(void)
 	void *pml4;
 	struct cap bogus;
 
-	retype(TS_OBJ_VSPACE, 0, 70, 1);
-	retype(TS_OBJ_PDPT, 0, 71, 1);
-	retype(TS_OBJ_PAGE_DIRECTORY, 0, 72, 1);
-	retype(TS_OBJ_PAGE_TABLE, 0, 73, 1);
+	retype_paging(70);
 	retype(TS_OBJ_ENDPOINT, 0, 74, 1);
 	pml4 = (void *)root[70].cap.obj;
 	INVOKE(71, TS_PAGING_MAP, 70, 0x400000);
