@@ -176,6 +176,22 @@ static void report_exit(const struct guest *g, unsigned v, const struct ts_msg *
            : m->mr[0] == SVM_EXIT_NPF ? ": guest-physical address outside its RAM" : "", v);
 }
 
+/* The state a crash report needs: the mode, the stack and the page tables. */
+static void report_registers(const struct guest *g, unsigned v)
+{
+    uint64_t r[TS_VREG_EFER - TS_VREG_RIP + 1], rsp, cs[2];
+
+    if (ts_invoke(g->vcpu[v], TS_VCPU_READ_REGS, 2, (const uint64_t[]){ TS_VREG_RIP, 7 }, 7, r) ||
+        get_reg(g->vcpu[v], TS_VREG_RSP, &rsp) ||
+        ts_invoke(g->vcpu[v], TS_VCPU_READ_REGS, 2, (const uint64_t[]){ TS_VREG_CS, 2 }, 2, cs))
+        return;
+    printf("xl: guest %s (domid %u) vCPU %u: rsp %#llx rflags %#llx cr0 %#llx cr2 %#llx cr3 %#llx "
+           "cr4 %#llx efer %#llx cs %#llx (attributes %#llx)\n", g->spec.name, g->domid, v,
+           (unsigned long long)rsp, (unsigned long long)r[1], (unsigned long long)r[2],
+           (unsigned long long)r[3], (unsigned long long)r[4], (unsigned long long)r[5],
+           (unsigned long long)r[6], (unsigned long long)cs[0], (unsigned long long)cs[1]);
+}
+
 void guest_vmm_handle(struct guest *g, const struct ts_msg *m)
 {
     uint64_t label = ts_msginfo_label(m->info);
@@ -199,6 +215,7 @@ void guest_vmm_handle(struct guest *g, const struct ts_msg *m)
         }
     } else if (label == TS_FAULT_VMEXIT) {
         report_exit(g, v, m);
+        report_registers(g, v);
     } else {
         printf("xl: guest %s (domid %u): fault %llu of its vCPU thread\n", g->spec.name, g->domid,
                (unsigned long long)label);
