@@ -272,6 +272,8 @@ void arch_enter_guest(struct cpu *c, struct vcpu *v)
 		__builtin_unreachable();
 	}
 
+	if (v->exit_unseen)
+		svm_keep_interrupted_event(v);
 	*svm_field64(v, VMCB_N_CR3) = root;
 	*svm_field32(v, VMCB_TLB_CONTROL) = 1;	/* flush this ASID's translations */
 	svm_inject_before_run(v);
@@ -344,6 +346,13 @@ void kernel_enter_vmexit(void)
 	uint64_t code = *svm_field64(v, VMCB_EXIT_CODE);
 
 	c->guest_root = 0;
+	/*
+	 * Until this CPU holds the lock, another CPU may stop the thread (a
+	 * stall request, served below): the exit is then dropped (the guest
+	 * runs the instruction again), but its interrupted event is kept
+	 * before the vCPU's next VMRUN, wherever that is.
+	 */
+	v->exit_unseen = true;
 	__asm__ volatile("cli; stgi" ::: "memory");
 	if (code == EXIT_INTR || code == EXIT_NMI) {
 		/* Let the host interrupt that ended the guest run be taken now. */
@@ -352,7 +361,8 @@ void kernel_enter_vmexit(void)
 		c->interruptible = false;
 	}
 	kernel_lock();
-	svm_keep_interrupted_event(v);
+	if (c->current == t)
+		svm_keep_interrupted_event(v);
 	trap_handle_pending(c);
 	if (c->current == t && code != EXIT_INTR && code != EXIT_NMI && !handle_exit(v, code))
 		ipc_send_fault(t, TS_FAULT_VMEXIT, code, *svm_field64(v, VMCB_EXIT_INFO1),

@@ -20,17 +20,19 @@ void svm_raise_exception(struct vcpu *v, unsigned vector, bool has_error, uint32
 }
 
 /*
- * At every exit: an event whose delivery the exit interrupted (a nested
- * page fault on the IDT or the stack, a host interrupt) is delivered again
- * at the next VMRUN, error code and all. Software interrupts and the
- * INT3/INTO exceptions are not: without NRIPS the guest's RIP still points
- * at the instruction, which simply runs again.
+ * After every exit, once (exit_unseen), before the vCPU runs again: an
+ * event whose delivery the exit interrupted (a nested page fault on the
+ * IDT or the stack, a host interrupt) is delivered again at the next
+ * VMRUN, error code and all. Software interrupts and the INT3/INTO
+ * exceptions are not: without NRIPS the guest's RIP still points at the
+ * instruction, which simply runs again.
  */
 void svm_keep_interrupted_event(struct vcpu *v)
 {
 	uint64_t info = *svm_field64(v, VMCB_EXIT_INT_INFO);
 	unsigned type = info & EVENT_TYPE_MASK, vector = info & 0xff;
 
+	v->exit_unseen = false;
 	if (!(info & EVENT_VALID) || type == EVENT_TYPE_SOFT_INT ||
 	    (type == EVENT_TYPE_EXCEPTION && (vector == 3 || vector == 4)))
 		return;
