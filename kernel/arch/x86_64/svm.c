@@ -263,6 +263,9 @@ void arch_enter_guest(struct cpu *c, struct vcpu *v)
 {
 	paddr_t root = virt_to_phys((void *)v->space.cap.obj);
 
+	/* Before a start-up IPI can reset the vCPU: an INIT drops the interrupted event. */
+	if (v->exit_unseen)
+		svm_keep_interrupted_event(v);
 	if (v->xen.domain && !xen_vcpu_runs(v)) {
 		/* Wait for a start-up IPI (xen_vcpu_wake), then choose again on a fresh stack. */
 		c->current->state = THREAD_BLOCKED_VCPU;
@@ -272,8 +275,6 @@ void arch_enter_guest(struct cpu *c, struct vcpu *v)
 		__builtin_unreachable();
 	}
 
-	if (v->exit_unseen)
-		svm_keep_interrupted_event(v);
 	*svm_field64(v, VMCB_N_CR3) = root;
 	*svm_field32(v, VMCB_TLB_CONTROL) = 1;	/* flush this ASID's translations */
 	svm_inject_before_run(v);
