@@ -28,10 +28,15 @@
 /* Xen's SHUTDOWN_* reasons. */
 enum { SHUTDOWN_POWEROFF, SHUTDOWN_REBOOT, SHUTDOWN_SUSPEND, SHUTDOWN_CRASH, SHUTDOWN_WATCHDOG };
 
-/* Registers of the vCPU that exited (its cap). */
+/* Registers first.. of the vCPU that exited (its cap), in enum ts_vcpu_reg order. */
+static int get_regs(uint64_t vcpu, unsigned first, unsigned count, uint64_t *values)
+{
+    return ts_invoke(vcpu, TS_VCPU_READ_REGS, 2, (const uint64_t[]){ first, count }, count, values);
+}
+
 static int get_reg(uint64_t vcpu, unsigned reg, uint64_t *value)
 {
-    return ts_invoke(vcpu, TS_VCPU_READ_REGS, 2, (const uint64_t[]){ reg, 1 }, 1, value);
+    return get_regs(vcpu, reg, 1, value);
 }
 
 static int set_reg(uint64_t vcpu, unsigned reg, uint64_t value)
@@ -179,17 +184,18 @@ static void report_exit(const struct guest *g, unsigned v, const struct ts_msg *
 /* The state a crash report needs: the mode, the stack and the page tables. */
 static void report_registers(const struct guest *g, unsigned v)
 {
-    uint64_t r[TS_VREG_EFER - TS_VREG_RIP + 1], rsp, cs[2];
+    /* RFLAGS CR0 CR2 CR3 CR4 EFER; the CS selector and attributes. */
+    uint64_t r[TS_VREG_EFER - TS_VREG_RFLAGS + 1], rsp, cs[2];
 
-    if (ts_invoke(g->vcpu[v], TS_VCPU_READ_REGS, 2, (const uint64_t[]){ TS_VREG_RIP, 7 }, 7, r) ||
+    if (get_regs(g->vcpu[v], TS_VREG_RFLAGS, sizeof(r) / sizeof(r[0]), r) ||
         get_reg(g->vcpu[v], TS_VREG_RSP, &rsp) ||
-        ts_invoke(g->vcpu[v], TS_VCPU_READ_REGS, 2, (const uint64_t[]){ TS_VREG_CS, 2 }, 2, cs))
+        get_regs(g->vcpu[v], TS_VREG_CS, sizeof(cs) / sizeof(cs[0]), cs))
         return;
     printf("xl: guest %s (domid %u) vCPU %u: rsp %#llx rflags %#llx cr0 %#llx cr2 %#llx cr3 %#llx "
            "cr4 %#llx efer %#llx cs %#llx (attributes %#llx)\n", g->spec.name, g->domid, v,
-           (unsigned long long)rsp, (unsigned long long)r[1], (unsigned long long)r[2],
-           (unsigned long long)r[3], (unsigned long long)r[4], (unsigned long long)r[5],
-           (unsigned long long)r[6], (unsigned long long)cs[0], (unsigned long long)cs[1]);
+           (unsigned long long)rsp, (unsigned long long)r[0], (unsigned long long)r[1],
+           (unsigned long long)r[2], (unsigned long long)r[3], (unsigned long long)r[4],
+           (unsigned long long)r[5], (unsigned long long)cs[0], (unsigned long long)cs[1]);
 }
 
 void guest_vmm_handle(struct guest *g, const struct ts_msg *m)
