@@ -265,7 +265,7 @@ void arch_enter_guest(struct cpu *c, struct vcpu *v)
 
 	/* Before a start-up IPI can reset the vCPU: an INIT drops the interrupted event. */
 	if (v->exit_unseen)
-		svm_keep_interrupted_event(v);
+		svm_collect_events(v);
 	if (v->xen.domain && !xen_vcpu_runs(v)) {
 		/* Wait for a start-up IPI (xen_vcpu_wake), then choose again on a fresh stack. */
 		c->current->state = THREAD_BLOCKED_VCPU;
@@ -297,9 +297,6 @@ static bool handle_exit(struct vcpu *v, uint64_t code)
 	switch (code) {
 	case EXIT_MSR:
 		svm_msr(v, *svm_field64(v, VMCB_EXIT_INFO1) & 1);
-		return true;
-	case EXIT_VINTR:
-		svm_interrupt_window_open(v);
 		return true;
 	case EXIT_CPUID:
 		if (!xen)
@@ -350,8 +347,8 @@ void kernel_enter_vmexit(void)
 	/*
 	 * Until this CPU holds the lock, another CPU may stop the thread (a
 	 * stall request, served below): the exit is then dropped (the guest
-	 * runs the instruction again), but its interrupted event is kept
-	 * before the vCPU's next VMRUN, wherever that is.
+	 * runs the instruction again), but its events are collected before
+	 * the vCPU's next VMRUN, wherever that is.
 	 */
 	v->exit_unseen = true;
 	__asm__ volatile("cli; stgi" ::: "memory");
@@ -363,7 +360,7 @@ void kernel_enter_vmexit(void)
 	}
 	kernel_lock();
 	if (c->current == t)
-		svm_keep_interrupted_event(v);
+		svm_collect_events(v);
 	trap_handle_pending(c);
 	if (c->current == t && code != EXIT_INTR && code != EXIT_NMI && !handle_exit(v, code))
 		ipc_send_fault(t, TS_FAULT_VMEXIT, code, *svm_field64(v, VMCB_EXIT_INFO1),

@@ -45,13 +45,14 @@
 #define VMCB_CR2		0x640
 #define VMCB_G_PAT		0x668
 
-#define MISC1_VINTR		(1u << 4)
-
 #define INTERRUPT_SHADOW_ACTIVE	1ull	/* the guest is right after STI or MOV SS */
 
 #define VINTR_V_IRQ		(1ull << 8)
 #define VINTR_PRIO_SHIFT	16
+#define VINTR_PRIO_MASK		(0xfull << VINTR_PRIO_SHIFT)
 #define VINTR_V_IGN_TPR		(1ull << 20)
+#define VINTR_VECTOR_SHIFT	32
+#define VINTR_VECTOR_MASK	(0xffull << VINTR_VECTOR_SHIFT)
 
 /* EVENTINJ and EXITINTINFO: vector, type, error code valid, valid; error code in 63:32. */
 #define EVENT_TYPE_INTR		(0u << 8)
@@ -64,7 +65,6 @@
 
 #define EXIT_INTR	0x60
 #define EXIT_NMI	0x61
-#define EXIT_VINTR	0x64
 #define EXIT_CPUID	0x72
 #define EXIT_HLT	0x78
 #define EXIT_INVLPGA	0x7a
@@ -110,8 +110,7 @@ void svm_msr_init_bitmap(uint8_t *bitmap);
 void svm_msr(struct vcpu *v, bool write);
 /* svm_event.c: event injection. */
 void svm_raise_exception(struct vcpu *v, unsigned vector, bool has_error, uint32_t error);
-void svm_keep_interrupted_event(struct vcpu *v);
-void svm_interrupt_window_open(struct vcpu *v);
+void svm_collect_events(struct vcpu *v);
 void svm_inject_before_run(struct vcpu *v);
 /* vlapic.c: the local APIC of Xen vCPUs (x2APIC mode). */
 void vlapic_reset(struct vcpu *v);

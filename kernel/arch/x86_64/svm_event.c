@@ -1,14 +1,26 @@
 /*
- * Events for SVM guests, all through the VMCB's EVENTINJ field, which the
- * CPU delivers at the next VMRUN (and clears at the next exit): exceptions
- * the kernel raises, events whose delivery an exit interrupted, and the
+ * Events for SVM guests. Exceptions the kernel raises and events whose
+ * delivery an exit interrupted go through the VMCB's EVENTINJ field, which
+ * the CPU delivers at the next VMRUN (and clears at the next exit). The
  * interrupts of the emulated local APIC (vlapic.c: the Xen upcall among
- * them), which wait for an interrupt window like real ones.
+ * them) are virtual interrupts instead: the highest one is posted in V_IRQ
+ * with its vector before VMRUN, the CPU delivers it itself as soon as the
+ * guest can take it (RFLAGS.IF set, no interrupt shadow) and clears V_IRQ
+ * when it does, and at the exit the kernel acknowledges it in the local
+ * APIC or takes it back, to post again whichever is highest then.
+ *
+ * Why not EVENTINJ for them too: QEMU's TCG (7.2) delivers an injected
+ * external interrupt inside VMRUN but leaves its vector behind as the CPU's
+ * pending exception, and delivers it a second time if anything stops its
+ * execution loop before the guest's next exception or exit: at whatever
+ * instruction the guest is then, with interrupts disabled. Linux guests
+ * died of it (an upcall taken again at the first instruction of its own
+ * handler, before SWAPGS).
  */
 #include <kernel/objects.h>
 #include "svm.h"
 
-#define VINTR_WINDOW	(VINTR_V_IRQ | (0xfull << VINTR_PRIO_SHIFT) | VINTR_V_IGN_TPR)
+#define VINTR_POSTED	(VINTR_V_IRQ | VINTR_PRIO_MASK | VINTR_V_IGN_TPR | VINTR_VECTOR_MASK)
 
 void svm_raise_exception(struct vcpu *v, unsigned vector, bool has_error, uint32_t error)
 {
@@ -20,73 +32,53 @@ void svm_raise_exception(struct vcpu *v, unsigned vector, bool has_error, uint32
 }
 
 /*
- * After every exit, once (exit_unseen), before the vCPU runs again: an
- * event whose delivery the exit interrupted (a nested page fault on the
- * IDT or the stack, a host interrupt) is delivered again at the next
- * VMRUN, error code and all. Software interrupts and the INT3/INTO
- * exceptions are not: without NRIPS the guest's RIP still points at the
- * instruction, which simply runs again.
+ * After every exit, once (exit_unseen), before anything looks at the
+ * vCPU's local APIC or runs it again. The virtual interrupt posted for
+ * this run: taken (the CPU cleared V_IRQ) is acknowledged in the local
+ * APIC; not taken is withdrawn, and posted again at the next entry unless
+ * a higher one came meanwhile. Then an event whose delivery the exit
+ * interrupted (a nested page fault on the IDT or the stack) is delivered
+ * again at the next VMRUN, error code and all. Software interrupts and the
+ * INT3/INTO exceptions are not: without NRIPS the guest's RIP still points
+ * at the instruction, which simply runs again. Nor is a posted virtual
+ * interrupt whose delivery was cut short while V_IRQ stayed set (QEMU
+ * reports it as an exception with its vector, which VMRUN would refuse):
+ * it is still pending in the local APIC.
  */
-void svm_keep_interrupted_event(struct vcpu *v)
+void svm_collect_events(struct vcpu *v)
 {
+	uint64_t *vintr = svm_field64(v, VMCB_VINTR);
 	uint64_t info = *svm_field64(v, VMCB_EXIT_INT_INFO);
+	unsigned posted = (*vintr & VINTR_VECTOR_MASK) >> VINTR_VECTOR_SHIFT;
 	unsigned type = info & EVENT_TYPE_MASK, vector = info & 0xff;
+	bool still_posted = *vintr & VINTR_V_IRQ;
 
 	v->exit_unseen = false;
+	*vintr &= ~VINTR_POSTED;
+	if (posted && !still_posted)
+		vlapic_ack(v, posted);
 	if (!(info & EVENT_VALID) || type == EVENT_TYPE_SOFT_INT ||
-	    (type == EVENT_TYPE_EXCEPTION && (vector == 3 || vector == 4)))
+	    (type == EVENT_TYPE_EXCEPTION && (vector == 3 || vector == 4)) ||
+	    (posted && still_posted && vector == posted))
 		return;
 	*svm_field64(v, VMCB_EVENT_INJ) = info;
 }
 
-/* A virtual interrupt pending at top priority makes the CPU exit (VINTR) once the guest can take it. */
-static void interrupt_window(struct vcpu *v, bool wanted)
-{
-	uint64_t *vintr = svm_field64(v, VMCB_VINTR);
-	uint32_t *misc1 = svm_field32(v, VMCB_INTERCEPT_MISC1);
-
-	if (wanted) {
-		*vintr |= VINTR_WINDOW;
-		*misc1 |= MISC1_VINTR;
-	} else {
-		*vintr &= ~VINTR_WINDOW;
-		*misc1 &= ~MISC1_VINTR;
-	}
-}
-
-/* The VINTR exit: the guest can take an interrupt now; svm_inject_before_run injects it. */
-void svm_interrupt_window_open(struct vcpu *v)
-{
-	interrupt_window(v, false);
-}
-
 /*
  * The last step before VMRUN (lock held): a Xen upcall becomes a request
- * in the local APIC, like every other interrupt; the highest one above
- * the processor priority is injected as an external interrupt if the guest
- * can take it now (RFLAGS.IF set, no interrupt shadow, no other event
- * being injected), otherwise the CPU is asked to exit when the guest opens
- * an interrupt window.
+ * in the local APIC, like every other interrupt, and the highest one above
+ * the processor priority is posted as the guest's virtual interrupt.
  */
 void svm_inject_before_run(struct vcpu *v)
 {
-	uint64_t *inject = svm_field64(v, VMCB_EVENT_INJ);
 	int vector;
 
 	if (v->xen.upcall_inject && v->xen.upcall_vector)
 		vlapic_set_irr(v, v->xen.upcall_vector);
 	v->xen.upcall_inject = false;
 	vector = v->xen.domain ? vlapic_pending_vector(v) : -1;
-	if (vector < 0) {
-		interrupt_window(v, false);
-		return;
-	}
-	if (!(*inject & EVENT_VALID) && (*svm_field64(v, VMCB_RFLAGS) & RFLAGS_IF) &&
-	    !(*svm_field64(v, VMCB_INTERRUPT_SHADOW) & INTERRUPT_SHADOW_ACTIVE)) {
-		*inject = (unsigned)vector | EVENT_TYPE_INTR | EVENT_VALID;
-		vlapic_ack(v, (unsigned)vector);
-		interrupt_window(v, false);
-	} else {
-		interrupt_window(v, true);
-	}
+	if (vector >= 0)
+		*svm_field64(v, VMCB_VINTR) |= VINTR_V_IRQ | VINTR_V_IGN_TPR |
+			(uint64_t)(vector >> 4) << VINTR_PRIO_SHIFT |
+			(uint64_t)vector << VINTR_VECTOR_SHIFT;
 }

@@ -52,7 +52,7 @@ struct vcpu {
 	struct slot space;	/* copy of its guest-space cap */
 	struct tcb *bound;	/* the thread that runs it */
 	struct xen_vcpu xen;	/* its Xen ABI state, if its domain speaks it */
-	bool exit_unseen;	/* its last exit's interrupted event is not kept yet (arch) */
+	bool exit_unseen;	/* its last exit's events are not collected yet (arch) */
 };
 
 struct domain {
