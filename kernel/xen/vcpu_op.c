@@ -12,7 +12,8 @@ enum {
 #define VCPU_SSHOTTMR_future	1u
 #define XEN_ETIME		62
 #define RUNSTATE_running	0
-#define MIN_PERIOD_NS		1000000	/* Xen's floor for periodic timers: 1 ms */
+#define MIN_PERIOD_NS		1000000	/* Xen's bounds for periodic timers: 1 ms ... */
+#define MAX_PERIOD_NS		((1ull << 62) - 1)	/* ... STIME_DELTA_MAX */
 
 /* vcpu_runstate_info: state, entry time, time in each state. We account
    only the running state: a vCPU here is either running or waiting for
@@ -113,7 +114,8 @@ int64_t xen_vcpu_op(struct xen_call *c)
 	case VCPUOP_set_periodic_timer:
 		if (copy_from_guest(c, c->arg[2], &period, sizeof(period)))
 			return xen_err(XEN_EFAULT);
-		if (period < MIN_PERIOD_NS)
+		/* Longer periods could wrap period_next_ns in xen_vcpu_timer_fired's catch-up. */
+		if (period < MIN_PERIOD_NS || period > MAX_PERIOD_NS)
 			return xen_err(XEN_EINVAL);
 		v->xen.period_ns = period;
 		v->xen.period_next_ns = xen_system_time() + period;

@@ -17,7 +17,7 @@
 #include "unit.h"
 
 enum { HC_memory_op = 12, HC_set_timer_op = 15, HC_xen_version = 17, HC_grant_table_op = 20,
-       HC_event_channel_op = 32, HC_hvm_op = 34 };
+       HC_vcpu_op = 24, HC_event_channel_op = 32, HC_hvm_op = 34 };
 #define DOMID_SELF	0x7ff0
 #define ARG_GPA		0x1000	/* hypercall arguments live in page 1 */
 #define PAGES		XEN_GUEST_PAGES
@@ -171,6 +171,9 @@ static void test_event_channels(void)
 	host.tsc = 5000000;
 	check(xen_guest_hypercall(&a, HC_set_timer_op, 1, 0, 0) == 0 && pending(&a, timer_port),
 	      "timer: a deadline in the past fires VIRQ_TIMER at once");
+	memcpy(a.page[1], &(uint64_t){ 1ull << 62 }, 8);
+	check(xen_guest_hypercall(&a, HC_vcpu_op, 6, 0, ARG_GPA) == -22 && a.v->xen.period_ns == 0,
+	      "timer: a periodic timer beyond Xen's STIME_DELTA_MAX (2^62 - 1 ns): -EINVAL");
 	check(evtchn(&a, 3, &pa, 4) == 0, "evtchn: close");
 	struct { uint16_t dom, pad; uint32_t port, status, vcpu; uint16_t rdom, pad2; uint32_t rport; } st =
 		{ DOMID_SELF, 0, pb, 0, 0, 0, 0, 0 };
