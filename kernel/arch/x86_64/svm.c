@@ -246,8 +246,6 @@ static bool xen_vcpu_runs(struct vcpu *v)
 {
 	struct vlapic *l = &v->xen.lapic;
 
-	if (!l->reset_done)
-		vlapic_reset(v);
 	if (v->xen.up)
 		return true;
 	if (!l->sipi_pending)

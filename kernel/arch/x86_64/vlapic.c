@@ -81,8 +81,11 @@ enum { MODE_FIXED, MODE_LOWEST, MODE_SMI, MODE_NMI = 4, MODE_INIT, MODE_STARTUP 
 enum { TO_DESTINATION, TO_SELF, TO_ALL, TO_ALL_BUT_SELF };
 #define BROADCAST		0xffffffffu
 
+/* v's local APIC, put in its power-on state when first used. */
 static struct vlapic *lapic(struct vcpu *v)
 {
+	if (!v->xen.lapic.reset_done)
+		vlapic_reset(v);
 	return &v->xen.lapic;
 }
 
@@ -112,7 +115,7 @@ static unsigned processor_priority(struct vlapic *l)
 /* Power-on / INIT state: everything clear, the LVTs masked, the APIC software-disabled. */
 void vlapic_reset(struct vcpu *v)
 {
-	struct vlapic *l = lapic(v);
+	struct vlapic *l = &v->xen.lapic;
 
 	memset(l, 0, sizeof(*l));
 	l->reset_done = true;

@@ -12,7 +12,7 @@
 #define VLAPIC_NR_LVT	6	/* timer, thermal, performance counters, LINT0, LINT1, error */
 
 struct vlapic {
-	bool reset_done;	/* false until the vCPU's first entry or an INIT */
+	bool reset_done;	/* false until first used (vlapic.c resets it then) */
 	bool sipi_pending;	/* a start-up IPI arrived while the vCPU was not up */
 	uint8_t sipi_vector;
 	uint8_t tpr;
