@@ -40,12 +40,11 @@ static int reg_range(struct invocation *inv, word_t *first, word_t *count)
 	return TS_OK;
 }
 
-/* Registers of a vCPU whose thread runs on another CPU are only stable once it stops. */
-static void quiesce(struct invocation *inv, struct vcpu *v)
+void vcpu_quiesce(struct vcpu *v, struct tcb *caller)
 {
 	struct tcb *t = v->bound;
 
-	if (t && t->running && t != inv->thread) {
+	if (t && t->running && t != caller) {
 		sched_stop(t);
 		if (t->state == THREAD_RUNNABLE)
 			sched_make_runnable(t);
@@ -66,7 +65,7 @@ int vcpu_invoke(struct invocation *inv)
 			return err;
 		if (count > inv_result_capacity(inv))
 			return TS_ERR_RANGE;
-		quiesce(inv, v);
+		vcpu_quiesce(v, inv->thread);
 		for (word_t i = 0; i < count; i++)
 			inv_set_result(inv, i, arch_vcpu_get_reg(v, first + i));
 		return TS_OK;
@@ -75,7 +74,7 @@ int vcpu_invoke(struct invocation *inv)
 			return err;
 		if (!inv_has_args(inv, 2 + count))
 			return TS_ERR_TRUNCATED_MESSAGE;
-		quiesce(inv, v);
+		vcpu_quiesce(v, inv->thread);
 		for (word_t i = 0; i < count; i++)
 			arch_vcpu_set_reg(v, first + i, inv_arg(inv, 2 + i));
 		return TS_OK;

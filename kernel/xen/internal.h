@@ -63,6 +63,8 @@ bool xen_upcall_pending(struct vcpu *v);
 /* Block the calling vCPU until an event is pending for it (or a poll port / timeout). */
 void xen_vcpu_block(struct vcpu *v);
 void xen_vcpu_wake(struct vcpu *v);
+/* Make v leave the guest if it runs on another CPU: on re-entry it sees what changed. */
+void xen_vcpu_kick(struct vcpu *v);
 /* Re-arm the vCPU thread's timeout for its nearest Xen deadline. */
 void xen_vcpu_rearm_timer(struct vcpu *v);
 
@@ -76,6 +78,9 @@ int xen_evtchn_link(struct domain *d, struct slot *out, struct slot *in, word_t 
 
 /* The other hypercalls, one file each. */
 int64_t xen_sched_op(struct xen_call *c, bool *running);
+/* The domain shuts down for reason: the toolstack decides what follows;
+   the calling vCPU waits for its answer. */
+void xen_shutdown(struct xen_call *c, uint32_t reason, bool *running);
 int64_t xen_vcpu_op(struct xen_call *c);
 int64_t xen_set_timer_op(struct xen_call *c);
 int64_t xen_memory_op(struct xen_call *c);

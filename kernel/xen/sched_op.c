@@ -54,6 +54,14 @@ static int64_t poll(struct xen_call *c, bool *running)
 	return 0;
 }
 
+/* The toolstack decides (on_poweroff, ...); replying resumes this vCPU. */
+void xen_shutdown(struct xen_call *c, uint32_t reason, bool *running)
+{
+	arch_vcpu_set_reg(c->v, TS_VREG_RAX, 0);
+	ipc_send_fault(c->v->bound, TS_FAULT_GUEST_SHUTDOWN, reason, c->v->xen.id, 0, 0);
+	*running = false;
+}
+
 int64_t xen_sched_op(struct xen_call *c, bool *running)
 {
 	uint32_t reason;
@@ -73,10 +81,7 @@ int64_t xen_sched_op(struct xen_call *c, bool *running)
 			return xen_err(XEN_EFAULT);
 		if (reason > SHUTDOWN_MAX)
 			return xen_err(XEN_EINVAL);
-		/* The toolstack decides (on_poweroff, ...); replying resumes this vCPU. */
-		arch_vcpu_set_reg(c->v, TS_VREG_RAX, 0);
-		ipc_send_fault(c->v->bound, TS_FAULT_GUEST_SHUTDOWN, reason, c->v->xen.id, 0, 0);
-		*running = false;
+		xen_shutdown(c, reason, running);
 		return 0;
 	case SCHEDOP_shutdown_code:
 		if (copy_from_guest(c, c->arg[1], &reason, sizeof(reason)))

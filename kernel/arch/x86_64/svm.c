@@ -204,6 +204,24 @@ uint64_t arch_read_tsc(void)
 	return rdtsc();
 }
 
+/* What an INIT and VCPUOP_initialise reset alike: general registers, the
+   LDT and descriptor tables, CR2, debug registers, PAT, pending events. */
+static void reset_state(struct vcpu *v)
+{
+	memset(svm_gprs(v), 0, 16 * sizeof(uint64_t));
+	*svm_field64(v, VMCB_RAX) = 0;
+	*svm_field64(v, VMCB_RSP) = 0;
+	set_segment(v, 7, 0, 0x82, 0xffff, 0);	/* LDTR */
+	set_segment(v, 6, 0, 0, 0xffff, 0);	/* GDTR */
+	set_segment(v, 8, 0, 0, 0xffff, 0);	/* IDTR */
+	*svm_field64(v, VMCB_CR2) = 0;
+	*svm_field64(v, VMCB_DR6) = 0xffff0ff0;
+	*svm_field64(v, VMCB_DR7) = 0x400;
+	*svm_field64(v, VMCB_G_PAT) = 0x0007040600070406ull;
+	*svm_field64(v, VMCB_EVENT_INJ) = 0;
+	*svm_field64(v, VMCB_INTERRUPT_SHADOW) = 0;
+}
+
 /*
  * A start-up IPI with vector V: the state after INIT (as in the APM's
  * table of initial processor state), in real mode at V << 12. SVM runs
@@ -213,29 +231,18 @@ uint64_t arch_read_tsc(void)
  */
 static void start_real_mode(struct vcpu *v, uint8_t vector)
 {
+	reset_state(v);
 	for (unsigned s = 0; s < 6; s++)
 		set_segment(v, s, s == 1 ? vector << 8 : 0, s == 1 ? 0x9b : 0x93, 0xffff,
 			    s == 1 ? (uint64_t)vector << 12 : 0);
-	set_segment(v, 7, 0, 0x82, 0xffff, 0);	/* LDTR */
 	set_segment(v, 9, 0, 0x8b, 0xffff, 0);	/* TR */
-	set_segment(v, 6, 0, 0, 0xffff, 0);	/* GDTR */
-	set_segment(v, 8, 0, 0, 0xffff, 0);	/* IDTR */
-	memset(svm_gprs(v), 0, 16 * sizeof(uint64_t));
 	*(svm_vmcb(v) + VMCB_CPL) = 0;
-	*svm_field64(v, VMCB_RAX) = 0;
-	*svm_field64(v, VMCB_RSP) = 0;
 	*svm_field64(v, VMCB_RIP) = 0;
 	*svm_field64(v, VMCB_RFLAGS) = 2;
 	*svm_field64(v, VMCB_CR0) = 0x10;	/* ET */
-	*svm_field64(v, VMCB_CR2) = 0;
 	*svm_field64(v, VMCB_CR3) = 0;
 	*svm_field64(v, VMCB_CR4) = 0;
 	*svm_field64(v, VMCB_EFER) = EFER_SVME;
-	*svm_field64(v, VMCB_DR6) = 0xffff0ff0;
-	*svm_field64(v, VMCB_DR7) = 0x400;
-	*svm_field64(v, VMCB_G_PAT) = 0x0007040600070406ull;
-	*svm_field64(v, VMCB_EVENT_INJ) = 0;
-	*svm_field64(v, VMCB_INTERRUPT_SHADOW) = 0;
 }
 
 /*

@@ -45,6 +45,9 @@
 #define VMCB_CR2		0x640
 #define VMCB_G_PAT		0x668
 
+/* The EFER bits a guest may have (SVME is always set, and hidden). */
+#define EFER_GUEST_BITS		(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
+
 #define INTERRUPT_SHADOW_ACTIVE	1ull	/* the guest is right after STI or MOV SS */
 
 #define VINTR_V_IRQ		(1ull << 8)

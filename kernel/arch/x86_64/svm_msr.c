@@ -27,7 +27,6 @@
 /* The xAPIC page's usual address; enabled, in x2APIC mode; BSP on vCPU 0. */
 #define APIC_BASE_VALUE		(0xfee00000u | BIT(11) | BIT(10))
 #define APIC_BASE_BSP		BIT(8)
-#define EFER_GUEST_BITS		(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
 
 #define HYPERCALL_STUBS		55
 #define HYPERCALL_STUB_SIZE	32

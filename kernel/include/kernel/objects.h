@@ -142,6 +142,9 @@ void notification_cancel_all(struct notification *n);
 void tcb_finalise(struct tcb *t);
 void domain_finalise(struct domain *d);
 void vcpu_finalise(struct vcpu *v);
+/* A vCPU's registers are stable only while its thread does not run: stop
+   it if it runs on another CPU (it stays runnable); the caller's own is. */
+void vcpu_quiesce(struct vcpu *v, struct tcb *caller);
 /* Give d the Xen domid if it has none and the domid is free. */
 bool domain_claim_id(struct domain *d, word_t domid);
 /* The live Domain with this domid, or NULL. */
