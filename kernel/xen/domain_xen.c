@@ -62,7 +62,7 @@ static int add_vcpu(struct invocation *inv, struct domain *d)
 	memset(&v->xen, 0, sizeof(v->xen));
 	v->xen.domain = d;
 	v->xen.id = (uint32_t)id;
-	v->xen.up = id == 0;
+	v->xen.initialised = v->xen.up = id == 0;
 	v->xen.upcall_vector = d->xen.callback_vector;
 	return TS_OK;
 }

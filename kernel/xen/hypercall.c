@@ -44,7 +44,7 @@ bool xen_hypercall(struct vcpu *v)
 		case HC_xen_version:		rc = xen_version_op(&c); break;
 		case HC_console_io:		rc = xen_console_io(&c); break;
 		case HC_grant_table_op:		rc = xen_grant_table_op(&c); break;
-		case HC_vcpu_op:		rc = xen_vcpu_op(&c); break;
+		case HC_vcpu_op:		rc = xen_vcpu_op(&c, &running); break;
 		case HC_sched_op:		rc = xen_sched_op(&c, &running); break;
 		case HC_event_channel_op:	rc = xen_event_channel_op(&c); break;
 		case HC_hvm_op:			rc = xen_hvm_op(&c); break;

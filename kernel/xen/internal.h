@@ -81,7 +81,7 @@ int64_t xen_sched_op(struct xen_call *c, bool *running);
 /* The domain shuts down for reason: the toolstack decides what follows;
    the calling vCPU waits for its answer. */
 void xen_shutdown(struct xen_call *c, uint32_t reason, bool *running);
-int64_t xen_vcpu_op(struct xen_call *c);
+int64_t xen_vcpu_op(struct xen_call *c, bool *running);
 int64_t xen_set_timer_op(struct xen_call *c);
 int64_t xen_memory_op(struct xen_call *c);
 int64_t xen_hvm_op(struct xen_call *c);

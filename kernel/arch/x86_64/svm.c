@@ -245,21 +245,79 @@ static void start_real_mode(struct vcpu *v, uint8_t vector)
 	*svm_field64(v, VMCB_EFER) = EFER_SVME;
 }
 
+#define SEG_ATTR_DB	(1u << 10)
+#define CR0_NW		(1ull << 29)
+#define CR0_CD		(1ull << 30)
+#define RFLAGS_KNOWN	0x3f7fd5ull	/* every defined flag; bit 1 is always set */
+
 /*
- * A Xen vCPU that is not up (a secondary vCPU until its start-up IPI, any
- * vCPU after an INIT) does not run: true if v may enter now.
+ * Whether v may start in s: CR4 bits only for features its CPUID shows
+ * (as Xen checks them) and EFER bits only those a guest may write; and
+ * what VMRUN checks itself: CR0's reserved bits and combinations, and
+ * in long mode PAE, a CR3 within the physical address width and no CS
+ * with both L and D.
+ */
+static bool state_valid(struct vcpu *v, const struct vcpu_state *s)
+{
+	const unsigned l_and_d = SEG_ATTR_L | SEG_ATTR_DB;
+	uint32_t phys_bits, unused;
+
+	if ((s->cr0 >> 32) || ((s->cr0 & CR0_NW) && !(s->cr0 & CR0_CD)) ||
+	    ((s->cr0 & CR0_PG) && !(s->cr0 & CR0_PE)))
+		return false;
+	if ((s->cr4 & ~svm_cr4_valid(v)) || (s->efer & ~(uint64_t)EFER_GUEST_BITS))
+		return false;
+	if (!(s->efer & EFER_LME) || !(s->cr0 & CR0_PG))
+		return true;
+	cpuid(0x80000008, 0, &phys_bits, &unused, &unused, &unused);
+	return (s->cr4 & CR4_PAE) && !(s->cr3 >> (phys_bits & 0xff)) &&
+	       (s->seg[VSEG_CS].attr & l_and_d) != l_and_d;
+}
+
+bool arch_vcpu_set_state(struct vcpu *v, const struct vcpu_state *s)
+{
+	/* VMCB segment index of CS, DS, SS, ES, TR. */
+	static const unsigned seg_index[VSEG_COUNT] = { 1, 3, 2, 0, 9 };
+	bool long_mode;
+
+	if (!state_valid(v, s))
+		return false;
+	long_mode = (s->efer & EFER_LME) && (s->cr0 & CR0_PG);
+	reset_state(v);
+	for (unsigned r = 0; r <= TS_VREG_R15; r++)
+		arch_vcpu_set_reg(v, r, s->gpr[r]);
+	for (unsigned i = 0; i < VSEG_COUNT; i++)
+		set_segment(v, seg_index[i], 0, s->seg[i].attr, s->seg[i].limit, s->seg[i].base);
+	set_segment(v, 4, 0, 0, 0, 0);	/* FS, GS: unusable until the guest loads them */
+	set_segment(v, 5, 0, 0, 0, 0);
+	*(svm_vmcb(v) + VMCB_CPL) = (s->seg[VSEG_SS].attr >> 5) & 3;	/* SS.DPL, as the CPU keeps it */
+	*svm_field64(v, VMCB_RIP) = s->rip;
+	*svm_field64(v, VMCB_RFLAGS) = (s->rflags & RFLAGS_KNOWN) | 2;
+	*svm_field64(v, VMCB_CR0) = s->cr0;
+	*svm_field64(v, VMCB_CR3) = s->cr3;
+	*svm_field64(v, VMCB_CR4) = s->cr4;
+	/* LMA is the CPU's: set when paging is on with LME. */
+	*svm_field64(v, VMCB_EFER) = (s->efer & ~EFER_LMA) | (long_mode ? EFER_LMA : 0) | EFER_SVME;
+	v->exit_unseen = false;	/* an event its last exit interrupted belongs to the old state */
+	return true;
+}
+
+/*
+ * A Xen vCPU that is not up (a secondary vCPU until a start-up IPI or
+ * VCPUOP_up, any vCPU after an INIT or VCPUOP_down) does not run: true
+ * if v may enter now. A start-up IPI's state is loaded here, where the
+ * vCPU surely is out of the guest.
  */
 static bool xen_vcpu_runs(struct vcpu *v)
 {
 	struct vlapic *l = &v->xen.lapic;
 
-	if (v->xen.up)
-		return true;
-	if (!l->sipi_pending)
+	if (!v->xen.up)
 		return false;
-	l->sipi_pending = false;
-	start_real_mode(v, l->sipi_vector);
-	v->xen.up = true;
+	if (l->sipi_pending) {
+		l->sipi_pending = false;
+		start_real_mode(v, l->sipi_vector);
+	}
 	return true;
 }
 
@@ -272,7 +330,7 @@ void arch_enter_guest(struct cpu *c, struct vcpu *v)
 	if (v->exit_unseen)
 		svm_collect_events(v);
 	if (v->xen.domain && !xen_vcpu_runs(v)) {
-		/* Wait for a start-up IPI (xen_vcpu_wake), then choose again on a fresh stack. */
+		/* Wait until it is up (xen_vcpu_wake), then choose again on a fresh stack. */
 		c->current->state = THREAD_BLOCKED_VCPU;
 		sched_unready(c->current);
 		__asm__ volatile("mov %0, %%rsp; xor %%ebp, %%ebp; call kernel_exit; ud2"

@@ -108,6 +108,8 @@ static inline void svm_skip(struct vcpu *v, unsigned length)
 
 /* svm_cpuid.c: answer CPUID for a Xen vCPU (RAX/RCX in, RAX..RDX out). */
 void svm_cpuid(struct vcpu *v);
+/* The CR4 bits whose feature v's CPUID shows. */
+uint64_t svm_cr4_valid(struct vcpu *v);
 /* svm_msr.c: the shared MSR permission bitmap, and RDMSR/WRMSR exits. */
 void svm_msr_init_bitmap(uint8_t *bitmap);
 void svm_msr(struct vcpu *v, bool write);

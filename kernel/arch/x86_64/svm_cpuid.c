@@ -175,6 +175,39 @@ static void xen_view(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t r[4])
 	}
 }
 
+/*
+ * As Xen's hvm_cr4_guest_valid_bits: a CR4 bit is the guest's to set when
+ * its CPUID shows the feature. Features this view hides (MCE, VMX,
+ * XSAVE, PKU, CET, LA57) have no entry, so their bits are never valid.
+ */
+uint64_t svm_cr4_valid(struct vcpu *v)
+{
+	static const struct { uint32_t leaf; uint8_t reg, bit; uint32_t cr4; } needs[] = {
+		{ 1, EDX, 1, BIT(0) | BIT(1) },	/* VME: VME, PVI */
+		{ 1, EDX, 4, BIT(2) },		/* TSC: TSD */
+		{ 1, EDX, 2, BIT(3) },		/* DE */
+		{ 1, EDX, 3, BIT(4) },		/* PSE */
+		{ 1, EDX, 6, BIT(5) },		/* PAE */
+		{ 1, EDX, 13, BIT(7) },		/* PGE */
+		{ 1, EDX, 24, BIT(9) },		/* FXSR: OSFXSR */
+		{ 1, EDX, 25, BIT(10) },	/* SSE: OSXMMEXCPT */
+		{ 7, ECX, 2, BIT(11) },		/* UMIP */
+		{ 7, EBX, 0, BIT(16) },		/* FSGSBASE */
+		{ 1, ECX, 17, BIT(17) },	/* PCID: PCIDE */
+		{ 7, EBX, 7, BIT(20) },		/* SMEP */
+		{ 7, EBX, 20, BIT(21) },	/* SMAP */
+	};
+	uint32_t leaf1[4] = { 0, 0, 0, 0 }, leaf7[4] = { 0, 0, 0, 0 };
+	uint64_t valid = BIT(8);	/* PCE: always */
+
+	host_view(v, 1, 0, leaf1);
+	host_view(v, 7, 0, leaf7);
+	for (unsigned i = 0; i < ARRAY_SIZE(needs); i++)
+		if ((needs[i].leaf == 1 ? leaf1 : leaf7)[needs[i].reg] & BIT(needs[i].bit))
+			valid |= needs[i].cr4;
+	return valid;
+}
+
 void svm_cpuid(struct vcpu *v)
 {
 	uint64_t *rax = svm_field64(v, VMCB_RAX), *gprs = svm_gprs(v);

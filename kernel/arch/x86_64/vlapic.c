@@ -17,10 +17,11 @@
  * IPIs: fixed (and lowest priority, delivered as fixed), INIT and
  * start-up, to a physical or x2APIC logical (cluster) destination or a
  * shorthand. NMI and SMI IPIs are accepted and dropped; INIT level
- * de-assert is ignored, as on every CPU since the Pentium 4. A vCPU that
- * is not up (a secondary before its start-up IPI, or any vCPU after an
- * INIT) waits for a start-up IPI, which svm.c turns into a real-mode start
- * at vector << 12.
+ * de-assert is ignored, as on every CPU since the Pentium 4. As in Xen,
+ * an INIT takes a vCPU down and makes it uninitialised; a start-up IPI
+ * brings only an uninitialised vCPU up, and svm.c starts it in real mode
+ * at vector << 12 when it next enters (VCPUOP_initialise and VCPUOP_up,
+ * kernel/xen/vcpu_op.c, are the other way up).
  *
  * The timer counts at the TSC rate divided by the divide configuration,
  * one-shot or periodic (no TSC-deadline mode: CPUID hides it); its
@@ -221,7 +222,7 @@ void arch_vcpu_timer_expired(struct vcpu *v, uint64_t tsc)
 
 /* ---- IPIs ---- */
 
-/* A start-up IPI is taken by svm.c when the vCPU next enters; only a vCPU that is not up takes it. */
+/* A start-up IPI is taken by svm.c when the vCPU next enters; only an uninitialised vCPU takes it. */
 static void deliver(struct vcpu *to, unsigned mode, unsigned vector)
 {
 	switch (mode) {
@@ -231,14 +232,16 @@ static void deliver(struct vcpu *to, unsigned mode, unsigned vector)
 			vlapic_set_irr(to, vector);
 		break;
 	case MODE_INIT:
-		to->xen.up = false;
+		to->xen.up = to->xen.initialised = false;
 		vlapic_reset(to);
 		xen_vcpu_rearm_timer(to);
-		xen_vcpu_wake(to);	/* leaves the guest, then waits for a start-up IPI */
+		xen_vcpu_wake(to);	/* leaves the guest, then waits to be up */
 		break;
 	case MODE_STARTUP:
-		if (to->xen.up)
+		if (to->xen.initialised)
 			break;
+		/* Up at once, as in Xen: VCPUOP_initialise now finds it initialised. */
+		to->xen.up = to->xen.initialised = true;
 		lapic(to)->sipi_pending = true;
 		lapic(to)->sipi_vector = (uint8_t)vector;
 		xen_vcpu_wake(to);

@@ -53,6 +53,24 @@ void arch_vcpu_init(struct vcpu *v);
 word_t arch_vcpu_get_reg(struct vcpu *v, unsigned reg);
 void arch_vcpu_set_reg(struct vcpu *v, unsigned reg, word_t value);
 
+/*
+ * A whole state for a vCPU to start in (Xen's VCPUOP_initialise): the
+ * general registers (by enum ts_vcpu_reg), control registers, EFER, and
+ * the CS, DS, SS, ES and TR segments, their attributes packed as in Xen's
+ * vcpu_hvm_context and the VMCB (type, S, DPL, P in bits 0-7; AVL, L,
+ * D/B, G in 8-11).
+ */
+enum { VSEG_CS, VSEG_DS, VSEG_SS, VSEG_ES, VSEG_TR, VSEG_COUNT };
+struct vcpu_state {
+	uint64_t gpr[TS_VREG_R15 + 1];
+	uint64_t rip, rflags, cr0, cr3, cr4, efer;
+	struct { uint64_t base; uint32_t limit; uint16_t attr; } seg[VSEG_COUNT];
+};
+/* Load s into v, whose thread must not be running elsewhere; the rest of
+   its state is reset (FS, GS, LDT unusable, descriptor tables at 0,
+   nothing pending). False, v unchanged, if the CPU cannot run s. */
+bool arch_vcpu_set_state(struct vcpu *v, const struct vcpu_state *s);
+
 /* Devices the kernel mediates for user level. */
 uint32_t arch_port_in(uint16_t port, unsigned width);
 void arch_port_out(uint16_t port, unsigned width, uint32_t value);

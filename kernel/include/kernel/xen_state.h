@@ -22,7 +22,8 @@ struct domain;
 struct xen_vcpu {
 	struct domain *domain;		/* NULL until TS_DOMAIN_XEN_ADD_VCPU */
 	uint32_t id;			/* vcpu id in its domain */
-	bool up;			/* VCPUOP_up / vcpu 0 */
+	bool initialised;		/* VCPUOP_initialise, a start-up IPI, or vcpu 0; an INIT undoes it */
+	bool up;			/* runs: VCPUOP_up, a start-up IPI, or vcpu 0 (implies initialised) */
 	bool halted;			/* HLT or SCHEDOP_block: waiting for an event */
 	bool upcall_inject;		/* inject upcall_vector when interruptible */
 	uint8_t upcall_vector;		/* 0: no vector callback */

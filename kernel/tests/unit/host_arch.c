@@ -160,6 +160,31 @@ static word_t *vregs(struct vcpu *v) { return (word_t *)((char *)v + 1024); }
 word_t arch_vcpu_get_reg(struct vcpu *v, unsigned reg) { return vregs(v)[reg]; }
 void arch_vcpu_set_reg(struct vcpu *v, unsigned reg, word_t value) { vregs(v)[reg] = value; }
 
+/* A start state lands in the register array (each segment as selector 0,
+   attributes, limit, base), unless the test makes the CPU refuse it. */
+bool arch_vcpu_set_state(struct vcpu *v, const struct vcpu_state *s)
+{
+	static const unsigned seg[VSEG_COUNT] = { TS_VREG_CS, TS_VREG_DS, TS_VREG_SS, TS_VREG_ES, TS_VREG_TR };
+	word_t *r = vregs(v);
+
+	if (host.vcpu_state_refused)
+		return false;
+	memcpy(r, s->gpr, sizeof(s->gpr));
+	r[TS_VREG_RIP] = s->rip;
+	r[TS_VREG_RFLAGS] = s->rflags;
+	r[TS_VREG_CR0] = s->cr0;
+	r[TS_VREG_CR3] = s->cr3;
+	r[TS_VREG_CR4] = s->cr4;
+	r[TS_VREG_EFER] = s->efer;
+	for (unsigned i = 0; i < VSEG_COUNT; i++) {
+		r[seg[i]] = 0;
+		r[seg[i] + 1] = s->seg[i].attr;
+		r[seg[i] + 2] = s->seg[i].limit;
+		r[seg[i] + 3] = s->seg[i].base;
+	}
+	return true;
+}
+
 /* Guests of the model run with paging off in 64-bit mode: linear == physical. */
 uint64_t tsc_khz = 1000000;
 uint64_t arch_read_tsc(void) { return host.tsc; }

@@ -9,6 +9,7 @@ struct host_counters {
 	uint32_t irq_masked;
 	uint32_t last_port_value;
 	bool vcpu_supported;
+	bool vcpu_state_refused;	/* arch_vcpu_set_state: the CPU cannot run it */
 	unsigned vcpu_cpl;
 	uint64_t tsc;
 	char console[4096];

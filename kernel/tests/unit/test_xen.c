@@ -6,6 +6,7 @@
  * native notifications, timers, grant copies and mappings and the access
  * rules, bad arguments, and what a dying domain leaves behind.
  */
+#include <stddef.h>
 #include <string.h>
 #include <kernel/arch.h>
 #include <kernel/cspace.h>
@@ -17,7 +18,7 @@
 #include "unit.h"
 
 enum { HC_memory_op = 12, HC_set_timer_op = 15, HC_xen_version = 17, HC_grant_table_op = 20,
-       HC_vcpu_op = 24, HC_event_channel_op = 32, HC_hvm_op = 34 };
+       HC_vcpu_op = 24, HC_sched_op = 29, HC_event_channel_op = 32, HC_hvm_op = 34 };
 #define DOMID_SELF	0x7ff0
 #define ARG_GPA		0x1000	/* hypercall arguments live in page 1 */
 #define PAGES		XEN_GUEST_PAGES
@@ -398,6 +399,176 @@ static void test_grant_frame_pool(void)
 	      "grant frame 0 back on a's own page: entries copied, the pool frame unmapped");
 }
 
+enum { VCPUOP_initialise, VCPUOP_up, VCPUOP_down, VCPUOP_is_up };
+
+union hvm_ctx xen_flat_context(bool wide)
+{
+	union hvm_ctx c = { .c32 = { .mode = 0, .gpr = { 0xc0ffee, 0, 0, 0, 0x3000 }, .eip = 0x4000,
+				     .eflags = 2, .cr0 = 0x11, .limit = { ~0u, ~0u, ~0u, ~0u, 0x67 },
+				     .ar = { 0xc9a, 0xc92, 0xc92, 0xc92, 0x89 } } };
+
+	if (wide)
+		c.c64 = (struct hvm_ctx64){ .mode = 1, .gpr = { 0xc0ffee, 0, 0, 0, 0x3000 }, .rip = 0x4000,
+					    .rflags = 2, .cr0 = 0x80000011, .cr3 = 0x5000, .cr4 = 0x20,
+					    .efer = 0x100 };
+	return c;
+}
+
+/* One field of a good context changed; Xen refuses each with -EINVAL. */
+#define CTX32(field)	false, offsetof(struct hvm_ctx32, field), sizeof(((struct hvm_ctx32 *)0)->field)
+#define CTX64(field)	true, offsetof(struct hvm_ctx64, field), sizeof(((struct hvm_ctx64 *)0)->field)
+static const struct {
+	const char *what;
+	bool wide;
+	size_t offset, size;
+	uint64_t value;
+} bad_contexts[] = {
+	{ "vcpu_op: initialise, -EINVAL: an unknown mode", CTX32(mode), 2 },
+	{ "vcpu_op: initialise, -EINVAL: pad set", CTX32(pad), 1 },
+	{ "vcpu_op: initialise, -EINVAL: pad1 set", CTX32(pad1), 1 },
+	{ "vcpu_op: initialise, -EINVAL: pad2 set", CTX32(pad2[2]), 1 },
+	{ "vcpu_op: initialise, -EINVAL: CS attribute bits 12-15 set", CTX32(ar[0]), 0x1c9a },
+	{ "vcpu_op: initialise, -EINVAL: a null CS", CTX32(ar[0]), 0 },
+	{ "vcpu_op: initialise, -EINVAL: a null SS", CTX32(ar[2]), 0 },
+	{ "vcpu_op: initialise, -EINVAL: a null TR", CTX32(ar[4]), 0 },
+	{ "vcpu_op: initialise, -EINVAL: CS not present", CTX32(ar[0]), 0xc1a },
+	{ "vcpu_op: initialise, -EINVAL: CS a data segment", CTX32(ar[0]), 0xc92 },
+	{ "vcpu_op: initialise, -EINVAL: CS a system segment", CTX32(ar[0]), 0xc8b },
+	{ "vcpu_op: initialise, -EINVAL: SS read-only", CTX32(ar[2]), 0xc90 },
+	{ "vcpu_op: initialise, -EINVAL: SS a code segment", CTX32(ar[2]), 0xc9a },
+	{ "vcpu_op: initialise, -EINVAL: DS execute-only code", CTX32(ar[1]), 0xc98 },
+	{ "vcpu_op: initialise, -EINVAL: TR a data segment", CTX32(ar[4]), 0x93 },
+	{ "vcpu_op: initialise, -EINVAL: TR a 16-bit TSS", CTX32(ar[4]), 0x81 },
+	{ "vcpu_op: initialise, -EINVAL: EIP 0x4000 beyond CS's limit (3 pages of 4 KiB)", CTX32(limit[0]), 3 },
+	{ "vcpu_op: initialise, -EINVAL: SS.DPL 3 with CS.DPL 0", CTX32(ar[2]), 0xcf2 },
+	{ "vcpu_op: initialise, -EINVAL: DS.DPL 3 with CS.DPL 0", CTX32(ar[1]), 0xcf2 },
+	{ "vcpu_op: initialise, -EINVAL: EFER.LMA without LME", CTX32(efer), 0x400 },
+	{ "vcpu_op: initialise, -EINVAL: 64-bit: an unknown mode", CTX64(mode), 7 },
+	{ "vcpu_op: initialise, -EINVAL: 64-bit: RIP not canonical", CTX64(rip), 0x0000800000000000ull },
+	{ "vcpu_op: initialise, -EINVAL: 64-bit: paging off", CTX64(cr0), 0x11 },
+	{ "vcpu_op: initialise, -EINVAL: 64-bit: CR4.PAE clear", CTX64(cr4), 0 },
+	{ "vcpu_op: initialise, -EINVAL: 64-bit: EFER.LME clear", CTX64(efer), 0 },
+};
+
+static int64_t vcpu_op_as(struct guest *g, unsigned op, unsigned id, const union hvm_ctx *ctx)
+{
+	if (ctx)
+		memcpy(g->page[1], ctx, sizeof(*ctx));
+	return xen_guest_hypercall(g, HC_vcpu_op, op, id, ctx ? ARG_GPA : 0);
+}
+
+/*
+ * VCPUOP_initialise, up, down and is_up on domain 5 with vCPUs 1 and 2
+ * added: vCPU 0 and 1 have threads (faulting to an endpoint), vCPU 2 has
+ * none. vCPU 1's thread waits as arch_enter_guest leaves a vCPU that is
+ * not up.
+ */
+static void test_vcpu_op(void)
+{
+	enum { VCPU1 = 760, VCPU2, EP, VSPACE, THREAD0, THREAD1 };
+	struct guest a1 = a;
+	struct vcpu *v1, *v2;
+	struct tcb *t0, *t1;
+	union hvm_ctx ctx;
+
+	check(retype(TS_OBJ_VCPU, 0, VCPU1, 2) == TS_OK && retype(TS_OBJ_ENDPOINT, 0, EP, 1) == TS_OK &&
+	      retype(TS_OBJ_VSPACE, 0, VSPACE, 1) == TS_OK && retype(TS_OBJ_TCB, 0, THREAD0, 2) == TS_OK &&
+	      INVOKE(VCPU1, TS_VCPU_SET_SPACE, a.base + 1) == TS_OK &&
+	      INVOKE(VCPU2, TS_VCPU_SET_SPACE, a.base + 1) == TS_OK &&
+	      INVOKE(a.base, TS_DOMAIN_XEN_ADD_VCPU, VCPU1, 1) == TS_OK &&
+	      INVOKE(a.base, TS_DOMAIN_XEN_ADD_VCPU, VCPU2, 2) == TS_OK &&
+	      INVOKE(THREAD0, TS_TCB_CONFIGURE, EP, TS_ROOT_CNODE, VSPACE, 0, 0) == TS_OK &&
+	      INVOKE(THREAD1, TS_TCB_CONFIGURE, EP, TS_ROOT_CNODE, VSPACE, 0, 0) == TS_OK &&
+	      INVOKE(THREAD0, TS_TCB_BIND_VCPU, a.base + 13) == TS_OK &&
+	      INVOKE(THREAD1, TS_TCB_BIND_VCPU, VCPU1) == TS_OK,
+	      "vcpu_op: domain 5 gets vCPUs 1 and 2; vCPUs 0 and 1 are bound to threads");
+	v1 = cap_vcpu(&root[VCPU1].cap);
+	v2 = cap_vcpu(&root[VCPU2].cap);
+	t0 = cap_tcb(&root[THREAD0].cap);
+	t1 = cap_tcb(&root[THREAD1].cap);
+	a1.v = v1;
+	sched_make_runnable(t0);
+	t1->state = THREAD_BLOCKED_VCPU;
+
+	check(vcpu_op_as(&a, VCPUOP_is_up, 0, NULL) == 1 && vcpu_op_as(&a, VCPUOP_is_up, 1, NULL) == 0 &&
+	      a.v->xen.initialised && !v1->xen.initialised,
+	      "vcpu_op: vCPU 0 starts up, vCPU 1 down and uninitialised");
+	check(vcpu_op_as(&a, VCPUOP_up, 1, NULL) == -22 && !v1->xen.up,
+	      "vcpu_op: up of an uninitialised vCPU: -EINVAL");
+	ctx = xen_flat_context(false);
+	check(vcpu_op_as(&a, VCPUOP_initialise, 3, &ctx) == -2 &&
+	      vcpu_op_as(&a, VCPUOP_initialise, TS_XEN_MAX_VCPUS, &ctx) == -2 &&
+	      vcpu_op_as(&a, VCPUOP_is_up, 3, NULL) == -2 && vcpu_op_as(&a, VCPUOP_down, 3, NULL) == -2,
+	      "vcpu_op: a vCPU the domain does not have: -ENOENT");
+	check(xen_guest_hypercall(&a, HC_vcpu_op, VCPUOP_initialise, 1, 0x100000) == -14 &&
+	      (memcpy(a.page[7] + 4096 - 64, &ctx, 64),
+	       xen_guest_hypercall(&a, HC_vcpu_op, VCPUOP_initialise, 1, 0x8000 - 64) == -14) &&
+	      !v1->xen.initialised, "vcpu_op: initialise with a context not all in guest memory: -EFAULT");
+
+	for (unsigned i = 0; i < ARRAY_SIZE(bad_contexts); i++) {
+		ctx = xen_flat_context(bad_contexts[i].wide);
+		memcpy(ctx.bytes + bad_contexts[i].offset, &bad_contexts[i].value, bad_contexts[i].size);
+		check(vcpu_op_as(&a, VCPUOP_initialise, 1, &ctx) == -22, bad_contexts[i].what);
+	}
+	ctx = xen_flat_context(false);
+	ctx.c32.ar[0] = 0x49a;
+	ctx.c32.limit[0] = 0x3fff;
+	check(vcpu_op_as(&a, VCPUOP_initialise, 1, &ctx) == -22,
+	      "vcpu_op: EIP 0x4000 beyond CS's limit (byte granular, 0x3fff)");
+	ctx = xen_flat_context(false);
+	host.vcpu_state_refused = true;
+	check(vcpu_op_as(&a, VCPUOP_initialise, 1, &ctx) == -22, "vcpu_op: a state the CPU refuses: -EINVAL");
+	host.vcpu_state_refused = false;
+	check(!v1->xen.initialised && arch_vcpu_get_reg(v1, TS_VREG_RIP) == 0 &&
+	      arch_vcpu_get_reg(v1, TS_VREG_RAX) == 0, "vcpu_op: a refused context leaves the vCPU as it was");
+
+	check(vcpu_op_as(&a, VCPUOP_initialise, 1, &ctx) == 0 && v1->xen.initialised && !v1->xen.up &&
+	      t1->state == THREAD_BLOCKED_VCPU && vcpu_op_as(&a, VCPUOP_is_up, 1, NULL) == 0,
+	      "vcpu_op: initialise a 32-bit context: vCPU 1 is initialised and still down");
+	check(arch_vcpu_get_reg(v1, TS_VREG_RAX) == 0xc0ffee && arch_vcpu_get_reg(v1, TS_VREG_RSP) == 0x3000 &&
+	      arch_vcpu_get_reg(v1, TS_VREG_RIP) == 0x4000 && arch_vcpu_get_reg(v1, TS_VREG_CR0) == 0x11 &&
+	      arch_vcpu_get_reg(v1, TS_VREG_CS + 1) == 0xc9b && arch_vcpu_get_reg(v1, TS_VREG_CS + 2) == ~0u &&
+	      arch_vcpu_get_reg(v1, TS_VREG_DS + 1) == 0xc93 && arch_vcpu_get_reg(v1, TS_VREG_TR + 1) == 0x8b,
+	      "vcpu_op: its registers and segments as given; accessed bits set, TR busy");
+	ctx.c32.ar[0] = 0;
+	check(vcpu_op_as(&a, VCPUOP_initialise, 1, &ctx) == -17 && arch_vcpu_get_reg(v1, TS_VREG_CS + 1) == 0xc9b,
+	      "vcpu_op: initialise again (even a bad context): -EEXIST, nothing changes");
+	ctx = xen_flat_context(true);
+	check(vcpu_op_as(&a, VCPUOP_initialise, 2, &ctx) == 0 && arch_vcpu_get_reg(v2, TS_VREG_RIP) == 0x4000 &&
+	      arch_vcpu_get_reg(v2, TS_VREG_CR3) == 0x5000 && arch_vcpu_get_reg(v2, TS_VREG_CS + 1) == 0xa9b &&
+	      arch_vcpu_get_reg(v2, TS_VREG_SS + 1) == 0xc93 && arch_vcpu_get_reg(v2, TS_VREG_TR + 2) == 0x67,
+	      "vcpu_op: initialise a 64-bit context: flat 64-bit segments as Xen gives them");
+
+	check(vcpu_op_as(&a, VCPUOP_up, 1, NULL) == 0 && v1->xen.up && t1->state == THREAD_RUNNABLE &&
+	      vcpu_op_as(&a, VCPUOP_is_up, 1, NULL) == 1 && vcpu_op_as(&a, VCPUOP_up, 1, NULL) == 0,
+	      "vcpu_op: up runs vCPU 1 (its thread wakes); up again changes nothing");
+	check(vcpu_op_as(&a, VCPUOP_down, 1, NULL) == 0 && vcpu_op_as(&a, VCPUOP_is_up, 1, NULL) == 0 &&
+	      vcpu_op_as(&a, VCPUOP_down, 1, NULL) == 0 && v1->xen.initialised && t0->state == THREAD_RUNNABLE,
+	      "vcpu_op: down of another vCPU (twice): it is down, still initialised; the caller runs on");
+
+	/* vCPU 1 blocks for an event while up, then goes down and up: it still waits for its event. */
+	memset(a.page[0] + 64, 0, 16);	/* vCPU 1's vcpu_info: nothing pending */
+	check(vcpu_op_as(&a, VCPUOP_up, 1, NULL) == 0 && xen_guest_hypercall(&a1, HC_sched_op, 1, 0, 0) == 0 &&
+	      t1->state == THREAD_BLOCKED_VCPU && vcpu_op_as(&a, VCPUOP_down, 1, NULL) == 0 &&
+	      vcpu_op_as(&a, VCPUOP_up, 1, NULL) == 0 && t1->state == THREAD_BLOCKED_VCPU && v1->xen.up,
+	      "vcpu_op: a vCPU blocked in SCHEDOP_block, taken down and up again, still waits for its event");
+	sched_make_runnable(t1);
+
+	check(vcpu_op_as(&a, VCPUOP_down, 0, NULL) == 0 && !a.v->xen.up && t0->state == THREAD_BLOCKED_VCPU,
+	      "vcpu_op: down of the caller's own vCPU: it stops at once (0 in RAX for when it runs again)");
+	check(vcpu_op_as(&a1, VCPUOP_is_up, 0, NULL) == 0 && vcpu_op_as(&a1, VCPUOP_up, 0, NULL) == 0 &&
+	      a.v->xen.up && t0->state == THREAD_RUNNABLE,
+	      "vcpu_op: vCPU 1 sees vCPU 0 down and brings it up again");
+	check(vcpu_op_as(&a, VCPUOP_down, 1, NULL) == 0 && vcpu_op_as(&a, VCPUOP_down, 0, NULL) == 0 &&
+	      a.v->xen.up && t0->state == THREAD_BLOCKED_SEND && t0->fault_type == TS_FAULT_GUEST_SHUTDOWN &&
+	      t0->fault_mr[0] == 0 && t0->fault_mr[1] == 0,
+	      "vcpu_op: the last vCPU going down powers the domain off (shutdown fault, reason poweroff, "
+	      "vCPU 0), as in Xen");
+	INVOKE(TS_ROOT_CNODE, TS_CNODE_DELETE, THREAD0);
+	INVOKE(TS_ROOT_CNODE, TS_CNODE_DELETE, THREAD1);
+	check(!a.v->bound && invariants_check() == 0, "vcpu_op: invariants hold");
+}
+
 static void test_domain_death(void)
 {
 	struct { uint16_t dom, remote; uint32_t port; } unbound = { DOMID_SELF, 5, 0 };
@@ -440,5 +611,6 @@ void test_xen(void)
 	test_grant_copy();
 	test_grant_map();
 	test_grant_frame_pool();
+	test_vcpu_op();
 	test_domain_death();
 }

@@ -3,6 +3,7 @@
 #define UNIT_H
 
 #include <kernel/objects.h>
+#include "../hvm_context.h"
 
 #define SLOT_UNTYPED	3
 #define UNTYPED_BITS	24
@@ -39,5 +40,9 @@ struct xen_guest {
 bool make_xen_guest(struct xen_guest *g);
 /* A hypercall with up to three arguments; returns RAX. */
 int64_t xen_guest_hypercall(struct xen_guest *g, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2);
+
+/* A good vcpu_hvm_context: 32-bit flat protected mode at 0x4000 (EAX 0xc0ffee, ESP
+   0x3000, TR an available TSS), or (wide) 64-bit mode with paging there. */
+union hvm_ctx xen_flat_context(bool wide);
 
 #endif

@@ -13,7 +13,7 @@
 
 struct vlapic {
 	bool reset_done;	/* false until first used (vlapic.c resets it then) */
-	bool sipi_pending;	/* a start-up IPI arrived while the vCPU was not up */
+	bool sipi_pending;	/* a start-up IPI's real-mode start, loaded at the next entry */
 	uint8_t sipi_vector;
 	uint8_t tpr;
 	uint32_t svr;
