@@ -15,10 +15,15 @@
  *    TS_DOMAIN_XEN_SETUP;
  *  - a 64-bit guest of a two-vCPU Xen domain exercising the local APIC
  *    (x2APIC MSRs, a self IPI, the timer, INIT and start-up IPIs that
- *    bring its second vCPU up in real mode, a fixed IPI back).
+ *    bring its second vCPU up in real mode, a fixed IPI back);
+ *  - a 64-bit guest of another two-vCPU Xen domain whose vCPU 0 starts
+ *    vCPU 1 the Xen way (VCPUOP_initialise with a 32-bit context, then
+ *    VCPUOP_up) and takes it down and up again, until the last vCPU going
+ *    down powers the domain off.
  */
 #include <ts/domain.h>
 #include <ts/string.h>
+#include "../hvm_context.h"
 #include "harness.h"
 
 #define EXIT_CPUID	0x72
@@ -448,6 +453,135 @@ __asm__(
 "	.code64\n"
 "	.popsection\n");
 
+/*
+ * The fifth guest, 64-bit code at guest-physical 0 of a Xen domain with
+ * two vCPUs, reporting with OUT like the third (EBP = step). It calls
+ * vcpu_op directly with VMMCALL. Its contexts for vCPU 1 are at 0x1000:
+ * a good one (32-bit flat, EIP 0xc000, EAX the marker, ESP 0x3ff0) and
+ * three bad ones. vCPU 1 runs vg_vcpuop_ap, 32-bit code at 0xc000 that
+ * writes to 0x3000: the marker (its EAX) and its ESP, then takes itself
+ * down; run again, it stores its VCPUOP_down's result and 0x2222, then
+ * counts at 0x3010 for ever. R15 holds a TSC delay (50 ms) from the VMM;
+ * results go in RBX and R12-R14, R9 (VCPU_OP's own RDI/RSI/RDX change).
+ */
+#define VCPUOP_CTX		0x1000	/* then the bad ones, 128 bytes apart */
+#define VCPUOP_AP_CODE		0xc000
+#define VCPUOP_MARKER		0x600dcafe
+#define VCPUOP_UNBACKED		0x1ff000	/* in the identity-mapped 2 MiB, not in the guest space */
+#define VCPU_OP(cmd, id, arg) \
+"	mov $24, %eax\n" \
+"	mov $" #cmd ", %edi\n" \
+"	mov $" #id ", %esi\n" \
+"	mov $" STR(arg) ", %edx\n" \
+"	vmmcall\n"
+#define DELAY \
+"	rdtsc\n" \
+"	shl $32, %rdx\n" \
+"	lea (%rax,%rdx), %r8\n" \
+"	add %r15, %r8\n" \
+"9:	pause\n" \
+"	rdtsc\n" \
+"	shl $32, %rdx\n" \
+"	or %rdx, %rax\n" \
+"	cmp %r8, %rax\n" \
+"	jb 9b\n"
+extern const uint8_t vg_vcpuop[], vg_vcpuop_end[], vg_vcpuop_ap[], vg_vcpuop_ap_end[];
+__asm__(
+"	.pushsection .rodata.vcpu_guest, \"a\"\n"
+"	.globl vg_vcpuop, vg_vcpuop_end, vg_vcpuop_ap, vg_vcpuop_ap_end\n"
+"vg_vcpuop:\n"
+"	mov $1, %ebp\n"			/* 1: vCPU 1 is down; up before initialise */
+	VCPU_OP(3, 1, 0)
+"	mov %rax, %rbx\n"
+	VCPU_OP(1, 1, 0)
+"	mov %rax, %rsi\n"
+"	out %al, $0x80\n"
+"	mov $2, %ebp\n"			/* 2: bad contexts, an unreadable one, no vCPU 2 */
+	VCPU_OP(0, 1, VCPUOP_CTX + 0x80)
+"	mov %rax, %rbx\n"
+	VCPU_OP(0, 1, VCPUOP_CTX + 0x100)
+"	mov %rax, %r12\n"
+	VCPU_OP(0, 1, VCPUOP_CTX + 0x180)
+"	mov %rax, %r13\n"
+	VCPU_OP(0, 1, VCPUOP_UNBACKED)
+"	mov %rax, %r14\n"
+	VCPU_OP(0, 2, VCPUOP_CTX)
+"	mov %rax, %r9\n"
+"	out %al, $0x80\n"
+"	mov $3, %ebp\n"			/* 3: initialise vCPU 1, twice; still down */
+	VCPU_OP(0, 1, VCPUOP_CTX)
+"	mov %rax, %rbx\n"
+	VCPU_OP(0, 1, VCPUOP_CTX)
+"	mov %rax, %r12\n"
+	VCPU_OP(3, 1, 0)
+"	mov %rax, %r13\n"
+"	out %al, $0x80\n"
+"	mov $4, %ebp\n"			/* 4: up: its marker, then it is down by itself */
+	VCPU_OP(1, 1, 0)
+"	mov %rax, %rbx\n"
+"1:	pause\n"
+"	cmpl $" STR(VCPUOP_MARKER) ", 0x3000\n"
+"	jne 1b\n"
+"2:	pause\n"
+	VCPU_OP(3, 1, 0)
+"	test %eax, %eax\n"
+"	jnz 2b\n"
+"	mov 0x3004, %esi\n"
+"	mov 0x3008, %edi\n"
+"	out %al, $0x80\n"
+"	mov $5, %ebp\n"			/* 5: up again: it returns from its down and counts */
+	VCPU_OP(1, 1, 0)
+"	mov %rax, %rbx\n"
+"3:	pause\n"
+"	cmpl $0x2222, 0x3008\n"
+"	jne 3b\n"
+"	mov 0x300c, %esi\n"
+"	mov 0x3010, %edi\n"
+	DELAY
+"	mov 0x3010, %r12d\n"
+"	out %al, $0x80\n"
+"	mov $6, %ebp\n"			/* 6: down by vCPU 0: the counting stops */
+	VCPU_OP(2, 1, 0)
+"	mov %rax, %rbx\n"
+	VCPU_OP(3, 1, 0)
+"	mov %rax, %rsi\n"
+	DELAY
+"	mov 0x3010, %edi\n"
+	DELAY
+"	mov 0x3010, %r12d\n"
+"	out %al, $0x80\n"
+"	mov $7, %ebp\n"			/* 7: up: it counts again */
+	VCPU_OP(1, 1, 0)
+"	mov %rax, %rbx\n"
+"	mov 0x3010, %esi\n"
+	DELAY
+"	mov 0x3010, %edi\n"
+"	out %al, $0x80\n"
+"	mov $8, %ebp\n"			/* 8: vCPU 1 down, then vCPU 0, the last one up */
+	VCPU_OP(2, 1, 0)
+"	mov %rax, %rbx\n"
+	VCPU_OP(2, 0, 0)
+"	mov %rax, %rsi\n"
+"	out %al, $0x80\n"
+"	jmp .\n"
+"vg_vcpuop_end:\n"
+"	.code32\n"
+"vg_vcpuop_ap:\n"
+"	mov %eax, 0x3000\n"
+"	mov %esp, 0x3004\n"
+"	mov $24, %eax\n"			/* VCPUOP_down on itself */
+"	mov $2, %ebx\n"
+"	mov $1, %ecx\n"
+"	xor %edx, %edx\n"
+"	vmmcall\n"
+"	mov %eax, 0x300c\n"
+"	movl $0x2222, 0x3008\n"
+"1:	incl 0x3010\n"
+"	jmp 1b\n"
+"vg_vcpuop_ap_end:\n"
+"	.code64\n"
+"	.popsection\n");
+
 static uint64_t vcpu, fault_ep, fault_badged;
 
 static uint64_t vcpu_reg(uint64_t of, unsigned reg)
@@ -468,8 +602,8 @@ static int set_reg(unsigned reg, uint64_t value)
 	return ts_invoke(vcpu, TS_VCPU_WRITE_REGS, 3, (const uint64_t[]){ reg, 1, value }, 0, 0);
 }
 
-/* The next exit message, or a zeroed one if none comes within 2 s. */
-static struct ts_msg next_exit(void)
+/* The next fault message of this kind from the vCPU, or a zeroed one if none comes within 2 s. */
+static struct ts_msg next_fault(uint64_t label)
 {
 	uint64_t end = deadline_ms(2000);
 	struct ts_msg m;
@@ -477,12 +611,17 @@ static struct ts_msg next_exit(void)
 	do {
 		memset(&m, 0, sizeof(m));
 		ts_nbrecv(fault_ep, &m);
-		if (ts_msginfo_label(m.info) == TS_FAULT_VMEXIT && m.badge == VCPU_BADGE)
+		if (ts_msginfo_label(m.info) == label && m.badge == VCPU_BADGE)
 			return m;
 		ts_yield();
 	} while (ts_rdtsc() < end);
 	memset(&m, 0, sizeof(m));
 	return m;
+}
+
+static struct ts_msg next_exit(void)
+{
+	return next_fault(TS_FAULT_VMEXIT);
 }
 
 static void resume_guest(void)
@@ -719,49 +858,83 @@ static void test_vcpu_xen(void)
 #define APIC_TEST_DOMID		0x7e1
 #define VCPU1_BADGE		0x5d
 
+/* A Xen domain with two vCPUs in one 64-bit guest space, and its slots. */
+struct xen_pair {
+	struct guest g;		/* vCPU 0 */
+	uint64_t dom, fault1, vcpu1, tcb1;
+};
+
+/*
+ * vCPU 0 set to start code (at 0) in long mode with the Xen page tables;
+ * vCPU 1's thread faults to the endpoint with VCPU1_BADGE, which
+ * next_fault ignores; ap, vCPU 1's code, at ap_gpa; a zeroed page at
+ * 0x3000. Neither thread is resumed yet.
+ */
+static int xen_pair_create(struct xen_pair *p, uint32_t domid, const uint8_t *code, const uint8_t *code_end,
+			   uint64_t ap_gpa, const uint8_t *ap, const uint8_t *ap_end)
+{
+	struct guest *g = &p->g;
+	int ok;
+
+	p->dom = new_object(TS_OBJ_DOMAIN, 0);
+	p->fault1 = new_slot();
+	ok = ts_cnode_mint(TS_ROOT_CNODE, p->fault1, TS_ROOT_CNODE, fault_ep, TS_RIGHTS_ALL, VCPU1_BADGE) == TS_OK &&
+	     guest_create(g) && vcpu_thread_create(g->space, p->fault1, &p->vcpu1, &p->tcb1) &&
+	     guest_page(g->space, 0, code, code_end - code, TS_MAP_EXECUTE) &&
+	     guest_page(g->space, ap_gpa, ap, ap_end - ap, TS_MAP_EXECUTE) && guest_page(g->space, 0x3000, 0, 0, 0);
+	for (unsigned i = 0; i < sizeof(xen_tables) / sizeof(xen_tables[0]); i++)
+		ok = ok && guest_page(g->space, xen_tables[i].gpa, xen_tables[i].entry, sizeof(xen_tables[i].entry), 0);
+	ok = ok && ts_domain_set_id(p->dom, domid) == TS_OK && ts_tcb_set_domain(g->tcb, p->dom) == TS_OK &&
+	     ts_tcb_set_domain(p->tcb1, p->dom) == TS_OK &&
+	     ts_invoke(p->dom, TS_DOMAIN_XEN_SETUP, 3, (const uint64_t[]){ g->space, 256, 0 }, 0, 0) == TS_OK &&
+	     ts_invoke(p->dom, TS_DOMAIN_XEN_ADD_VCPU, 2, (const uint64_t[]){ g->vcpu, 0 }, 0, 0) == TS_OK &&
+	     ts_invoke(p->dom, TS_DOMAIN_XEN_ADD_VCPU, 2, (const uint64_t[]){ p->vcpu1, 1 }, 0, 0) == TS_OK;
+	/* vCPU 1 on another CPU if there is one: the IPIs then cross CPUs. */
+	ok = ok && (bi->nr_cpus < 2 || ts_tcb_set_affinity(p->tcb1, 1) == TS_OK);
+	if (!ok)
+		return 0;
+	vcpu = g->vcpu;
+	for (unsigned i = 0; i < sizeof(xen_long_mode) / sizeof(xen_long_mode[0]); i++)
+		set_reg(xen_long_mode[i][0], xen_long_mode[i][1]);
+	return 1;
+}
+
+static void xen_pair_destroy(struct xen_pair *p)
+{
+	ts_tcb_suspend(p->tcb1);
+	ts_cnode_delete(TS_ROOT_CNODE, p->tcb1);
+	ts_cnode_delete(TS_ROOT_CNODE, p->vcpu1);
+	ts_cnode_delete(TS_ROOT_CNODE, p->fault1);
+	guest_destroy(&p->g);
+	ts_cnode_delete(TS_ROOT_CNODE, p->dom);
+}
+
 /*
  * The local APIC of a two-vCPU Xen domain: vCPU 0 runs vg_apic in long
  * mode; vCPU 1's thread is resumed at once (as the toolstack does) but
- * must not run before vCPU 0's INIT and start-up IPIs. Its exits go to
- * the same endpoint with another badge, which next_exit ignores.
+ * must not run before vCPU 0's INIT and start-up IPIs.
  */
 static void test_vcpu_apic(void)
 {
 	static uint8_t descriptors[4096];
-	uint64_t dom = new_object(TS_OBJ_DOMAIN, 0), fault1 = new_slot(), vcpu1 = 0, tcb1 = 0;
-	struct guest g;
+	struct xen_pair p;
 	struct ts_msg m;
-	int ok;
 
 	put_gate64(descriptors, 13, vg_apic_gp - vg_apic);
 	put_gate64(descriptors, 0x40, vg_apic_self - vg_apic);
 	put_gate64(descriptors, 0x41, vg_apic_timer - vg_apic);
 	put_gate64(descriptors, 0x42, vg_apic_wake - vg_apic);
 	memcpy(descriptors + (APIC_GUEST_GDT - APIC_GUEST_IDT), xen_gdt, sizeof(xen_gdt));
-	ok = ts_cnode_mint(TS_ROOT_CNODE, fault1, TS_ROOT_CNODE, fault_ep, TS_RIGHTS_ALL, VCPU1_BADGE) == TS_OK &&
-	     guest_create(&g) && vcpu_thread_create(g.space, fault1, &vcpu1, &tcb1) &&
-	     guest_page(g.space, APIC_GUEST_IDT, descriptors, sizeof(descriptors), 0) &&
-	     guest_page(g.space, 0, vg_apic, vg_apic_end - vg_apic, TS_MAP_EXECUTE) &&
-	     guest_page(g.space, APIC_AP_CODE, vg_apic_ap, vg_apic_ap_end - vg_apic_ap, TS_MAP_EXECUTE) &&
-	     guest_page(g.space, 0x1000, 0, 0, 0) && guest_page(g.space, 0x3000, 0, 0, 0);
-	for (unsigned i = 0; i < sizeof(xen_tables) / sizeof(xen_tables[0]); i++)
-		ok = ok && guest_page(g.space, xen_tables[i].gpa, xen_tables[i].entry, sizeof(xen_tables[i].entry), 0);
-	ok = ok && ts_domain_set_id(dom, APIC_TEST_DOMID) == TS_OK && ts_tcb_set_domain(g.tcb, dom) == TS_OK &&
-	     ts_tcb_set_domain(tcb1, dom) == TS_OK &&
-	     ts_invoke(dom, TS_DOMAIN_XEN_SETUP, 3, (const uint64_t[]){ g.space, 256, 0 }, 0, 0) == TS_OK &&
-	     ts_invoke(dom, TS_DOMAIN_XEN_ADD_VCPU, 2, (const uint64_t[]){ g.vcpu, 0 }, 0, 0) == TS_OK &&
-	     ts_invoke(dom, TS_DOMAIN_XEN_ADD_VCPU, 2, (const uint64_t[]){ vcpu1, 1 }, 0, 0) == TS_OK;
-	/* vCPU 1 on another CPU if there is one: the IPIs then cross CPUs. */
-	ok = ok && (bi->nr_cpus < 2 || ts_tcb_set_affinity(tcb1, 1) == TS_OK);
-	if (!check(ok, "vcpu apic: a Xen domain with two vCPUs in one 64-bit guest space"))
+	if (!check(xen_pair_create(&p, APIC_TEST_DOMID, vg_apic, vg_apic_end, APIC_AP_CODE, vg_apic_ap,
+				   vg_apic_ap_end) &&
+		   guest_page(p.g.space, APIC_GUEST_IDT, descriptors, sizeof(descriptors), 0) &&
+		   guest_page(p.g.space, 0x1000, 0, 0, 0),
+		   "vcpu apic: a Xen domain with two vCPUs in one 64-bit guest space"))
 		return;
-	vcpu = g.vcpu;
-	for (unsigned i = 0; i < sizeof(xen_long_mode) / sizeof(xen_long_mode[0]); i++)
-		set_reg(xen_long_mode[i][0], xen_long_mode[i][1]);
 	set_reg(TS_VREG_IDTR_LIMIT, 0x43 * 16 - 1);
 	set_reg(TS_VREG_GDTR_BASE, APIC_GUEST_GDT);
-	ts_tcb_resume(tcb1);
-	ts_tcb_resume(g.tcb);
+	ts_tcb_resume(p.tcb1);
+	ts_tcb_resume(p.g.tcb);
 
 	check(out_report(1, &m) && get_reg(TS_VREG_RBX) == 0 && get_reg(TS_VREG_RSI) == 0x50014 &&
 	      get_reg(TS_VREG_RDI) == 1,
@@ -795,20 +968,102 @@ static void test_vcpu_apic(void)
 	check(out_report(8, &m) && get_reg(TS_VREG_RBX) == 13 &&
 	      get_reg(TS_VREG_RDI) == (uint64_t)(vg_apic_bad_wrmsr - vg_apic),
 	      "vcpu apic: writing the read-only x2APIC ID is #GP(0)");
-	check(vcpu_reg(vcpu1, TS_VREG_RIP) == 0 && vcpu_reg(vcpu1, TS_VREG_CS) == 0x08,
+	check(vcpu_reg(p.vcpu1, TS_VREG_RIP) == 0 && vcpu_reg(p.vcpu1, TS_VREG_CS) == 0x08,
 	      "vcpu apic: vCPU 1, its thread resumed, has not run before its start-up IPI");
 	resume_guest();
 	check(out_report(9, &m) && get_reg(TS_VREG_RBX) == APIC_AP_CODE >> 4 && get_reg(TS_VREG_RSI) == 0x1234,
 	      "vcpu apic: INIT and start-up IPIs run vCPU 1 in real mode at 0xc000 (CS 0xc00); its fixed "
 	      "IPI wakes vCPU 0");
-	check(vcpu_reg(vcpu1, TS_VREG_CS) == APIC_AP_CODE >> 4 && (vcpu_reg(vcpu1, TS_VREG_CR0) & 1) == 0,
+	check(vcpu_reg(p.vcpu1, TS_VREG_CS) == APIC_AP_CODE >> 4 && (vcpu_reg(p.vcpu1, TS_VREG_CR0) & 1) == 0,
 	      "vcpu apic: vCPU 1 is in real mode (CR0.PE clear)");
-	ts_tcb_suspend(tcb1);
-	ts_cnode_delete(TS_ROOT_CNODE, tcb1);
-	ts_cnode_delete(TS_ROOT_CNODE, vcpu1);
-	ts_cnode_delete(TS_ROOT_CNODE, fault1);
-	guest_destroy(&g);
-	ts_cnode_delete(TS_ROOT_CNODE, dom);
+	xen_pair_destroy(&p);
+}
+
+#define VCPUOP_TEST_DOMID	0x7e2
+
+/* VCPUOP_initialise's contexts for vg_vcpuop_ap: a good one, then three bad ones. */
+static void vcpuop_contexts(union hvm_ctx ctx[4])
+{
+	const struct hvm_ctx32 good = {
+		.gpr = { VCPUOP_MARKER, 0, 0, 0, 0x3ff0 }, .eip = VCPUOP_AP_CODE, .eflags = 2, .cr0 = 0x11,
+		.limit = { ~0u, ~0u, ~0u, ~0u, 0x67 }, .ar = { 0xc9a, 0xc92, 0xc92, 0xc92, 0x89 },
+	};
+
+	for (unsigned i = 0; i < 4; i++)
+		ctx[i].c32 = good;
+	ctx[1].c32.ar[0] = 0xc92;		/* CS a data segment: Xen refuses it */
+	ctx[2].c32.cr4 = 1u << 18;		/* OSXSAVE: the guest's CPUID has no XSAVE */
+	ctx[3].c32.cr0 = 0x80000010;		/* paging without protection */
+}
+
+/*
+ * vcpu_op on a two-vCPU Xen domain: vCPU 0 runs vg_vcpuop in long mode;
+ * vCPU 1's thread is resumed at once but must not run before its
+ * VCPUOP_up.
+ */
+static void test_vcpu_op(void)
+{
+	union hvm_ctx ctx[4];
+	struct xen_pair p;
+	struct ts_msg m;
+	int ok;
+
+	vcpuop_contexts(ctx);
+	if (!check(xen_pair_create(&p, VCPUOP_TEST_DOMID, vg_vcpuop, vg_vcpuop_end, VCPUOP_AP_CODE, vg_vcpuop_ap,
+				   vg_vcpuop_ap_end) &&
+		   guest_page(p.g.space, VCPUOP_CTX, ctx, sizeof(ctx), 0),
+		   "vcpu_op: a Xen domain with two vCPUs, vCPU 1's contexts in its memory"))
+		return;
+	set_reg(TS_VREG_R15, ms_ticks(50));
+	ts_tcb_resume(p.tcb1);
+	ts_tcb_resume(p.g.tcb);
+
+	check(out_report(1, &m) && get_reg(TS_VREG_RBX) == 0 && get_reg(TS_VREG_RSI) == (uint64_t)-22,
+	      "vcpu_op: vCPU 1 starts down (is_up 0); up before initialise: -EINVAL");
+	resume_guest();
+	check(out_report(2, &m) && get_reg(TS_VREG_RBX) == (uint64_t)-22 && get_reg(TS_VREG_R12) == (uint64_t)-22 &&
+	      get_reg(TS_VREG_R13) == (uint64_t)-22 && get_reg(TS_VREG_R14) == (uint64_t)-14 &&
+	      get_reg(TS_VREG_R9) == (uint64_t)-2,
+	      "vcpu_op: initialise refuses a data segment for CS, CR4.OSXSAVE without XSAVE and paging "
+	      "without protection (-EINVAL), an unbacked context (-EFAULT), and vCPU 2 (-ENOENT)");
+	check(vcpu_reg(p.vcpu1, TS_VREG_RIP) == 0 && vcpu_reg(p.vcpu1, TS_VREG_CS) == 0x08,
+	      "vcpu_op: vCPU 1's registers are untouched by the refused contexts");
+	resume_guest();
+	check(out_report(3, &m) && get_reg(TS_VREG_RBX) == 0 && get_reg(TS_VREG_R12) == (uint64_t)-17 &&
+	      get_reg(TS_VREG_R13) == 0,
+	      "vcpu_op: initialise vCPU 1 with a 32-bit context; again: -EEXIST; it is still down");
+	check(vcpu_reg(p.vcpu1, TS_VREG_RIP) == VCPUOP_AP_CODE && vcpu_reg(p.vcpu1, TS_VREG_RAX) == VCPUOP_MARKER &&
+	      vcpu_reg(p.vcpu1, TS_VREG_CS) == 0 && vcpu_reg(p.vcpu1, TS_VREG_CS + 1) == 0xc9b &&
+	      vcpu_reg(p.vcpu1, TS_VREG_CS + 2) == ~0u && vcpu_reg(p.vcpu1, TS_VREG_TR + 1) == 0x8b &&
+	      vcpu_reg(p.vcpu1, TS_VREG_FS + 1) == 0 && vcpu_reg(p.vcpu1, TS_VREG_CR0) == 0x11,
+	      "vcpu_op: vCPU 1 holds the context: EIP, EAX, flat CS (accessed), TR busy, FS unusable, CR0");
+	resume_guest();
+	check(out_report(4, &m) && get_reg(TS_VREG_RBX) == 0 && get_reg(TS_VREG_RSI) == 0x3ff0 &&
+	      get_reg(TS_VREG_RDI) == 0,
+	      "vcpu_op: up: vCPU 1 runs the context (its marker and ESP at 0x3000), then its own "
+	      "VCPUOP_down stops it at once");
+	resume_guest();
+	ok = out_report(5, &m);
+	uint64_t counted = get_reg(TS_VREG_R12) - get_reg(TS_VREG_RDI);
+	check(ok && get_reg(TS_VREG_RBX) == 0 && get_reg(TS_VREG_RSI) == 0 &&
+	      get_reg(TS_VREG_R12) > get_reg(TS_VREG_RDI),
+	      "vcpu_op: up again: vCPU 1 returns 0 from its VCPUOP_down and counts (%lu in 50 ms)", counted);
+	resume_guest();
+	check(out_report(6, &m) && get_reg(TS_VREG_RBX) == 0 && get_reg(TS_VREG_RSI) == 0 &&
+	      get_reg(TS_VREG_R12) == get_reg(TS_VREG_RDI),
+	      "vcpu_op: down by vCPU 0: is_up 0, and vCPU 1 counts no more");
+	resume_guest();
+	check(out_report(7, &m) && get_reg(TS_VREG_RBX) == 0 && get_reg(TS_VREG_RDI) > get_reg(TS_VREG_RSI),
+	      "vcpu_op: up by vCPU 0: vCPU 1 counts again where it stopped");
+	resume_guest();
+	m = next_fault(TS_FAULT_GUEST_SHUTDOWN);
+	check(ts_msginfo_label(m.info) == TS_FAULT_GUEST_SHUTDOWN && m.mr[0] == 0 && m.mr[1] == 0,
+	      "vcpu_op: vCPU 0 going down as the last one up powers the domain off (shutdown fault, "
+	      "poweroff, vCPU 0)");
+	resume_guest();
+	check(out_report(8, &m) && get_reg(TS_VREG_RBX) == 0 && get_reg(TS_VREG_RSI) == 0,
+	      "vcpu_op: the toolstack's reply resumes vCPU 0 after its VCPUOP_down, which returns 0");
+	xen_pair_destroy(&p);
 }
 
 static void test_vcpu_msrs(void)
@@ -1004,6 +1259,7 @@ void test_vcpu(void)
 	test_vcpu_msrs();
 	test_vcpu_xen();
 	test_vcpu_apic();
+	test_vcpu_op();
 	uint64_t violations = 1;
 	ts_debug_check_invariants(TS_ROOT_DEBUG, &violations);
 	check(violations == 0, "vcpu: invariants hold after the vCPUs, their threads and spaces are gone");
