@@ -194,7 +194,9 @@ static int64_t up(struct vcpu *v)
 	return 0;
 }
 
-/* VCPUOP_down: the caller's own vCPU stops now, another one on its next exit. */
+/* VCPUOP_down: the caller's own vCPU stops now; another one is out of the
+   guest when the call returns (Xen only asks it to stop; waiting makes the
+   result the same on any number of CPUs). */
 static int64_t down(struct xen_call *c, struct vcpu *v, bool *running)
 {
 	bool others_up = false;
@@ -210,7 +212,7 @@ static int64_t down(struct xen_call *c, struct vcpu *v, bool *running)
 	}
 	v->xen.up = false;
 	if (v != c->v) {
-		xen_vcpu_kick(v);
+		vcpu_quiesce(v, c->v->bound);
 		return 0;
 	}
 	v->bound->state = THREAD_BLOCKED_VCPU;

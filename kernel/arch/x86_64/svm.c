@@ -283,6 +283,9 @@ bool arch_vcpu_set_state(struct vcpu *v, const struct vcpu_state *s)
 	if (!state_valid(v, s))
 		return false;
 	long_mode = (s->efer & EFER_LME) && (s->cr0 & CR0_PG);
+	/* Its last exit's virtual interrupt is settled; the interrupted event goes with the old state. */
+	if (v->exit_unseen)
+		svm_collect_events(v);
 	reset_state(v);
 	for (unsigned r = 0; r <= TS_VREG_R15; r++)
 		arch_vcpu_set_reg(v, r, s->gpr[r]);
@@ -298,7 +301,6 @@ bool arch_vcpu_set_state(struct vcpu *v, const struct vcpu_state *s)
 	*svm_field64(v, VMCB_CR4) = s->cr4;
 	/* LMA is the CPU's: set when paging is on with LME. */
 	*svm_field64(v, VMCB_EFER) = (s->efer & ~EFER_LMA) | (long_mode ? EFER_LMA : 0) | EFER_SVME;
-	v->exit_unseen = false;	/* an event its last exit interrupted belongs to the old state */
 	return true;
 }
 

@@ -148,6 +148,9 @@ void vlapic_ack(struct vcpu *v, unsigned vector)
 {
 	struct vlapic *l = lapic(v);
 
+	/* Not requested (any more: an INIT cleared it after the CPU took it): nothing to acknowledge. */
+	if (!(l->irr[vector / 32] & (1u << (vector % 32))))
+		return;
 	l->irr[vector / 32] &= ~(1u << (vector % 32));
 	if (vector != v->xen.upcall_vector)
 		l->isr[vector / 32] |= 1u << (vector % 32);
