@@ -251,10 +251,10 @@ void xen_vcpu_timer_fired(struct vcpu *v)
 			v->xen.period_next_ns += v->xen.period_ns;
 		fire = true;
 	}
+	/* Only a vCPU blocked in SCHEDOP_poll has a poll deadline (a wake clears it). */
 	if (due(v->xen.poll_timeout_ns, tsc)) {
 		v->xen.poll_timeout_ns = 0;
-		if (v->xen.nr_poll_ports || v->xen.halted)
-			xen_vcpu_wake(v);
+		xen_vcpu_wake(v);
 	}
 	if (fire)
 		xen_send_virq(v, VIRQ_TIMER);

@@ -490,6 +490,18 @@ static void test_vcpu_op(void)
 	sched_make_runnable(t0);
 	t1->state = THREAD_BLOCKED_VCPU;
 
+	struct { uint64_t ports; uint32_t nr, pad; uint64_t timeout; } sleep =
+		{ ARG_GPA, 0, 0, xen_system_time() + 1000000 };
+	memcpy(a.page[1], &sleep, sizeof(sleep));
+	memset(a.page[0], 0, 8);	/* no upcall pending from the event-channel tests: it would end the poll */
+	a.v->xen.upcall_inject = false;
+	check(xen_guest_hypercall(&a, HC_sched_op, 3, ARG_GPA, 0) == 0 && t0->state == THREAD_BLOCKED_VCPU,
+	      "sched_op: poll with no ports and a timeout blocks the vCPU");
+	host.tsc = xen_ns_to_tsc(sleep.timeout);
+	xen_vcpu_timer_fired(a.v);
+	check(t0->state == THREAD_RUNNABLE && !a.v->xen.poll_timeout_ns,
+	      "sched_op: ... and its timeout wakes it");
+
 	check(vcpu_op_as(&a, VCPUOP_is_up, 0, NULL) == 1 && vcpu_op_as(&a, VCPUOP_is_up, 1, NULL) == 0 &&
 	      a.v->xen.initialised && !v1->xen.initialised,
 	      "vcpu_op: vCPU 0 starts up, vCPU 1 down and uninitialised");
