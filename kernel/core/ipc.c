@@ -84,9 +84,16 @@ static void deliver(struct tcb *from, struct tcb *to, word_t badge, bool can_gra
 	unsigned caps = 0;
 
 	if (from->fault_pending) {
-		for (unsigned i = 0; i < TS_MSG_REG_COUNT; i++)
-			*ctx_mr(&to->ctx, i) = from->fault_mr[i];
-		to->ctx.rsi = ts_msginfo_new(from->fault_type, 0, TS_MSG_REG_COUNT);
+		struct ts_ipc_buffer *dst = thread_ipc_buffer(to);
+
+		length = dst ? from->fault_length : MIN(from->fault_length, TS_MSG_REG_COUNT);
+		for (unsigned i = 0; i < length; i++) {
+			if (i < TS_MSG_REG_COUNT)
+				*ctx_mr(&to->ctx, i) = from->fault_mr[i];
+			else
+				dst->msg[i] = from->fault_mr[i];
+		}
+		to->ctx.rsi = ts_msginfo_new(from->fault_type, 0, length);
 		to->ctx.rdi = badge;
 		return;
 	}
@@ -251,23 +258,21 @@ void notification_wait(struct tcb *t, struct notification *n, bool blocking)
 	thread_queue_append(&n->waiters, t, n);
 }
 
-void ipc_send_fault(struct tcb *t, word_t type, word_t mr0, word_t mr1, word_t mr2, word_t mr3)
+void ipc_send_fault(struct tcb *t, word_t type, const word_t *mr, unsigned length)
 {
 	struct slot *ep = &t->slots[TCB_FAULT_EP];
 
 	if (ep->cap.type != TS_OBJ_ENDPOINT || !(ep->cap.rights & TS_RIGHT_WRITE)) {
 		pr_warn("thread %p: unhandled fault %lu at rip %#lx (addr/vector %#lx, error %#lx): suspended\n",
-			(void *)t, type, mr0, mr1, mr2);
+			(void *)t, type, mr[0], mr[1], mr[2]);
 		t->state = THREAD_INACTIVE;
 		sched_unready(t);
 		return;
 	}
 	t->fault_pending = 1;
 	t->fault_type = type;
-	t->fault_mr[0] = mr0;
-	t->fault_mr[1] = mr1;
-	t->fault_mr[2] = mr2;
-	t->fault_mr[3] = mr3;
+	t->fault_length = length;
+	memcpy(t->fault_mr, mr, length * sizeof(word_t));
 	ipc_send(t, ep, true, true);
 }
 

@@ -58,7 +58,8 @@ static int64_t poll(struct xen_call *c, bool *running)
 void xen_shutdown(struct xen_call *c, uint32_t reason, bool *running)
 {
 	arch_vcpu_set_reg(c->v, TS_VREG_RAX, 0);
-	ipc_send_fault(c->v->bound, TS_FAULT_GUEST_SHUTDOWN, reason, c->v->xen.id, 0, 0);
+	ipc_send_fault(c->v->bound, TS_FAULT_GUEST_SHUTDOWN,
+		       (const word_t[]){ reason, c->v->xen.id, 0, 0 }, 4);
 	*running = false;
 }
 

@@ -428,7 +428,7 @@ void kernel_enter_vmexit(void)
 		svm_collect_events(v);
 	trap_handle_pending(c);
 	if (c->current == t && code != EXIT_INTR && code != EXIT_NMI && !handle_exit(v, code))
-		ipc_send_fault(t, TS_FAULT_VMEXIT, code, *svm_field64(v, VMCB_EXIT_INFO1),
-			       *svm_field64(v, VMCB_EXIT_INFO2), *svm_field64(v, VMCB_RIP));
+		ipc_send_fault(t, TS_FAULT_VMEXIT, (const word_t[]){ code, *svm_field64(v, VMCB_EXIT_INFO1),
+			       *svm_field64(v, VMCB_EXIT_INFO2), *svm_field64(v, VMCB_RIP) }, 4);
 	kernel_exit();
 }

@@ -89,9 +89,9 @@ static void handle_user_exception(struct tcb *t, uint64_t vec, uint64_t cr2)
 	struct user_context *f = &t->ctx;
 
 	if (vec == 14)
-		ipc_send_fault(t, TS_FAULT_VM, f->rip, cr2, f->error_code, f->rsp);
+		ipc_send_fault(t, TS_FAULT_VM, (const word_t[]){ f->rip, cr2, f->error_code, f->rsp }, 4);
 	else
-		ipc_send_fault(t, TS_FAULT_EXCEPTION, f->rip, vec, f->error_code, f->rsp);
+		ipc_send_fault(t, TS_FAULT_EXCEPTION, (const word_t[]){ f->rip, vec, f->error_code, f->rsp }, 4);
 }
 
 void kernel_enter_syscall(void)

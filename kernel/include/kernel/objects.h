@@ -72,6 +72,9 @@ enum thread_state {
 	THREAD_BLOCKED_VCPU,		/* a Xen vCPU halted or polling: woken by events */
 };
 
+/* The longest fault message: a vCPU's nested page fault with its instruction bytes. */
+#define FAULT_MAX_MRS	6
+
 /* The slots a TCB owns; copies installed by TCB_CONFIGURE. */
 enum tcb_slot { TCB_CSPACE, TCB_VSPACE, TCB_FAULT_EP, TCB_IPC_BUFFER, TCB_DOMAIN, TCB_TIMER,
 		TCB_VCPU, TCB_SLOT_COUNT };
@@ -89,6 +92,7 @@ struct tcb {
 	uint8_t on_ready_queue;
 	uint8_t running;		/* is some CPU's current thread */
 	uint8_t fault_pending;		/* blocked send carries a fault message */
+	uint8_t fault_length;		/* of fault_mr */
 	uint8_t send_is_call;
 	uint8_t send_can_grant;
 	uint32_t timeslice;		/* ticks left */
@@ -104,7 +108,7 @@ struct tcb {
 
 	vaddr_t ipc_buffer_vaddr;
 	word_t tls_base;		/* FS base of the thread */
-	word_t fault_type, fault_mr[4];	/* pending fault message */
+	word_t fault_type, fault_mr[FAULT_MAX_MRS];	/* pending fault message */
 
 	uint64_t timer_deadline;	/* TSC value; TCB_TIMER holds the notification */
 	struct tcb *timer_next, *timer_prev;

@@ -115,6 +115,30 @@ static void test_ipc(void)
 	check(me->state == THREAD_RUNNABLE && ts_msginfo_label(me->ctx.rsi) == 5 && me->ctx.r10 == 200,
 	      "ipc: reply wakes the caller with the reply message");
 
+	/* A fault longer than the registers: MR4.. reach the handler's IPC buffer, if it has one. */
+	word_t fault[6] = { 11, 12, 13, 14, 15, 16 };
+	retype(TS_OBJ_TCB, 0, 50, 2);
+	INVOKE(50, TS_TCB_CONFIGURE, 44, TS_ROOT_CNODE, 42, 0, 0);
+	INVOKE(51, TS_TCB_CONFIGURE, 0, TS_ROOT_CNODE, 42, 0, 0);
+	struct tcb *faulter = cap_tcb(&root[50].cap), *bufferless = cap_tcb(&root[51].cap);
+	syscall_as(server, TS_SYS_RECV, 10, 0, 0, NULL);
+	ipc_send_fault(faulter, TS_FAULT_VMEXIT, fault, 6);
+	check(faulter->state == THREAD_BLOCKED_REPLY && ts_msginfo_label(server->ctx.rsi) == TS_FAULT_VMEXIT &&
+	      ts_msginfo_length(server->ctx.rsi) == 6 && server->ctx.rdi == 9 && server->ctx.r9 == 14 &&
+	      thread_ipc_buffer(server)->msg[4] == 15 && thread_ipc_buffer(server)->msg[5] == 16,
+	      "fault: six MRs, the last two in the handler's IPC buffer");
+	syscall_as(server, TS_SYS_REPLY, 0, 0, 0, NULL);
+	check(faulter->state == THREAD_RUNNABLE, "fault: label 0 resumes the faulting thread");
+	sched_unready(faulter);
+	syscall_as(bufferless, TS_SYS_RECV, 10, 0, 0, NULL);
+	ipc_send_fault(faulter, TS_FAULT_VMEXIT, fault, 6);
+	check(ts_msginfo_length(bufferless->ctx.rsi) == 4 && bufferless->ctx.r9 == 14,
+	      "fault: a handler without an IPC buffer gets the four register MRs");
+	syscall_as(bufferless, TS_SYS_REPLY, 0, 1, 0, NULL);
+	check(faulter->state == THREAD_INACTIVE, "fault: any other label leaves the thread stopped");
+	bufferless->state = THREAD_INACTIVE;
+	sched_unready(bufferless);
+
 	/* A waiter on an endpoint whose last cap goes away wakes with an error. */
 	syscall_as(server, TS_SYS_RECV, 10, 0, 0, NULL);
 	INVOKE(TS_ROOT_CNODE, TS_CNODE_REVOKE, 10);
