@@ -14,7 +14,8 @@
  * (svm_msr.c), VINTR (the interrupt window), and for vCPUs of a Xen domain
  * CPUID (svm_cpuid.c), HLT and VMMCALL (kernel/xen/), and #UD for the
  * instructions their CPUID denies them. Everything else goes to the vCPU
- * thread's fault endpoint as TS_FAULT_VMEXIT.
+ * thread's fault endpoint as TS_FAULT_VMEXIT, a nested page fault with
+ * the instruction bytes at the guest's RIP (guest_insn.c).
  */
 #include <kernel/arch.h>
 #include <kernel/ipc.h>
@@ -24,6 +25,7 @@
 #include <kernel/string.h>
 #include <kernel/vspace.h>
 #include <kernel/xen.h>
+#include "guest_insn.h"
 #include "svm.h"
 #include "x86.h"
 
@@ -401,6 +403,28 @@ static bool handle_exit(struct vcpu *v, uint64_t code)
 	}
 }
 
+/*
+ * An exit for the VMM (TS_FAULT_VMEXIT). A nested page fault also carries
+ * the bytes at the guest's CS:RIP in MR4-MR5, laid out as the VMCB's
+ * decode-assist field (byte 0 the count, then the bytes): the VMM decodes
+ * an MMIO access from them, and TCG has no decode assists.
+ */
+static void send_exit(struct tcb *t, struct vcpu *v, uint64_t code)
+{
+	word_t mr[TS_VMEXIT_NPF_LENGTH] = { code, *svm_field64(v, VMCB_EXIT_INFO1),
+					    *svm_field64(v, VMCB_EXIT_INFO2), *svm_field64(v, VMCB_RIP) };
+	uint8_t insn[1 + GUEST_INSN_MAX] = { 0 };
+
+	_Static_assert(sizeof(insn) == sizeof(mr) - TS_MSG_REG_COUNT * sizeof(word_t), "MR4-MR5");
+	if (code != EXIT_NPF) {
+		ipc_send_fault(t, TS_FAULT_VMEXIT, mr, TS_MSG_REG_COUNT);
+		return;
+	}
+	insn[0] = guest_insn_fetch(v, insn + 1);
+	memcpy(&mr[TS_MSG_REG_COUNT], insn, sizeof(insn));
+	ipc_send_fault(t, TS_FAULT_VMEXIT, mr, TS_VMEXIT_NPF_LENGTH);
+}
+
 void kernel_enter_vmexit(void)
 {
 	struct cpu *c = this_cpu();
@@ -428,7 +452,6 @@ void kernel_enter_vmexit(void)
 		svm_collect_events(v);
 	trap_handle_pending(c);
 	if (c->current == t && code != EXIT_INTR && code != EXIT_NMI && !handle_exit(v, code))
-		ipc_send_fault(t, TS_FAULT_VMEXIT, (const word_t[]){ code, *svm_field64(v, VMCB_EXIT_INFO1),
-			       *svm_field64(v, VMCB_EXIT_INFO2), *svm_field64(v, VMCB_RIP) }, 4);
+		send_exit(t, v, code);
 	kernel_exit();
 }

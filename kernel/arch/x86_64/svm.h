@@ -82,6 +82,7 @@
 #define EXIT_MONITOR	0x8a
 #define EXIT_MWAIT	0x8b
 #define EXIT_XSETBV	0x8d
+#define EXIT_NPF	0x400
 
 #define VECTOR_UD	6
 #define VECTOR_GP	13

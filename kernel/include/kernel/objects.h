@@ -73,7 +73,7 @@ enum thread_state {
 };
 
 /* The longest fault message: a vCPU's nested page fault with its instruction bytes. */
-#define FAULT_MAX_MRS	6
+#define FAULT_MAX_MRS	TS_VMEXIT_NPF_LENGTH
 
 /* The slots a TCB owns; copies installed by TCB_CONFIGURE. */
 enum tcb_slot { TCB_CSPACE, TCB_VSPACE, TCB_FAULT_EP, TCB_IPC_BUFFER, TCB_DOMAIN, TCB_TIMER,

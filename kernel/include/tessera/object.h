@@ -165,11 +165,17 @@ enum ts_fault {
 	TS_FAULT_VM = 1,	/* MR0 rip, MR1 address, MR2 error code (x86 #PF bits) */
 	TS_FAULT_EXCEPTION,	/* MR0 rip, MR1 vector, MR2 error code, MR3 rsp */
 	TS_FAULT_VMEXIT,	/* a vCPU exit the kernel does not handle: MR0 exit code,
-				   MR1 exit info 1, MR2 exit info 2, MR3 guest rip */
+				   MR1 exit info 1, MR2 exit info 2, MR3 guest rip; a nested
+				   page fault (0x400) also MR4-MR5: the instruction bytes at
+				   the guest's CS:RIP as AMD's decode assists give them
+				   (byte 0 the count fetched, 0..15, then the bytes; MR4's
+				   low byte first), if the handler has an IPC buffer */
 	TS_FAULT_GUEST_SHUTDOWN,	/* a Xen guest's SCHEDOP_shutdown: MR0 reason (SHUTDOWN_*:
 				   0 poweroff, 1 reboot, 2 suspend, 3 crash, 4 watchdog),
 				   MR1 vcpu id; replying resumes that vCPU (suspend cancelled) */
 };
+
+#define TS_VMEXIT_NPF_LENGTH	6	/* MRs of a nested page fault's TS_FAULT_VMEXIT */
 
 /* Xen-ABI guests (TS_DOMAIN_XEN_*). */
 #define TS_XEN_MAX_VCPUS	16

@@ -3,7 +3,8 @@
  * space, with the test playing their VMM (exits the kernel does not
  * handle arrive here as TS_FAULT_VMEXIT messages):
  *  - a 22-byte 32-bit guest: the VMM emulates CPUID, answers a VMMCALL,
- *    maps the page a nested page fault asks for, decodes an OUT and a HLT,
+ *    maps the page a nested page fault asks for (the fault carries the
+ *    instruction bytes at its RIP), decodes an OUT and a HLT,
  *    then watches the kernel preempt the spinning guest;
  *  - a 32-bit guest exercising the MSRs the kernel answers itself, the #GP
  *    it injects for the others, an exception re-injected after the exit
@@ -11,7 +12,8 @@
  *    it times exits the kernel answers against exits the VMM answers;
  *  - a 64-bit guest of a Xen domain (CPUID's Xen leaves and masked host
  *    leaves, the hypercall page, hypercalls reading and writing its
- *    memory through its page tables): run only once the kernel has
+ *    memory through its page tables, a nested page fault's instruction
+ *    bytes fetched through them): run only once the kernel has
  *    TS_DOMAIN_XEN_SETUP;
  *  - a 64-bit guest of a two-vCPU Xen domain exercising the local APIC
  *    (x2APIC MSRs, a self IPI, the timer, INIT and start-up IPIs that
@@ -205,7 +207,8 @@ __asm__(
  */
 #define XEN_GUEST_IDT	0x4000
 #define XEN_GUEST_GDT	0x4100
-extern const uint8_t vg_xen[], vg_xen_end[], vg_xen_vmload[], vg_xen_rdmsr[], vg_xen_ud[], vg_xen_gp[];
+extern const uint8_t vg_xen[], vg_xen_end[], vg_xen_vmload[], vg_xen_rdmsr[], vg_xen_mmio[], vg_xen_ud[],
+	vg_xen_gp[];
 /* A #GP handler reporting with OUT: vector 13 in EBX, error code in ESI, RIP in EDI; skips 2 bytes. */
 #define OUT_GP_HANDLER \
 "	pop %rsi\n" \
@@ -230,7 +233,7 @@ extern const uint8_t vg_xen[], vg_xen_end[], vg_xen_vmload[], vg_xen_rdmsr[], vg
 "	out %al, $0x80\n"
 __asm__(
 "	.pushsection .rodata.vcpu_guest, \"a\"\n"
-"	.globl vg_xen, vg_xen_end, vg_xen_vmload, vg_xen_rdmsr, vg_xen_ud, vg_xen_gp\n"
+"	.globl vg_xen, vg_xen_end, vg_xen_vmload, vg_xen_rdmsr, vg_xen_mmio, vg_xen_ud, vg_xen_gp\n"
 "vg_xen:\n"
 	XEN_CPUID_REPORT(1, 0x40000000)
 	XEN_CPUID_REPORT(2, 0x40000001)
@@ -261,6 +264,9 @@ __asm__(
 "	mov $0x179, %ecx\n"
 "vg_xen_rdmsr:\n"
 "	rdmsr\n"
+"	mov $17, %ebp\n"			/* 17: a load from linear 1 GiB + 8 KiB: unbacked */
+"vg_xen_mmio:\n"
+"	mov 0x40002000, %r9d\n"		/* REX.R, ModRM and SIB: 8 bytes */
 "	jmp .\n"
 "vg_xen_ud:\n"
 "	mov $6, %ebx\n"
@@ -624,6 +630,18 @@ static struct ts_msg next_exit(void)
 	return next_fault(TS_FAULT_VMEXIT);
 }
 
+/* A nested page fault's instruction bytes (MR4-MR5, in our IPC buffer until the next call): their count. */
+static unsigned npf_insn(const struct ts_msg *m, uint8_t insn[15])
+{
+	uint8_t field[16];
+
+	if (ts_msginfo_length(m->info) != TS_VMEXIT_NPF_LENGTH)
+		return ~0u;
+	memcpy(field, &ts_ipc()->msg[4], sizeof(field));
+	memcpy(insn, field + 1, 15);
+	return field[0];
+}
+
 static void resume_guest(void)
 {
 	struct ts_msg m = { .info = ts_msginfo_new(0, 0, 0) };
@@ -749,12 +767,12 @@ static void put_gate64(uint8_t *idt, unsigned vector, uint64_t offset)
 #define BIT32(n)	(1ull << (n))
 
 /* The Xen guests' page tables, and the registers that start them in long mode at 0. */
-static const struct { uint64_t gpa, entry[2]; } xen_tables[] = {
+static const struct { uint64_t gpa, entry[3]; } xen_tables[] = {
 	{ 0x5000, { 0x6003 } },			/* PML4 */
 	{ 0x6000, { 0x7003, 0x8003 } },		/* PDPT: 0 and 1 GiB */
 	{ 0x7000, { 0x83 } },			/* 2 MiB identity */
 	{ 0x8000, { 0x9003 } },
-	{ 0x9000, { 0xa003, 0xb003 } },		/* linear 1 GiB -> 0xa000, 0xb000 */
+	{ 0x9000, { 0xa003, 0xb003, 0x200003 } },	/* linear 1 GiB -> 0xa000, 0xb000, 0x200000 */
 };
 static const uint64_t xen_long_mode[][2] = {
 	{ TS_VREG_CR0, 0x80010031 }, { TS_VREG_CR4, 0x20 }, { TS_VREG_EFER, 0xd01 },
@@ -769,6 +787,7 @@ static void test_vcpu_xen(void)
 {
 	static uint8_t descriptors[4096];
 	uint64_t dom = new_object(TS_OBJ_DOMAIN, 0);
+	uint8_t insn[15];
 	struct guest g;
 	struct ts_msg m;
 	int ok, err;
@@ -851,6 +870,11 @@ static void test_vcpu_xen(void)
 	check(out_report(16, &m) && get_reg(TS_VREG_RBX) == 13 && get_reg(TS_VREG_RSI) == 0 &&
 	      get_reg(TS_VREG_RDI) == (uint64_t)(vg_xen_rdmsr - vg_xen),
 	      "vcpu xen: an MSR the kernel does not answer is #GP(0) in 64-bit mode too");
+	resume_guest();
+	m = next_exit();
+	check(m.mr[0] == EXIT_NPF && m.mr[2] == 0x200000 && m.mr[3] == (uint64_t)(vg_xen_mmio - vg_xen) &&
+	      npf_insn(&m, insn) == 15 && !memcmp(insn, vg_xen_mmio, 15),
+	      "vcpu xen: a nested page fault of 64-bit code carries 15 bytes from its RIP (through its page tables)");
 	guest_destroy(&g);
 	ts_cnode_delete(TS_ROOT_CNODE, dom);
 }
@@ -1157,6 +1181,7 @@ void test_vcpu(void)
 {
 	uint64_t space, code, tcb, ep, data_pt;
 	uint64_t sig[4] = { 0x40000003, 0x566e6558, 0x65584d4d, 0x4d4d566e };	/* "XenVMMXenVMM" */
+	uint8_t insn[15];
 	struct ts_msg m;
 	int err;
 
@@ -1214,8 +1239,11 @@ void test_vcpu(void)
 	resume_guest();
 
 	m = next_exit();
+	unsigned fetched = npf_insn(&m, insn);
 	check(m.mr[0] == EXIT_NPF && m.mr[2] == 0x200000 && !(m.mr[1] & 1) && m.mr[3] == 0x0a,
 	      "vcpu: reading unbacked guest memory is a nested page fault with its address");
+	check(fetched == 15 && !memcmp(insn, guest_code + 0x0a, sizeof(guest_code) - 0x0a) &&
+	      !insn[14], "vcpu: and with the 15 bytes at its RIP (mov 0x200000, %%eax first)");
 	data_pt = new_object(TS_OBJ_PAGE_TABLE, 0);
 	ts_paging_map(data_pt, space, 0x200000);
 	check(map_guest_page(space, 0x200000, 0xfeedbeef, 0) != 0, "vcpu: the VMM maps a page there");
@@ -1248,8 +1276,8 @@ void test_vcpu(void)
 	/* Taking the code page away: the next instruction fetch faults. */
 	ts_cnode_delete(TS_ROOT_CNODE, code);
 	m = next_exit();
-	check(m.mr[0] == EXIT_NPF && m.mr[2] == 0x14 && m.mr[3] == 0x14,
-	      "vcpu: a deleted frame is gone from the running guest (fetch fault at its rip)");
+	check(m.mr[0] == EXIT_NPF && m.mr[2] == 0x14 && m.mr[3] == 0x14 && npf_insn(&m, insn) == 0,
+	      "vcpu: a deleted frame is gone from the running guest (fetch fault at its rip, no bytes)");
 
 	ts_tcb_suspend(tcb);
 	ts_cnode_delete(TS_ROOT_CNODE, tcb);

@@ -1,23 +1,26 @@
 /*
- * libFuzzer target for guest_mem.c: arbitrary control registers, CPL,
- * linear address and guest memory (page tables included). Whatever the
- * guest holds, a translation may only lead into guest memory, and copies
- * may only touch it (ASan watches everything else).
+ * libFuzzer target for guest_mem.c and guest_insn.c: arbitrary control
+ * registers, CPL, CS, linear address and guest memory (page tables
+ * included). Whatever the guest holds, a translation may only lead into
+ * guest memory, and copies and instruction fetches (at that address as
+ * RIP) may only touch it (ASan watches everything else).
  */
 #include <stdlib.h>
 #include <string.h>
 #include <kernel/xen.h>
+#include "../guest_insn.h"
 #include "guest_mem_host.h"
 
 struct input {
-	uint64_t cr0, cr3, cr4, efer, gla;
-	uint16_t length;
+	uint64_t cr0, cr3, cr4, efer, gla, cs_base;
+	uint16_t length, cs_attr;
 	uint8_t cpl, write;
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t buffer[8192];
+	uint8_t insn[GUEST_INSN_MAX];
 	struct input in;
 	uint64_t gpa;
 
@@ -45,6 +48,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (p && !host_in_guest(p, 4096 - (gpa & 4095)))
 			abort();
 	}
+	host_regs[TS_VREG_RIP] = in.gla;
+	host_regs[TS_VREG_CS + 1] = in.cs_attr;
+	host_regs[TS_VREG_CS + 3] = in.cs_base;
+	if (guest_insn_fetch(host_vcpu, insn) > GUEST_INSN_MAX)
+		abort();
 	if (in.write & 1)
 		arch_guest_write(host_vcpu, in.gla, buffer, in.length % sizeof(buffer));
 	else

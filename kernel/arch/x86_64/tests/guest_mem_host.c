@@ -18,6 +18,13 @@ paddr_t virt_to_phys(const void *v) { return (paddr_t)v; }
 word_t arch_vcpu_get_reg(struct vcpu *v, unsigned reg) { (void)v; return host_regs[reg]; }
 unsigned arch_vcpu_cpl(struct vcpu *v) { (void)v; return host_cpl; }
 
+/* 64-bit code: EFER.LMA and CS.L (bit 9 of the VMCB's packed attributes). */
+unsigned arch_vcpu_bits(struct vcpu *v)
+{
+	(void)v;
+	return (host_regs[TS_VREG_EFER] & (1u << 10)) && (host_regs[TS_VREG_CS + 1] & (1u << 9)) ? 64 : 32;
+}
+
 static uint64_t *new_table(void)
 {
 	uint64_t *t = aligned_alloc(4096, 4096);

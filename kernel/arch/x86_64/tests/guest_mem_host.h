@@ -3,7 +3,7 @@
  * is GUEST_PAGES ordinary pages (page READONLY_PAGE mapped read-only) plus
  * one 2 MiB page at LARGE_GPA, behind nested tables in the kernel's format
  * whose "physical" addresses are host pointers; the vCPU's registers are
- * an array the test sets.
+ * an array the test sets (also for guest_insn.c: RIP, CS, EFER).
  */
 #ifndef GUEST_MEM_HOST_H
 #define GUEST_MEM_HOST_H

@@ -2,11 +2,14 @@
  * Host unit tests of guest_mem.c (TAP): nested-table lookups, the guest
  * linear walk in each paging mode (paging off, 32-bit with 4 MiB and PSE-36
  * pages, PAE, 4-level with 1 GiB pages and a recursive entry), permission
- * and reserved-bit checks, and copies across pages.
+ * and reserved-bit checks, copies across pages, and the instruction
+ * fetch at CS:RIP (guest_insn.c) in real, 32-bit, compatibility and 64-bit
+ * code.
  */
 #include <stdio.h>
 #include <string.h>
 #include <kernel/xen.h>
+#include "../guest_insn.h"
 #include "guest_mem_host.h"
 
 #define CR0_PE		0x1ull
@@ -21,6 +24,9 @@
 #define PTE_KERNEL	0x3ull
 #define PS		0x80ull
 #define NX		(1ull << 63)
+#define CS_32		0xc9bull	/* VMCB attributes: code, present, D, G */
+#define CS_64		0xa9bull	/* code, present, L, G */
+#define CS_16		0x9bull
 
 static unsigned tests, failures;
 
@@ -150,6 +156,65 @@ static void long_mode(void)
 	ok(arch_guest_read(host_vcpu, 0x3ffc, out, 8) == -XEN_EFAULT, "copy: running into an unmapped page is EFAULT");
 }
 
+/* Sets RIP and CS, fetches; the count, and whether the bytes are want's (count of them). */
+static unsigned fetch(uint64_t rip, uint64_t cs_attr, uint64_t cs_base, const uint8_t *want)
+{
+	uint8_t got[GUEST_INSN_MAX];
+	unsigned n;
+
+	memset(got, 0xcc, sizeof(got));
+	host_regs[TS_VREG_RIP] = rip;
+	host_regs[TS_VREG_CS + 1] = cs_attr;
+	host_regs[TS_VREG_CS + 3] = cs_base;
+	n = guest_insn_fetch(host_vcpu, got);
+	return want && memcmp(got, want, n) ? ~0u : n;
+}
+
+static void fill(uint64_t gpa, unsigned n, uint8_t first)
+{
+	for (unsigned i = 0; i < n; i++)
+		host_guest_page((gpa + i) >> 12)[(gpa + i) & 4095] = (uint8_t)(first + i);
+}
+
+static void insn_fetch_unpaged(void)
+{
+	static const uint8_t seq[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+
+	mode(CR0_PE, 0, 0, 0, 0);
+	fill(0x1010, 15, 1);
+	ok(fetch(0x10, CS_32, 0x1000, seq) == 15, "fetch: 32-bit code, paging off, at CS base + EIP");
+	fill(0xc005, 15, 1);
+	ok(fetch(0x5, CS_16, 0xc000, seq) == 15, "fetch: real-mode code at CS base 0xc000 (a start-up IPI's)");
+	fill(0x10, 15, 1);
+	ok(fetch(0x110, CS_32, 0xffffff00, seq) == 15, "fetch: CS base + EIP wraps at 4 GiB");
+	fill((GUEST_PAGES << 12) - 6, 6, 1);
+	ok(fetch((GUEST_PAGES << 12) - 6, CS_32, 0, seq) == 6,
+	   "fetch: stops where guest-physical memory ends (6 bytes, read-only page readable)");
+	ok(fetch(GUEST_PAGES << 12, CS_32, 0, NULL) == 0, "fetch: nothing from an unbacked page");
+}
+
+static void insn_fetch_paged(void)
+{
+	static const uint8_t seq[16] = { 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48, 0x49, 0x4a,
+					 0x4b, 0x4c, 0x4d, 0x4e, 0x4f };
+
+	mode(CR0_PE | CR0_PG, CR4_PAE, EFER_LONG, 0x7000, 0);
+	put(0x7000, 0x8000 | PTE, 8);
+	put(0x8000, 0x9000 | PTE, 8);
+	put(0x9000, 0xa000 | PTE, 8);
+	put(0xa008, 0xc000 | PTE, 8);			/* linear 0x1000 */
+	put(0xa010, 0xb000 | PTE_KERNEL, 8);		/* linear 0x2000, supervisor only */
+	fill(0xcff8, 8, 0x41);
+	fill(0xb000, 7, 0x49);
+	ok(fetch(0x1ff8, CS_64, 0x5000, seq) == 15,
+	   "fetch: 64-bit code across two guest pages that are not contiguous (the CS base ignored)");
+	ok(fetch(0x1ff8, CS_32, 0, seq) == 15, "fetch: compatibility-mode code through the same tables");
+	ok(fetch(0x2ff8, CS_64, 0, NULL) == 8, "fetch: stops at a page the guest has not mapped (8 bytes)");
+	ok(fetch(0x0000800000000000ull, CS_64, 0, NULL) == 0, "fetch: nothing at a non-canonical RIP");
+	host_cpl = 3;
+	ok(fetch(0x1ff8, CS_64, 0, seq) == 8, "fetch: user code stops at a supervisor page");
+}
+
 int main(void)
 {
 	host_guest_init();
@@ -158,6 +223,8 @@ int main(void)
 	two_level();
 	pae();
 	long_mode();
+	insn_fetch_unpaged();
+	insn_fetch_paged();
 	printf("1..%u\n", tests);
 	return failures != 0;
 }
