@@ -57,6 +57,11 @@ int pvh_layout(uint64_t memory, struct pvh_layout *l)
     return 0;
 }
 
+bool pvh_is_ram(const struct pvh_layout *l, uint64_t gpa)
+{
+    return gpa < l->low_end || (gpa >= (1ull << 32) && gpa < l->high_end);
+}
+
 unsigned pvh_memmap(const struct pvh_layout *l, struct e820_entry *map)
 {
     unsigned n = 0;

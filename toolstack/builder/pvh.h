@@ -48,6 +48,9 @@ struct pvh_layout {
 };
 /* 0, or -1 if MEMORY is not page-aligned or too small for the layout. */
 int pvh_layout(uint64_t memory, struct pvh_layout *l);
+/* Whether the guest has RAM at GPA (the ISA hole and special pages
+ * included: they are backed too). */
+bool pvh_is_ram(const struct pvh_layout *l, uint64_t gpa);
 
 /* The e820 map a PVH guest gets: fills up to MAX entries (5 suffice),
  * returns the count. Each entry is (addr, size, type) in E820 order. */

@@ -63,6 +63,7 @@ struct guest {
     uint64_t store_pfn, console_pfn;
     uint64_t store_port, console_port;  /* event channels (0: none) */
     struct debug_line debug;    /* its writes to port 0xe9 */
+    bool mmio_reported;         /* its first access to unbacked MMIO was logged */
 };
 
 extern struct tessera_setup tessera;

@@ -10,16 +10,21 @@
  * its tables describe (builder/acpi.h): a sleep to S5 is a poweroff and
  * the reset value a reboot, exactly as SCHEDOP_shutdown's; the sleep
  * status register reads WAK_STS. String OUTs are skipped (their
- * bytes are not read); a string IN, a nested page fault outside RAM, a
- * triple fault or any other exit crashes the guest, and its on_crash
- * applies. */
+ * bytes are not read). Unbacked MMIO, a guest-physical address outside
+ * the guest's RAM, is treated the same way: a load reads all ones, a
+ * store is dropped, decoding the instruction from the bytes the kernel
+ * sends with the nested page fault (lib/x86insn). A string IN, a nested
+ * page fault in RAM or by an instruction not decoded, a triple fault or
+ * any other exit crashes the guest, and its on_crash applies. */
 #include <stdio.h>
 
 #include <ts/methods.h>
 #include <ts/syscall.h>
 #include <tessera/object.h>
 
+#include "../../lib/x86insn/x86insn.h"
 #include "../builder/acpi.h"
+#include "../builder/pvh.h"
 #include "tessera_guest.h"
 #include "vmexit.h"
 
@@ -137,6 +142,68 @@ static bool emulate_io(struct guest *g, uint64_t vcpu, const struct ioio *io, ui
     return err == TS_OK;
 }
 
+/* The general registers in x86's encoding order (x86insn.h). */
+static const unsigned x86_gpr[16] = {
+    TS_VREG_RAX, TS_VREG_RCX, TS_VREG_RDX, TS_VREG_RBX, TS_VREG_RSP, TS_VREG_RBP, TS_VREG_RSI,
+    TS_VREG_RDI, TS_VREG_R8, TS_VREG_R9, TS_VREG_R10, TS_VREG_R11, TS_VREG_R12, TS_VREG_R13,
+    TS_VREG_R14, TS_VREG_R15,
+};
+
+/* Whether G has RAM at guest-physical address GPA. */
+static bool in_ram(const struct guest *g, uint64_t gpa)
+{
+    struct pvh_layout l;
+    return pvh_layout(g->spec.memory_mb << 20, &l) == 0 && pvh_is_ram(&l, gpa);
+}
+
+/* Unbacked MMIO, as on a PC where no device decodes the address: a load
+ * reads all ones, a store goes nowhere, and the vCPU continues after the
+ * instruction. False if it cannot (said why). The first access a guest
+ * makes is logged, later ones are not (a driver may poll). */
+static bool emulate_unbacked_mmio(struct guest *g, unsigned v, const struct ts_msg *m)
+{
+    uint64_t vcpu = g->vcpu[v], gpa = m->mr[2], rip = m->mr[3], efer, cs[2], reg;
+    struct x86_mem_access a;
+    uint8_t bytes[X86_INSN_MAX];
+    /* MR4-MR5 are in our IPC buffer until our next call overwrites it. */
+    unsigned count = ts_msginfo_length(m->info) >= TS_VMEXIT_NPF_LENGTH
+                     ? npf_insn_bytes(ts_ipc()->msg[4], ts_ipc()->msg[5], bytes) : 0, bits = 0;
+    int err = get_reg(vcpu, TS_VREG_EFER, &efer);
+    if (err == TS_OK)
+        err = get_regs(vcpu, TS_VREG_CS, 2, cs);
+    if (err == TS_OK) {
+        bits = vcpu_code_bits(efer, cs[1]);
+        if (!x86_decode_mem_access(bytes, count, bits, &a)) {
+            printf("xl: guest %s (domid %u): an access to %#llx, where it has no RAM and no "
+                   "device, by an instruction that is not emulated (%u-bit code; %u bytes at rip:",
+                   g->spec.name, g->domid, (unsigned long long)gpa, bits, count);
+            for (unsigned i = 0; i < count; i++)
+                printf(" %02x", bytes[i]);
+            printf(")\n");
+            return false;
+        }
+    }
+    if (err == TS_OK && !a.store) {
+        err = get_reg(vcpu, x86_gpr[a.reg], &reg);
+        if (err == TS_OK)
+            err = set_reg(vcpu, x86_gpr[a.reg], x86_load_result(&a, reg, ~0ull));
+    }
+    if (err == TS_OK)
+        err = set_reg(vcpu, TS_VREG_RIP, vcpu_next_rip(rip, a.length, bits));
+    if (err != TS_OK) {
+        printf("xl: guest %s (domid %u): its vCPU registers: %s\n", g->spec.name, g->domid,
+               ts_error_name(err));
+        return false;
+    }
+    if (!g->mmio_reported)
+        printf("xl: guest %s (domid %u): a %u-byte %s at %#llx (rip %#llx), where it has no RAM "
+               "and no device: reads return all ones, writes are dropped (only the first such "
+               "access is reported)\n", g->spec.name, g->domid, a.size,
+               a.store ? "write" : "read", (unsigned long long)gpa, (unsigned long long)rip);
+    g->mmio_reported = true;
+    return true;
+}
+
 /* The guest stops (every vCPU): its last lines first, then its on_*
  * action. */
 static void stop(struct guest *g, enum stop_reason why)
@@ -178,7 +245,9 @@ static void report_exit(const struct guest *g, unsigned v, const struct ts_msg *
            (unsigned long long)m->mr[3], (unsigned long long)m->mr[1],
            (unsigned long long)m->mr[2],
            m->mr[0] == SVM_EXIT_SHUTDOWN ? ": triple fault"
-           : m->mr[0] == SVM_EXIT_NPF ? ": guest-physical address outside its RAM" : "", v);
+           : m->mr[0] != SVM_EXIT_NPF ? ""
+           : in_ram(g, m->mr[2]) ? ": guest-physical address in its RAM"
+           : ": guest-physical address outside its RAM", v);
 }
 
 /* The state a crash report needs: the mode, the stack and the page tables. */
@@ -206,6 +275,11 @@ void guest_vmm_handle(struct guest *g, const struct ts_msg *m)
     struct ioio io;
     if (label == TS_FAULT_GUEST_SHUTDOWN) {
         shutdown_request(g, m->mr[0]);
+        return;
+    }
+    if (label == TS_FAULT_VMEXIT && m->mr[0] == SVM_EXIT_NPF && npf_unbacked_data(m->mr[1]) &&
+        !in_ram(g, m->mr[2]) && emulate_unbacked_mmio(g, v, m)) {
+        reply(true);
         return;
     }
     if (label == TS_FAULT_VMEXIT && m->mr[0] == SVM_EXIT_IOIO && ioio_decode(m->mr[1], &io)) {

@@ -1,7 +1,8 @@
 /* What the control domain's VMM needs to know about the vCPU exits the
- * kernel passes on (AMD SVM exit codes, the IOIO exit's EXITINFO1), and
- * the line buffer of Xen's HVM debug console (port 0xe9). Plain logic,
- * tested on the host (toolstack/tests/test_vmexit.c). */
+ * kernel passes on (AMD SVM exit codes, the IOIO exit's EXITINFO1, a
+ * nested page fault's EXITINFO1 and instruction bytes, the vCPU's code
+ * size), and the line buffer of Xen's HVM debug console (port 0xe9).
+ * Plain logic, tested on the host (toolstack/tests/test_pvh.c). */
 #ifndef TS_LIBCTL_VMEXIT_H
 #define TS_LIBCTL_VMEXIT_H
 #include <stdbool.h>
@@ -12,6 +13,31 @@
 #define SVM_EXIT_NPF 0x400              /* nested page fault: EXITINFO2 = gpa */
 
 #define XEN_DEBUG_PORT 0xe9             /* Xen's HVM debug console */
+
+/* A nested page fault's EXITINFO1: #PF-style bits, and which address
+ * faulted (the access's own, or one of the guest's page-table entries). */
+#define NPF_PRESENT (1ull << 0)
+#define NPF_FETCH (1ull << 4)
+#define NPF_FINAL_ADDRESS (1ull << 32)
+#define NPF_TABLE_ADDRESS (1ull << 33)
+
+/* Whether a nested page fault is a data access (no instruction fetch,
+ * not the guest's page walk) to a guest-physical page that is not there
+ * (not a protection fault on one that is). */
+bool npf_unbacked_data(uint64_t info1);
+
+/* The instruction bytes a nested page fault carries in MR4 and MR5
+ * (byte 0 the count, then the bytes): the count (at most 15), the bytes
+ * into BYTES. */
+unsigned npf_insn_bytes(uint64_t mr4, uint64_t mr5, uint8_t bytes[15]);
+
+/* The size of the code a vCPU runs: 64 (EFER.LMA and CS.L), else 32 or
+ * 16 by CS.D, from EFER and CS's attributes in the VMCB's format. */
+unsigned vcpu_code_bits(uint64_t efer, uint64_t cs_attributes);
+
+/* RIP after an instruction of LENGTH bytes in code of BITS: EIP wraps at
+ * 4 GiB and IP at 64 KiB. */
+uint64_t vcpu_next_rip(uint64_t rip, unsigned length, unsigned bits);
 
 struct ioio {
     uint16_t port;

@@ -1,6 +1,6 @@
-/* The PVH guest layout (special pages, e820 map, how RAM is backed with
- * frames) and the VMM's decoding of IOIO exits and debug-port lines
- * (TAP). */
+/* The PVH guest layout (special pages, e820 map, where RAM is, how it is
+ * backed with frames) and the VMM's decoding of IOIO exits, nested page
+ * faults and debug-port lines (TAP). */
 #include <inttypes.h>
 
 #include "../builder/pvh.h"
@@ -44,6 +44,15 @@ static void test_layout(void)
     tap_check(n == 5 && entry_is(&map[3], PVH_LOWMEM_END - 0x2000, 0x2000, E820_RESERVED) &&
               entry_is(&map[4], 4 * GIB, 5 * GIB - PVH_LOWMEM_END, E820_RAM),
               "e820: special pages below the MMIO hole, high RAM last");
+    tap_check(pvh_is_ram(&l, 0) && pvh_is_ram(&l, PVH_ISA_HOLE_START) &&
+              pvh_is_ram(&l, PVH_LOWMEM_END - 1) && !pvh_is_ram(&l, PVH_LOWMEM_END) &&
+              !pvh_is_ram(&l, 0xfed00000) && pvh_is_ram(&l, 4 * GIB) &&
+              pvh_is_ram(&l, l.high_end - 1) && !pvh_is_ram(&l, l.high_end),
+              "RAM 5 GiB: ISA hole and special pages are RAM; MMIO hole and above high RAM not");
+    pvh_layout(256 * MIB, &l);
+    tap_check(pvh_is_ram(&l, 256 * MIB - 1) && !pvh_is_ram(&l, 256 * MIB) &&
+              !pvh_is_ram(&l, 4 * GIB),
+              "RAM 256 MiB: nothing from 256 MiB up, nothing above 4 GiB");
 
     tap_check(PVH_ACPI_GPA >= PVH_ISA_HOLE_START && PVH_ACPI_GPA + 4096 <= PVH_ISA_HOLE_END &&
               PVH_ACPI_GPA % 4096 == 0,
@@ -128,6 +137,32 @@ static void test_ioio(void)
               "IN dword: EAX all ones, zero-extended");
 }
 
+static void test_npf(void)
+{
+    uint8_t bytes[15];
+
+    /* A read of an absent page, as QEMU reports it: final address, P clear. */
+    tap_check(npf_unbacked_data(NPF_FINAL_ADDRESS) && npf_unbacked_data(NPF_FINAL_ADDRESS | 0x6),
+              "npf: a read or a user write of a page that is not there is a data access to it");
+    tap_check(!npf_unbacked_data(NPF_FINAL_ADDRESS | NPF_FETCH) &&
+              !npf_unbacked_data(NPF_TABLE_ADDRESS) &&
+              !npf_unbacked_data(NPF_FINAL_ADDRESS | NPF_PRESENT | 2) && !npf_unbacked_data(0),
+              "npf: not a fetch, a fault in the guest's page walk or a write to a read-only page");
+    tap_check(npf_insn_bytes(0x0000d0fe058b4406ull, 0x1122334455667788ull, bytes) == 6 &&
+              memcmp(bytes, "\x44\x8b\x05\xfe\xd0\x00\x00\x88\x77\x66\x55\x44\x33\x22\x11",
+                     15) == 0,
+              "npf: MR4-MR5 hold the count, then the bytes in order");
+    tap_check(npf_insn_bytes(0xff, 0, bytes) == 15, "npf: a count above 15 is 15");
+
+    tap_check(vcpu_code_bits(0x500, 0xa9b) == 64 && vcpu_code_bits(0x500, 0xc9b) == 32 &&
+              vcpu_code_bits(0, 0xc9b) == 32 && vcpu_code_bits(0, 0x9b) == 16 &&
+              vcpu_code_bits(0, 0xa9b) == 16,
+              "code size: 64 with EFER.LMA and CS.L, else CS.D: 32 (compatibility mode too) or 16");
+    tap_check(vcpu_next_rip(0xffffffff81000000ull, 7, 64) == 0xffffffff81000007ull &&
+              vcpu_next_rip(0xfffffffe, 5, 32) == 3 && vcpu_next_rip(0xfffe, 3, 16) == 1,
+              "next RIP: 64-bit adds, EIP wraps at 4 GiB, IP at 64 KiB");
+}
+
 static void test_debug_line(void)
 {
     struct debug_line l = { .len = 0 };
@@ -154,6 +189,7 @@ int main(void)
     test_backing();
     test_blocks();
     test_ioio();
+    test_npf();
     test_debug_line();
     return tap_done();
 }

@@ -293,6 +293,14 @@ def pvh_session(con, t, free0):
          'its initrd, loaded high into 4 KiB frames, is the module of hvm_start_info', done)
     t.ok(done is not None and '[pvhtest] pvhtest: IN from port 0x80 reads eax 0x000012ff' in done,
          'the VMM: an IN from an absent port reads all ones (AL only)', done)
+    t.ok(done is not None and '[pvhtest] pvhtest: MMIO at 0xfed00000: movb to ah gives eax '
+         '0x1234ff78, movzwl 0x0000ffff, movl after a store 0xffffffff' in done,
+         'the VMM: loads from unbacked MMIO read all ones (AH only; MOVZX zero-extends), a store '
+         'is dropped', done)
+    said = re.findall(r'xl: guest pvhtest \(domid \d+\): a 1-byte read at 0xfed00000 '
+                      r'\(rip 0x10[0-9a-f]{4}\), where it has no RAM and no device', done or '')
+    t.ok(len(said) == 1 and (done or '').count('where it has no RAM and no device') == 1,
+         'the first unbacked MMIO access is reported, once', done)
     t.ok(done is not None and re.search(r'xl: guest pvhtest \(domid \d+\): unhandled exit 0x7f at '
                                         r'rip 0x10[0-9a-f]{4} \(info1 0, info2 0\): triple fault',
                                         done),

@@ -6,7 +6,8 @@
  * line, its e820 map, whether its 1.5 MiB image (a counting pattern, so
  * it spans two 2 MiB frames) arrived intact, whether its module (the
  * initrd: this very ELF file, loaded high into 4 KiB frames) holds the
- * same bytes, and what an IN from an absent port reads. Then,
+ * same bytes, and what an IN from an absent port and loads from
+ * unbacked MMIO (before and after a store to it) read. Then,
  * with a command line starting "spin", it spins (to be listed, consoled
  * and destroyed); otherwise it triple-faults (a crash: on_crash applies).
  */
@@ -17,6 +18,7 @@
 #define SI_MEMMAP	40	/* memmap_paddr */
 #define SI_MEMMAP_N	48	/* memmap_entries */
 #define PATTERN_WORDS	0x60000
+#define MMIO		0xfed00000	/* far above its RAM, in the MMIO hole */
 
 	.section .note.Xen, "a", @note
 	.balign 4
@@ -88,6 +90,21 @@ start:
 	call	print_hex
 	say	newline
 
+	/* Nothing is at MMIO either: loads read all ones, a store is
+	 * dropped, and the VMM decodes each to move the guest past it. */
+	mov	$0x12345678, %eax
+	movb	MMIO, %ah
+	say	mmio_msg
+	call	print_hex
+	movl	$0, MMIO
+	movzwl	MMIO + 2, %eax
+	say	mmio_movzx
+	call	print_hex
+	mov	MMIO, %eax
+	say	mmio_after
+	call	print_hex
+	say	newline
+
 	mov	SI_CMDLINE(%ebx), %esi
 	test	%esi, %esi
 	jz	crash
@@ -116,6 +133,9 @@ newline:	.asciz "\n"
 e820:		.asciz "pvhtest: e820 entries "
 ram:		.asciz ", RAM from 1 MiB "
 in_msg:		.asciz "pvhtest: IN from port 0x80 reads eax "
+mmio_msg:	.asciz "pvhtest: MMIO at 0xfed00000: movb to ah gives eax "
+mmio_movzx:	.asciz ", movzwl "
+mmio_after:	.asciz ", movl after a store "
 spinning:	.asciz "pvhtest: spinning\n"
 bad_msg:	.asciz "pvhtest: bad hvm_start_info magic\n"
 pattern_ok:	.asciz "pvhtest: image pattern intact\n"
