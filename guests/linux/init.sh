@@ -3,7 +3,10 @@
 # Prints GUEST_MARKER_<marker>_UP (marker=<x> on the kernel command line,
 # default "linux": the same line as the Xen reference guest's), reads the
 # guest's XenStore key `name` with Debian's xenstore-read and powers off.
-# tessera.test=<mode> selects what happens in between:
+# Without a mode it first reads, writes and reads again 0xfed00000 through
+# /dev/mem (busybox devmem): nothing is there in a PVH guest, so both
+# reads must give all ones. tessera.test=<mode> selects what happens in
+# between:
 #   smp   print the online CPUs (cpus=0-1) before the marker
 #   hold  stay up and echo each console line back as "hold: <line>"
 #         (hold=1, the reference guest's switch, does the same)
@@ -35,6 +38,12 @@ marker=$(arg marker)
 tsc=$(/bin/tsc)
 echo "GUEST_MARKER_${marker:-linux}_UP"
 echo "marker tsc=$tsc"
+
+if [ -z "$mode" ]; then
+	before=$(devmem 0xfed00000 32 2>&1)
+	devmem 0xfed00000 32 0x12345678
+	echo "MMIO 0xfed00000=$before, after a write $(devmem 0xfed00000 32 2>&1)"
+fi
 
 if name=$(xenstore-read name 2>&1); then
 	echo "XENSTORE name=$name"

@@ -5,8 +5,9 @@ PVH guests of Tessera through Domain-0's xl shell. TAP output.
 usage: run_linux_pvh.py TESSERA-LINUX.iso [--timeout SECONDS]
 
 1. xl create -c /etc/xen/linux.cfg: Linux's boot log on its console, the
-   marker, its XenStore name read by xenstore-read, poweroff; then it is
-   gone from xl list and free memory is back.
+   marker, unbacked MMIO read and written with devmem (all ones, the write
+   dropped, logged once), its XenStore name read by xenstore-read,
+   poweroff; then it is gone from xl list and free memory is back.
 2. linux-smp.cfg: a 2-vCPU guest brings up both vCPUs (cpus=0-1).
 3. Event-channel ping-pong between two guests (evtping): the pong guest
    serves the port it binds for the ping guest, found through XenStore.
@@ -78,6 +79,12 @@ def boot_guest(con, t, free0):
          or con.text[-3000:])
     t.ok(out is not None and re.search(r'^GUEST_MARKER_linux_UP', out, re.M) is not None,
          'it runs /init from the initramfs: GUEST_MARKER_linux_UP', out)
+    t.ok(out is not None and re.search(r'^MMIO 0xfed00000=0xFFFFFFFF, after a write 0xFFFFFFFF',
+                                       out, re.M) is not None,
+         'devmem in the guest: unbacked MMIO reads all ones, a write to it is dropped', out)
+    said = re.findall(r'xl: guest linux \(domid \d+\): a 4-byte read at 0xfed00000 ', out or '')
+    t.ok(len(said) == 1 and (out or '').count('where it has no RAM and no device') == 1,
+         'the VMM logs the first unbacked MMIO access only', out)
     t.ok(out is not None and '\nXENSTORE name=linux\n' in out,
          'xenstore-read name in the guest: XENSTORE name=linux', out)
     t.ok(out is not None and re.search(stopped('linux') + r'poweroff', out) is not None,
