@@ -14,12 +14,12 @@
 #include <kernel/ipc.h>
 #include <kernel/xen.h>
 #include <tessera/bootinfo.h>
+#include "../../xen/internal.h"
 #include "host_arch.h"
 #include "unit.h"
 
 enum { HC_memory_op = 12, HC_set_timer_op = 15, HC_xen_version = 17, HC_grant_table_op = 20,
        HC_vcpu_op = 24, HC_sched_op = 29, HC_event_channel_op = 32, HC_hvm_op = 34 };
-#define DOMID_SELF	0x7ff0
 #define ARG_GPA		0x1000	/* hypercall arguments live in page 1 */
 #define PAGES		XEN_GUEST_PAGES
 #define guest xen_guest
