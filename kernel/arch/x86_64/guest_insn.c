@@ -13,27 +13,22 @@
 #include <kernel/xen.h>
 #include "guest_insn.h"
 
-#define PAGE	4096u
+#define LINEAR_32_END	(1ull << 32)
 
 unsigned guest_insn_fetch(struct vcpu *v, uint8_t bytes[GUEST_INSN_MAX])
 {
-	bool wide = arch_vcpu_bits(v) == 64;
 	uint64_t rip = arch_vcpu_get_reg(v, TS_VREG_RIP);
-	/* 64-bit code ignores the CS base; other code wraps at 4 GiB. */
-	uint64_t gla = wide ? rip : (uint32_t)(arch_vcpu_get_reg(v, TS_VREG_CS + 3) + rip);
-	unsigned n = 0;
+	size_t n;
 
-	while (n < GUEST_INSN_MAX) {
-		unsigned chunk = MIN(PAGE - (gla & (PAGE - 1)), GUEST_INSN_MAX - n);
-		const uint8_t *p;
-		uint64_t gpa;
+	/* 64-bit code ignores the CS base. */
+	if (arch_vcpu_bits(v) == 64)
+		return arch_guest_read_prefix(v, rip, bytes, GUEST_INSN_MAX);
+	/* Other code wraps at 4 GiB: read up to there, then on from 0. */
+	uint64_t gla = (uint32_t)(arch_vcpu_get_reg(v, TS_VREG_CS + 3) + rip);
+	size_t first = MIN(GUEST_INSN_MAX, LINEAR_32_END - gla);
 
-		if (!arch_guest_linear_to_phys(v, gla, false, &gpa) ||
-		    !(p = arch_guest_phys((void *)v->space.cap.obj, gpa, false)))
-			break;
-		memcpy(bytes + n, p, chunk);
-		n += chunk;
-		gla = wide ? gla + chunk : (uint32_t)(gla + chunk);
-	}
+	n = arch_guest_read_prefix(v, gla, bytes, first);
+	if (n == first && n < GUEST_INSN_MAX)
+		n += arch_guest_read_prefix(v, 0, bytes + n, GUEST_INSN_MAX - n);
 	return n;
 }

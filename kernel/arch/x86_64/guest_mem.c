@@ -162,38 +162,47 @@ bool arch_guest_linear_to_phys(struct vcpu *v, uint64_t gla, bool write, uint64_
 	return walk((void *)v->space.cap.obj, &pg, gla, write, arch_vcpu_cpl(v) == 3, gpa);
 }
 
-/* Copy n bytes between kernel memory and guest-linear gla, a page at a time. */
-static int copy(struct vcpu *v, uint64_t gla, void *kernel, size_t n, bool to_guest)
+/*
+ * Copy up to n bytes between kernel memory and guest-linear gla, a page
+ * at a time, stopping at the first page that is not there (or not
+ * writable): how many were copied.
+ */
+static size_t copy(struct vcpu *v, uint64_t gla, void *kernel, size_t n, bool to_guest)
 {
 	uint8_t *k = kernel;
+	size_t done = 0;
 
-	while (n) {
+	while (done < n) {
 		size_t chunk = 4096 - (gla & 4095);
 		uint64_t gpa;
 		uint8_t *p;
 
-		if (chunk > n)
-			chunk = n;
+		if (chunk > n - done)
+			chunk = n - done;
 		if (!arch_guest_linear_to_phys(v, gla, to_guest, &gpa) ||
 		    !(p = arch_guest_phys((void *)v->space.cap.obj, gpa, to_guest)))
-			return -XEN_EFAULT;
+			break;
 		if (to_guest)
-			memcpy(p, k, chunk);
+			memcpy(p, k + done, chunk);
 		else
-			memcpy(k, p, chunk);
-		k += chunk;
+			memcpy(k + done, p, chunk);
 		gla += chunk;
-		n -= chunk;
+		done += chunk;
 	}
-	return 0;
+	return done;
 }
 
 int arch_guest_read(struct vcpu *v, uint64_t gla, void *dst, size_t n)
+{
+	return copy(v, gla, dst, n, false) == n ? 0 : -XEN_EFAULT;
+}
+
+size_t arch_guest_read_prefix(struct vcpu *v, uint64_t gla, void *dst, size_t n)
 {
 	return copy(v, gla, dst, n, false);
 }
 
 int arch_guest_write(struct vcpu *v, uint64_t gla, const void *src, size_t n)
 {
-	return copy(v, gla, (void *)src, n, true);
+	return copy(v, gla, (void *)src, n, true) == n ? 0 : -XEN_EFAULT;
 }
