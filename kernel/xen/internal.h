@@ -63,8 +63,6 @@ bool xen_upcall_pending(struct vcpu *v);
 /* Block the calling vCPU until an event is pending for it (or a poll port / timeout). */
 void xen_vcpu_block(struct vcpu *v);
 void xen_vcpu_wake(struct vcpu *v);
-/* Make v leave the guest if it runs on another CPU: on re-entry it sees what changed. */
-void xen_vcpu_kick(struct vcpu *v);
 /* Re-arm the vCPU thread's timeout for its nearest Xen deadline. */
 void xen_vcpu_rearm_timer(struct vcpu *v);
 

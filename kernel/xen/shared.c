@@ -141,14 +141,6 @@ void xen_update_wallclock(struct domain *d)
 	*version = *version + 1;
 }
 
-void xen_vcpu_kick(struct vcpu *v)
-{
-	struct tcb *t = v->bound;
-
-	if (t && t->running && t->cpu != this_cpu()->id)
-		arch_send_reschedule(t->cpu);
-}
-
 void xen_vcpu_wake(struct vcpu *v)
 {
 	struct tcb *t = v->bound;
@@ -161,8 +153,9 @@ void xen_vcpu_wake(struct vcpu *v)
 		v->xen.poll_timeout_ns = 0;
 		xen_vcpu_rearm_timer(v);
 		sched_make_runnable(t);
-	} else {
-		xen_vcpu_kick(v);	/* an upcall is injected on re-entry */
+	} else if (t->running && t->cpu != this_cpu()->id) {
+		/* Make it leave the guest so the upcall is injected on re-entry. */
+		arch_send_reschedule(t->cpu);
 	}
 }
 
