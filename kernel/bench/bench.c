@@ -270,6 +270,8 @@ static struct result bench_hypercall(void)
 	must(ts_domain_set_id(domain, 0x7e0), "domid");
 	must(ts_invoke(domain, TS_DOMAIN_XEN_SETUP, 3, (const uint64_t[]){ space, 1, 0 }, 0, 0), "xen setup");
 	must(ts_invoke(domain, TS_DOMAIN_XEN_ADD_VCPU, 2, (const uint64_t[]){ vcpu, 0 }, 0, 0), "xen vcpu");
+	must(ts_invoke(domain, TS_DOMAIN_XEN_CLAIM_PORTS, 2, (const uint64_t[]){ 0x80, 0x80 }, 0, 0),
+	     "claim the report port");
 	must(ts_tcb_configure(tcb, ep_badged, TS_ROOT_CNODE, TS_ROOT_VSPACE, 0, 0), "configure");
 	must(ts_tcb_set_domain(tcb, domain), "domain");
 	must(ts_tcb_set_priority(tcb, PRIO), "priority");
@@ -399,6 +401,8 @@ static void make_xen_guest(struct bench_guest *g, uint64_t ep, uint64_t domid,
 	must(ts_domain_set_id(domain, domid), "domid");
 	must(ts_invoke(domain, TS_DOMAIN_XEN_SETUP, 3, (const uint64_t[]){ space, 3, 0 }, 0, 0), "xen setup");
 	must(ts_invoke(domain, TS_DOMAIN_XEN_ADD_VCPU, 2, (const uint64_t[]){ g->vcpu, 0 }, 0, 0), "xen vcpu");
+	must(ts_invoke(domain, TS_DOMAIN_XEN_CLAIM_PORTS, 2, (const uint64_t[]){ 0x80, 0x80 }, 0, 0),
+	     "claim the report port");
 	must(ts_tcb_configure(g->tcb, ep, TS_ROOT_CNODE, TS_ROOT_VSPACE, 0, 0), "configure");
 	must(ts_tcb_set_domain(g->tcb, domain), "domain");
 	must(ts_tcb_set_priority(g->tcb, PRIO), "priority");

@@ -107,6 +107,38 @@ static int link(struct invocation *inv, struct domain *d)
 	return TS_OK;
 }
 
+/* A port range whose accesses the VMM emulates; the rest have no device (svm.c). */
+static int claim_ports(struct invocation *inv, struct domain *d)
+{
+	word_t first, last;
+
+	if (!inv_has_args(inv, 2))
+		return TS_ERR_TRUNCATED_MESSAGE;
+	first = inv_arg(inv, 0);
+	last = inv_arg(inv, 1);
+	if (first > last || last > 0xffff)
+		return TS_ERR_RANGE;
+	if (!d->xen.enabled)
+		return TS_ERR_ILLEGAL_OPERATION;
+	if (d->xen.nr_port_claims == TS_XEN_PORT_CLAIMS)
+		return TS_ERR_NOT_ENOUGH_MEMORY;
+	d->xen.port_claims[d->xen.nr_port_claims].first = (uint16_t)first;
+	d->xen.port_claims[d->xen.nr_port_claims].last = (uint16_t)last;
+	d->xen.nr_port_claims++;
+	return TS_OK;
+}
+
+/* As Xen matches an ioreq server's ranges: the whole access lies in one range. */
+bool xen_port_claimed(const struct domain *d, uint16_t port, unsigned size)
+{
+	uint32_t end = (uint32_t)port + size - 1;
+
+	for (unsigned i = 0; i < d->xen.nr_port_claims; i++)
+		if (port >= d->xen.port_claims[i].first && end <= d->xen.port_claims[i].last)
+			return true;
+	return false;
+}
+
 static bool is_table(unsigned type)
 {
 	return type == TS_OBJ_PAGE_TABLE || type == TS_OBJ_PAGE_DIRECTORY || type == TS_OBJ_PDPT;
@@ -157,6 +189,7 @@ int xen_domain_invoke(struct invocation *inv, struct domain *d)
 		return add_to_pool(inv, d, d->xen.map_tables, TS_XEN_MAP_TABLES, is_table);
 	case TS_DOMAIN_XEN_ADD_GRANT_FRAME:
 		return add_to_pool(inv, d, d->xen.grant_frames, TS_XEN_GRANT_POOL, is_small_frame);
+	case TS_DOMAIN_XEN_CLAIM_PORTS:	return claim_ports(inv, d);
 	default:			return TS_ERR_ILLEGAL_OPERATION;
 	}
 }

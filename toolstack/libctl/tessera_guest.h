@@ -98,6 +98,9 @@ void guest_act(struct guest *g, enum stop_reason why, enum guest_state stopped);
 /* A fault message of a PVH guest's vCPU thread: an exit the kernel did
  * not handle, or its SCHEDOP_shutdown (tessera_vmm.c). */
 void guest_vmm_handle(struct guest *g, const struct ts_msg *m);
+/* Claims for the VMM the ports it emulates (TS_DOMAIN_XEN_CLAIM_PORTS):
+ * the kernel answers every other plain IN and OUT as no device would. */
+int guest_vmm_claim_ports(const struct guest *g);
 
 /* Resumes (RUN) or suspends every thread of G: a native guest's one, a
  * PVH guest's vCPU threads (xl pause stops all its vCPUs). Tries each;

@@ -276,6 +276,8 @@ static int xen_setup(struct guest *g, uint64_t space, const uint64_t *vcpus, uns
     for (unsigned i = 0; i < n && err == TS_OK; i++)
         err = ts_invoke(g->d.domain, TS_DOMAIN_XEN_ADD_VCPU, 2, (const uint64_t[]){ vcpus[i], i },
                         0, NULL);
+    if (err == TS_OK)
+        err = guest_vmm_claim_ports(g);
     /* The domain's pool (moved into it): the nested tables that pages
      * placed where it has no memory need (Xen's paging pool): page
      * directories for a GiB beyond its RAM, page tables for the 2 MiB

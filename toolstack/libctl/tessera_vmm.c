@@ -9,7 +9,9 @@
  * console (the serial line and xl dmesg), and the ACPI fixed hardware
  * its tables describe (builder/acpi.h): a sleep to S5 is a poweroff and
  * the reset value a reboot, exactly as SCHEDOP_shutdown's; the sleep
- * status register reads WAK_STS. String OUTs are skipped (their
+ * status register reads WAK_STS. Only those ports are claimed: the
+ * kernel answers plain INs and OUTs elsewhere itself, in the same way
+ * and without a round trip to us. String OUTs are skipped (their
  * bytes are not read). Unbacked MMIO, a guest-physical address outside
  * the guest's RAM, is treated the same way: a load reads all ones, a
  * store is dropped, decoding the instruction from the bytes the kernel
@@ -115,6 +117,20 @@ static int emulate_out(struct guest *g, uint64_t vcpu, const struct ioio *io,
     else
         *action = acpi_port_write(io->port, io->size, (uint32_t)rax);
     return TS_OK;
+}
+
+int guest_vmm_claim_ports(const struct guest *g)
+{
+    static const uint16_t claimed[][2] = {
+        { XEN_DEBUG_PORT, XEN_DEBUG_PORT },
+        { ACPI_SLEEP_CONTROL_PORT, ACPI_SLEEP_STATUS_PORT },
+        { ACPI_RESET_PORT, ACPI_RESET_PORT },
+    };
+    int err = TS_OK;
+    for (unsigned i = 0; i < sizeof(claimed) / sizeof(claimed[0]) && err == TS_OK; i++)
+        err = ts_invoke(g->d.domain, TS_DOMAIN_XEN_CLAIM_PORTS, 2,
+                        (const uint64_t[]){ claimed[i][0], claimed[i][1] }, 0, NULL);
+    return err;
 }
 
 /* Emulates the port access; false: the guest cannot go on (said why).

@@ -12,8 +12,9 @@
  *
  * The kernel handles some exits itself: MSR accesses for every vCPU
  * (svm_msr.c), VINTR (the interrupt window), and for vCPUs of a Xen domain
- * CPUID (svm_cpuid.c), HLT and VMMCALL (kernel/xen/), and #UD for the
- * instructions their CPUID denies them. Everything else goes to the vCPU
+ * CPUID (svm_cpuid.c), HLT and VMMCALL (kernel/xen/), IN and OUT at ports
+ * no device model claimed, and #UD for the instructions their CPUID
+ * denies them. Everything else goes to the vCPU
  * thread's fault endpoint as TS_FAULT_VMEXIT, a nested page fault with
  * the instruction bytes at the guest's RIP (guest_insn.c).
  */
@@ -356,6 +357,31 @@ void arch_enter_guest(struct cpu *c, struct vcpu *v)
 	svm_exit_continue();
 }
 
+#define IOIO_IN		(1u << 0)
+#define IOIO_STRING	(1u << 2)
+
+/*
+ * A Xen vCPU's plain IN or OUT at ports its VMM did not claim: no device
+ * answers, as in Xen where no device model claims a port. IN reads all
+ * ones (a 32-bit IN zero-extends into RAX, as the CPU's own does), OUT
+ * goes nowhere. Without this, each access would be an IPC round trip to
+ * the VMM, and Linux's PIT calibration alone makes 100,000 of them.
+ */
+static bool absent_port(struct vcpu *v)
+{
+	uint64_t info = *svm_field64(v, VMCB_EXIT_INFO1);
+	unsigned size = (info >> 4) & 7;	/* SZ8, SZ16, SZ32: 1, 2, 4 */
+	uint64_t *rax = svm_field64(v, VMCB_RAX);
+
+	if ((info & IOIO_STRING) || xen_port_claimed(v->xen.domain, (uint16_t)(info >> 16), size))
+		return false;
+	if (info & IOIO_IN)
+		*rax = size == 4 ? 0xffffffffull : *rax | (size == 2 ? 0xffffull : 0xffull);
+	/* EXITINFO2 is the next RIP for I/O exits, NRIPS or not. */
+	svm_skip(v, *svm_field64(v, VMCB_EXIT_INFO2) - *svm_field64(v, VMCB_RIP));
+	return true;
+}
+
 /* Exits the kernel handles itself; false sends the exit to the VMM. */
 static bool handle_exit(struct vcpu *v, uint64_t code)
 {
@@ -371,6 +397,8 @@ static bool handle_exit(struct vcpu *v, uint64_t code)
 		svm_cpuid(v);
 		svm_skip(v, 2);
 		return true;
+	case EXIT_IOIO:
+		return xen && absent_port(v);
 	case EXIT_HLT:
 		if (!xen)
 			return false;

@@ -71,6 +71,7 @@
 #define EXIT_CPUID	0x72
 #define EXIT_HLT	0x78
 #define EXIT_INVLPGA	0x7a
+#define EXIT_IOIO	0x7b
 #define EXIT_MSR	0x7c
 #define EXIT_VMRUN	0x80
 #define EXIT_VMMCALL	0x81

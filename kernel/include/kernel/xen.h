@@ -60,6 +60,8 @@ int xen_domain_invoke(struct invocation *inv, struct domain *d);
 void xen_domain_finalise(struct domain *d);
 /* A frame of this physical range died: grant mappings of it end. */
 void xen_grant_frame_gone(uint64_t base, uint64_t size);
+/* Whether the VMM claimed all of ports port..port+size-1 (TS_DOMAIN_XEN_CLAIM_PORTS). */
+bool xen_port_claimed(const struct domain *d, uint16_t port, unsigned size);
 /* Domid of a Xen vCPU's domain, or TS_DOMID_INVALID. */
 uint32_t xen_vcpu_domid(struct vcpu *v);
 

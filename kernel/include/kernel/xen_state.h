@@ -88,6 +88,8 @@ struct xen_domain {
 	struct slot map_tables[TS_XEN_MAP_TABLES];	/* TS_DOMAIN_XEN_ADD_TABLE */
 	struct slot grant_frames[TS_XEN_GRANT_POOL];	/* TS_DOMAIN_XEN_ADD_GRANT_FRAME */
 	struct xen_grant_map grant_maps[TS_XEN_GRANT_MAPS];
+	struct { uint16_t first, last; } port_claims[TS_XEN_PORT_CLAIMS];	/* the VMM's ports */
+	uint8_t nr_port_claims;
 };
 
 #endif

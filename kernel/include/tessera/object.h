@@ -110,14 +110,19 @@ enum ts_method {
 	TS_DOMAIN_XEN_ADD_GRANT_FRAME,	/* 4 KiB frame cptr (unmapped, its only cap): grant-table
 				   frame n (n = frames added before) when the guest places
 				   that frame where it has no memory; < TS_XEN_GRANT_POOL */
+	TS_DOMAIN_XEN_CLAIM_PORTS,	/* first, last I/O port: a plain IN or OUT lying wholly in
+				   first..last exits to the vCPU thread's fault endpoint (the
+				   VMM emulates that device); elsewhere the kernel answers as
+				   no device: IN reads all ones, OUT goes nowhere. At most
+				   TS_XEN_PORT_CLAIMS ranges; string IN/OUT always exit */
 
 	/* Virtual CPUs */
-	TS_VCPU_SET_SPACE = 88,	/* guest space cptr: the guest-physical memory it runs in */
+	TS_VCPU_SET_SPACE = 96,	/* guest space cptr: the guest-physical memory it runs in */
 	TS_VCPU_READ_REGS,	/* first, count -> MRs: registers first.. in enum ts_vcpu_reg order */
 	TS_VCPU_WRITE_REGS,	/* first, count, values... */
 
 	/* Console (kernel log) */
-	TS_CONSOLE_WRITE = 96,	/* (needs WRITE) length (<= 8 * (TS_MSG_MAX_LENGTH - 1)), bytes in MR1.. */
+	TS_CONSOLE_WRITE = 104,	/* (needs WRITE) length (<= 8 * (TS_MSG_MAX_LENGTH - 1)), bytes in MR1.. */
 	TS_CONSOLE_READ_LOG,	/* (needs READ) offset -> MR0 = next offset, MR1 = byte count, bytes in MR2.. */
 
 	/* Debug (held by the root task only) */
@@ -186,6 +191,7 @@ enum ts_fault {
 #define TS_XEN_GRANT_MAPS	64	/* grants a domain may have mapped at once */
 #define TS_XEN_MAP_TABLES	8	/* TS_DOMAIN_XEN_ADD_TABLE tables per domain */
 #define TS_XEN_GRANT_POOL	8	/* TS_DOMAIN_XEN_ADD_GRANT_FRAME frames per domain */
+#define TS_XEN_PORT_CLAIMS	8	/* TS_DOMAIN_XEN_CLAIM_PORTS ranges per domain */
 
 #define TS_MAX_PRIORITY	255
 #define TS_DOMID_INVALID	0xffffu

@@ -201,7 +201,8 @@ __asm__(
 /*
  * The third guest, 64-bit code at guest-physical 0 started in long mode by
  * the VMM, in a Xen domain: VMMCALL is a hypercall now, so it reports with
- * OUT to port 0x80 (EBP = step). Its hypercall page goes at 0x3000, its
+ * OUT to port 0x80 (EBP = step), which the VMM claims (other ports have no
+ * device, answered by the kernel). Its hypercall page goes at 0x3000, its
  * IDT (#UD and #GP handlers reporting like the second guest's) at 0x4000,
  * its GDT at 0x4100.
  */
@@ -264,7 +265,22 @@ __asm__(
 "	mov $0x179, %ecx\n"
 "vg_xen_rdmsr:\n"
 "	rdmsr\n"
-"	mov $17, %ebp\n"			/* 17: a load from linear 1 GiB + 8 KiB: unbacked */
+"	mov $17, %ebp\n"			/* 17: ports not claimed: no device, no exit */
+"	mov $0x12345678, %eax\n"
+"	in $0x61, %al\n"
+"	mov %eax, %ebx\n"
+"	mov $0x12345678, %eax\n"
+"	in $0x7f, %ax\n"			/* 0x7f-0x80: not wholly in the claim of 0x80 */
+"	mov %eax, %esi\n"
+"	mov $0xcf8, %edx\n"
+"	mov $0x80000000, %eax\n"
+"	out %eax, %dx\n"
+"	mov $0xfc, %dl\n"
+"	mov $-1, %rax\n"
+"	in %dx, %eax\n"
+"	mov %rax, %rdi\n"
+"	out %al, $0x80\n"
+"	mov $18, %ebp\n"			/* 18: a load from linear 1 GiB + 8 KiB: unbacked */
 "vg_xen_mmio:\n"
 "	mov 0x40002000, %r9d\n"		/* REX.R, ModRM and SIB: 8 bytes */
 "	jmp .\n"
@@ -768,6 +784,12 @@ static void put_gate64(uint8_t *idt, unsigned vector, uint64_t offset)
 	memcpy(idt + 16 * vector, gate, sizeof(gate));
 }
 
+/* The Xen guests' reports (OUT to 0x80) come to us: the kernel keeps the rest. */
+static int claim_report_port(uint64_t dom)
+{
+	return ts_invoke(dom, TS_DOMAIN_XEN_CLAIM_PORTS, 2, (const uint64_t[]){ 0x80, 0x80 }, 0, 0);
+}
+
 #define XEN_TEST_DOMID	0x7e0
 #define BIT32(n)	(1ull << (n))
 
@@ -818,6 +840,7 @@ static void test_vcpu_xen(void)
 	check_err(err, TS_OK, "vcpu xen: its domain speaks the Xen ABI");
 	check_err(ts_invoke(dom, TS_DOMAIN_XEN_ADD_VCPU, 2, (const uint64_t[]){ g.vcpu, 0 }, 0, 0), TS_OK,
 		  "vcpu xen: the vCPU is the domain's vCPU 0");
+	check_err(claim_report_port(dom), TS_OK, "vcpu xen: the VMM claims port 0x80");
 	vcpu = g.vcpu;
 	for (unsigned i = 0; i < sizeof(xen_long_mode) / sizeof(xen_long_mode[0]); i++)
 		set_reg(xen_long_mode[i][0], xen_long_mode[i][1]);
@@ -876,6 +899,10 @@ static void test_vcpu_xen(void)
 	      get_reg(TS_VREG_RDI) == (uint64_t)(vg_xen_rdmsr - vg_xen),
 	      "vcpu xen: an MSR the kernel does not answer is #GP(0) in 64-bit mode too");
 	resume_guest();
+	check(out_report(17, &m) && get_reg(TS_VREG_RBX) == 0x123456ff && get_reg(TS_VREG_RSI) == 0x1234ffff &&
+	      get_reg(TS_VREG_RDI) == 0xffffffff,
+	      "vcpu xen: IN and OUT at ports the VMM did not claim are the kernel's: all ones, no exit");
+	resume_guest();
 	m = next_exit();
 	check(m.mr[0] == EXIT_NPF && m.mr[2] == 0x200000 && m.mr[3] == (uint64_t)(vg_xen_mmio - vg_xen) &&
 	      npf_insn(&m, insn) == 15 && !memcmp(insn, vg_xen_mmio, 15),
@@ -917,7 +944,8 @@ static int xen_pair_create(struct xen_pair *p, uint32_t domid, const uint8_t *co
 	     ts_tcb_set_domain(p->tcb1, p->dom) == TS_OK &&
 	     ts_invoke(p->dom, TS_DOMAIN_XEN_SETUP, 3, (const uint64_t[]){ g->space, 256, 0 }, 0, 0) == TS_OK &&
 	     ts_invoke(p->dom, TS_DOMAIN_XEN_ADD_VCPU, 2, (const uint64_t[]){ g->vcpu, 0 }, 0, 0) == TS_OK &&
-	     ts_invoke(p->dom, TS_DOMAIN_XEN_ADD_VCPU, 2, (const uint64_t[]){ p->vcpu1, 1 }, 0, 0) == TS_OK;
+	     ts_invoke(p->dom, TS_DOMAIN_XEN_ADD_VCPU, 2, (const uint64_t[]){ p->vcpu1, 1 }, 0, 0) == TS_OK &&
+	     claim_report_port(p->dom) == TS_OK;
 	/* vCPU 1 on another CPU if there is one: the IPIs then cross CPUs. */
 	ok = ok && (bi->nr_cpus < 2 || ts_tcb_set_affinity(p->tcb1, 1) == TS_OK);
 	if (!ok)

@@ -107,6 +107,33 @@ static void test_setup_errors(void)
 	      a.v->xen.upcall_vector == 0xf3, "xen: callback parameter: vector type only");
 }
 
+/* The ports the VMM emulates; an access must lie wholly in one claimed range. */
+static void test_port_claims(void)
+{
+	const struct domain *d = cap_domain(&root[a.base].cap);
+	const struct domain *unset = cap_domain(&root[790].cap);
+
+	check(INVOKE(790, TS_DOMAIN_XEN_CLAIM_PORTS, 0x80, 0x80) == TS_ERR_ILLEGAL_OPERATION &&
+	      !xen_port_claimed(unset, 0x80, 1), "ports: claims need the Xen ABI set up first");
+	check(INVOKE(a.base, TS_DOMAIN_XEN_CLAIM_PORTS, 0x81, 0x80) == TS_ERR_RANGE &&
+	      INVOKE(a.base, TS_DOMAIN_XEN_CLAIM_PORTS, 0xfff0, 0x10000) == TS_ERR_RANGE &&
+	      d->xen.nr_port_claims == 0, "ports: first after last, or past 0xffff: RANGE, nothing claimed");
+	check(!xen_port_claimed(d, 0x80, 1), "ports: nothing is claimed at first");
+	check(INVOKE(a.base, TS_DOMAIN_XEN_CLAIM_PORTS, 0xb000, 0xb003) == TS_OK &&
+	      INVOKE(a.base, TS_DOMAIN_XEN_CLAIM_PORTS, 0xffff, 0xffff) == TS_OK &&
+	      xen_port_claimed(d, 0xb000, 4) && xen_port_claimed(d, 0xb002, 2) &&
+	      xen_port_claimed(d, 0xb003, 1) && xen_port_claimed(d, 0xffff, 1),
+	      "ports: accesses inside a claimed range are the VMM's");
+	check(!xen_port_claimed(d, 0xb002, 4) && !xen_port_claimed(d, 0xaffe, 4) &&
+	      !xen_port_claimed(d, 0xffff, 2) && !xen_port_claimed(d, 0xb004, 1),
+	      "ports: an access reaching past a range (or past 0xffff) is not");
+	for (unsigned i = 2; i < TS_XEN_PORT_CLAIMS; i++)
+		INVOKE(a.base, TS_DOMAIN_XEN_CLAIM_PORTS, 0x100 * i, 0x100 * i);
+	check(d->xen.nr_port_claims == TS_XEN_PORT_CLAIMS &&
+	      INVOKE(a.base, TS_DOMAIN_XEN_CLAIM_PORTS, 0x80, 0x80) == TS_ERR_NOT_ENOUGH_MEMORY &&
+	      !xen_port_claimed(d, 0x80, 1), "ports: at most TS_XEN_PORT_CLAIMS ranges");
+}
+
 static void test_basic_calls(void)
 {
 	struct { uint32_t idx, map; } f = { 0, 0 };
@@ -617,6 +644,7 @@ void test_xen(void)
 	if (!a.v || !b.v)
 		return;
 	test_setup_errors();
+	test_port_claims();
 	test_basic_calls();
 	test_event_channels();
 	test_links();
