@@ -3,6 +3,7 @@
  * one TSC tick is one guest instruction: each figure is the median number
  * of instructions (user and kernel) an operation takes, over many runs.
  */
+#include <stdbool.h>
 #include <tessera/bootinfo.h>
 #include <ts/alloc.h>
 #include <ts/domain.h>
@@ -225,24 +226,31 @@ static struct result bench_domain(void)
 }
 
 /*
- * A Xen guest (32-bit flat mode, one page of code) that times HYPERCALLS
- * round trips of xen_version(XENVER_version) with RDTSC and reports the
- * two readings with an OUT, which ends its run as an exit message here.
+ * A Xen guest (32-bit flat mode, one page of code) that times GUEST_LOOPS
+ * runs of one operation (a hypercall, or an IN) with RDTSC and reports the
+ * two readings with an OUT to port 0x80, which ends its run as an exit
+ * message here.
  */
-#define HYPERCALLS	1000
-static const uint8_t hypercall_guest[] = {
+#define GUEST_LOOPS	1000
+#define REPORT_PORT	0x80
+#define NO_DEVICE_PORT	0x61	/* the PC speaker/PIT gate port Linux's calibration reads */
+static const uint8_t loop_head[] = {
 	0x31, 0xdb,				/* xor %ebx,%ebx: XENVER_version */
-	0xb9, HYPERCALLS & 0xff, HYPERCALLS >> 8, 0, 0,	/* mov $HYPERCALLS,%ecx */
+	0xb9, GUEST_LOOPS & 0xff, GUEST_LOOPS >> 8, 0, 0,	/* mov $GUEST_LOOPS,%ecx */
 	0x0f, 0x31,				/* rdtsc */
 	0x89, 0xc6,				/* mov %eax,%esi */
 	0x89, 0xd7,				/* mov %edx,%edi */
-	0xb8, 17, 0, 0, 0,			/* 1: mov $__HYPERVISOR_xen_version,%eax */
-	0x0f, 0x01, 0xd9,			/* vmmcall */
-	0xe2, 0xf6,				/* loop 1b */
+};
+static const uint8_t loop_tail[] = {
 	0x0f, 0x31,				/* rdtsc */
-	0xe6, 0x80,				/* out %al,$0x80 */
+	0xe6, REPORT_PORT,			/* out %al,$0x80 */
 	0xeb, 0xfe,				/* jmp . */
 };
+static const uint8_t op_hypercall[] = {
+	0xb8, 17, 0, 0, 0,			/* mov $__HYPERVISOR_xen_version,%eax */
+	0x0f, 0x01, 0xd9,			/* vmmcall */
+};
+static const uint8_t op_port_in[] = { 0xe4, NO_DEVICE_PORT };	/* in $0x61,%al */
 
 static uint64_t vcpu_reg(uint64_t vcpu, unsigned reg)
 {
@@ -252,26 +260,57 @@ static uint64_t vcpu_reg(uint64_t vcpu, unsigned reg)
 	return v;
 }
 
-static struct result bench_hypercall(void)
+/*
+ * Answers the guest's INs at the claimed port as Domain-0's VMM does (read
+ * RAX, write it back with all ones, move RIP on, reply) until its report;
+ * that exit stays in m.
+ */
+static void serve_port_in(uint64_t ep, uint64_t vcpu, struct ts_msg *m)
+{
+	while (ts_msginfo_label(m->info) == TS_FAULT_VMEXIT && m->mr[0] == 0x7b &&
+	       (m->mr[1] >> 16) == NO_DEVICE_PORT) {
+		uint64_t rax = vcpu_reg(vcpu, TS_VREG_RAX) | 0xff;
+		ts_invoke(vcpu, TS_VCPU_WRITE_REGS, 3, (const uint64_t[]){ TS_VREG_RAX, 1, rax }, 0, 0);
+		ts_invoke(vcpu, TS_VCPU_WRITE_REGS, 3, (const uint64_t[]){ TS_VREG_RIP, 1, m->mr[2] }, 0, 0);
+		m->info = ts_msginfo_new(0, 0, 0);
+		ts_reply_recv(ep, m);
+	}
+}
+
+/* Instructions per operation OP in Xen domain DOMID; with claim, its port is the VMM's (ours). */
+static struct result bench_guest_loop(uint32_t domid, const uint8_t *op, size_t op_len, bool claim)
 {
 	uint64_t space = object(TS_OBJ_GUEST_SPACE, 0), code = object(TS_OBJ_FRAME_4K, 0);
 	uint64_t domain = object(TS_OBJ_DOMAIN, 0), tcb = object(TS_OBJ_TCB, 0), vcpu;
 	uint64_t ep = object(TS_OBJ_ENDPOINT, 0), ep_badged = ts_slot_alloc();
 	enum ts_object_type tables[3] = { TS_OBJ_PDPT, TS_OBJ_PAGE_DIRECTORY, TS_OBJ_PAGE_TABLE };
+	uint8_t guest[64];
+	size_t len = 0;
 	struct ts_msg m;
 
+	memcpy(guest, loop_head, sizeof(loop_head));
+	len += sizeof(loop_head);
+	memcpy(guest + len, op, op_len);
+	len += op_len;
+	guest[len++] = 0xe2;				/* loop back to op */
+	guest[len++] = (uint8_t)-(int)(op_len + 2);
+	memcpy(guest + len, loop_tail, sizeof(loop_tail));
+	len += sizeof(loop_tail);
 	must(ts_object_alloc(TS_OBJ_VCPU, 0, &vcpu), "vcpu (needs SVM)");
 	for (unsigned i = 0; i < 3; i++)
 		must(ts_paging_map(object(tables[i], 0), space, 0), "guest tables");
-	must(ts_frame_fill(code, hypercall_guest, sizeof(hypercall_guest)), "guest code");
+	must(ts_frame_fill(code, guest, len), "guest code");
 	must(ts_frame_map(code, space, 0, TS_RIGHT_READ | TS_RIGHT_WRITE, TS_MAP_EXECUTE), "map code");
 	must(ts_cnode_mint(TS_ROOT_CNODE, ep_badged, TS_ROOT_CNODE, ep, TS_RIGHTS_ALL, 1), "badge");
 	must(ts_invoke(vcpu, TS_VCPU_SET_SPACE, 1, (const uint64_t[]){ space }, 0, 0), "vcpu space");
-	must(ts_domain_set_id(domain, 0x7e0), "domid");
+	must(ts_domain_set_id(domain, domid), "domid");
 	must(ts_invoke(domain, TS_DOMAIN_XEN_SETUP, 3, (const uint64_t[]){ space, 1, 0 }, 0, 0), "xen setup");
 	must(ts_invoke(domain, TS_DOMAIN_XEN_ADD_VCPU, 2, (const uint64_t[]){ vcpu, 0 }, 0, 0), "xen vcpu");
-	must(ts_invoke(domain, TS_DOMAIN_XEN_CLAIM_PORTS, 2, (const uint64_t[]){ 0x80, 0x80 }, 0, 0),
-	     "claim the report port");
+	must(ts_invoke(domain, TS_DOMAIN_XEN_CLAIM_PORTS, 2, (const uint64_t[]){ REPORT_PORT, REPORT_PORT },
+		       0, 0), "claim the report port");
+	if (claim)
+		must(ts_invoke(domain, TS_DOMAIN_XEN_CLAIM_PORTS, 2,
+			       (const uint64_t[]){ NO_DEVICE_PORT, NO_DEVICE_PORT }, 0, 0), "claim a port");
 	must(ts_tcb_configure(tcb, ep_badged, TS_ROOT_CNODE, TS_ROOT_VSPACE, 0, 0), "configure");
 	must(ts_tcb_set_domain(tcb, domain), "domain");
 	must(ts_tcb_set_priority(tcb, PRIO), "priority");
@@ -279,12 +318,13 @@ static struct result bench_hypercall(void)
 	must(ts_tcb_resume(tcb), "resume");
 	memset(&m, 0, sizeof(m));
 	ts_recv(ep, &m);
-	if (ts_msginfo_label(m.info) != TS_FAULT_VMEXIT || vcpu_reg(vcpu, TS_VREG_RAX) == 0)
+	serve_port_in(ep, vcpu, &m);
+	if (ts_msginfo_label(m.info) != TS_FAULT_VMEXIT || (m.mr[1] >> 16) != REPORT_PORT)
 		return (struct result){ 0 };
 	uint64_t t0 = vcpu_reg(vcpu, TS_VREG_RSI) | vcpu_reg(vcpu, TS_VREG_RDI) << 32;
 	uint64_t t1 = (vcpu_reg(vcpu, TS_VREG_RAX) & 0xffffffffu) | vcpu_reg(vcpu, TS_VREG_RDX) << 32;
 	ts_tcb_suspend(tcb);
-	samples[0] = (t1 - t0) / HYPERCALLS;
+	samples[0] = (t1 - t0) / GUEST_LOOPS;
 	return summarise(1);
 }
 
@@ -441,7 +481,7 @@ static struct result bench_pingpong(void)
 
 int main(void *start_arg)
 {
-	struct result none, ipc, ipc_long, sig, map, dom, hcall, pingpong;
+	struct result none, ipc, ipc_long, sig, map, dom, hcall, in_kernel, in_vmm, pingpong;
 	uint64_t port;
 
 	bi = start_arg;
@@ -455,7 +495,9 @@ int main(void *start_arg)
 	sig = bench_signal();
 	map = bench_map();
 	dom = bench_domain();
-	hcall = bench_hypercall();
+	hcall = bench_guest_loop(0x7e0, op_hypercall, sizeof(op_hypercall), false);
+	in_kernel = bench_guest_loop(0x7e3, op_port_in, sizeof(op_port_in), false);
+	in_vmm = bench_guest_loop(0x7e4, op_port_in, sizeof(op_port_in), true);
 	pingpong = bench_pingpong();
 	ts_printf("\n| %-52s | %8s | %8s | %8s | %5s |\n", "operation", "median", "min", "max", "runs");
 	ts_printf("|------------------------------------------------------|----------|----------|----------|-------|\n");
@@ -466,6 +508,8 @@ int main(void *start_arg)
 	row("map + unmap of a 4 KiB frame", map, SAMPLES);
 	row("domain with one thread (9 retypes, 5 maps, start)", dom, DOMAIN_SAMPLES);
 	row("Xen hypercall round trip (xen_version, mean of 1000)", hcall, 1);
+	row("IN at a port with no device (kernel, mean of 1000)", in_kernel, 1);
+	row("IN at a port the VMM claimed (VMM, mean of 1000)", in_vmm, 1);
 	row("event-channel ping-pong, two guests (mean of 1000)", pingpong, 1);
 	ts_printf("\nseL4 fastpath call + reply: %u cycles on Skylake; Tessera's round trip: %lu instructions"
 		  " (%lu.%02lu x)\n", SEL4_CALL_REPLY, ipc.median, ipc.median / SEL4_CALL_REPLY,
