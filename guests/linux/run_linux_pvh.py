@@ -8,7 +8,9 @@ usage: run_linux_pvh.py TESSERA-LINUX.iso [--timeout SECONDS]
    marker, unbacked MMIO read and written with devmem (all ones, the write
    dropped, logged once), its XenStore name read by xenstore-read,
    poweroff; then it is gone from xl list and free memory is back.
-2. linux-smp.cfg: a 2-vCPU guest brings up both vCPUs (cpus=0-1).
+2. linux-bz.cfg: the same kernel from the bzImage (xl extracts its xz
+   payload) reaches its marker and powers off.
+   linux-smp.cfg: a 2-vCPU guest brings up both vCPUs (cpus=0-1).
 3. Event-channel ping-pong between two guests (evtping): the pong guest
    serves the port it binds for the ping guest, found through XenStore.
 4. A hold guest runs while a fuzz guest issues random hypercalls (hcfuzz):
@@ -94,6 +96,17 @@ def boot_guest(con, t, free0):
     info = con.command('xl info')
     t.ok(field(info, 'free_memory') == free0,
          'xl info: free memory back to %s MiB' % free0, info)
+
+
+def bzimage_guest(con, t, free0):
+    out = create_console(con, 'xl create -c /etc/xen/linux-bz.cfg', 'linux-bz')
+    t.ok(out is not None and re.search(r'^GUEST_MARKER_pvh_UP', out, re.M) is not None,
+         'a bzImage guest (kernel = "/boot/vmlinuz") runs /init: GUEST_MARKER_pvh_UP',
+         out or con.text[-3000:])
+    t.ok(out is not None and re.search(stopped('linux-bz') + r'poweroff', out) is not None,
+         'the bzImage guest powers off', out)
+    info = con.command('xl info')
+    t.ok(field(info, 'free_memory') == free0, 'free memory back after the bzImage guest', info)
 
 
 def smp_guest(con, t, free0):
@@ -192,6 +205,7 @@ def session(con, t):
     t.ok(free0 is not None and int(free0) >= 1024,
          'xl info: at least 1 GiB free for the Linux guests', info)
     boot_guest(con, t, free0)
+    bzimage_guest(con, t, free0)
     smp_guest(con, t, free0)
     ping_pong(con, t, free0)
     fuzz_guests(con, t, free0)

@@ -29,7 +29,7 @@ enum control_slot {
 
 /* log2 of the shell's CNode: its own heap below half, guests above. */
 #define CONTROL_CNODE_RADIX	18	/* room for MAX_GUESTS windows of GUEST_SLOTS */
-#define CONTROL_HEAP_BITS	24	/* 16 MiB for the toolstack's malloc */
+#define CONTROL_HEAP_BITS	27	/* 128 MiB for the toolstack's malloc: a bzImage decompresses there (Debian's kernel: 66 MB) */
 #define CONTROL_PRIORITY	90	/* above guests, below init */
 #define GUEST_PRIORITY		50
 
