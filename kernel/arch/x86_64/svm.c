@@ -386,6 +386,7 @@ static bool absent_port(struct vcpu *v)
 static bool handle_exit(struct vcpu *v, uint64_t code)
 {
 	bool xen = v->xen.domain != NULL;
+	uint64_t info1 = *svm_field64(v, VMCB_EXIT_INFO1);
 
 	switch (code) {
 	case EXIT_MSR:
@@ -399,6 +400,9 @@ static bool handle_exit(struct vcpu *v, uint64_t code)
 		return true;
 	case EXIT_IOIO:
 		return xen && absent_port(v);
+	case EXIT_NPF:
+		return xen && (info1 & (NPF_FINAL_ADDRESS | NPF_TABLE_ADDRESS | NPF_FETCH)) == NPF_FINAL_ADDRESS &&
+		       vlapic_mmio(v, *svm_field64(v, VMCB_EXIT_INFO2));
 	case EXIT_HLT:
 		if (!xen)
 			return false;

@@ -85,6 +85,12 @@
 #define EXIT_XSETBV	0x8d
 #define EXIT_NPF	0x400
 
+/* A nested page fault's EXITINFO1: an instruction fetch, and whether the
+   fault was at the access's own address or in the guest's page walk. */
+#define NPF_FETCH		(1ull << 4)
+#define NPF_FINAL_ADDRESS	(1ull << 32)
+#define NPF_TABLE_ADDRESS	(1ull << 33)
+
 #define VECTOR_UD	6
 #define VECTOR_GP	13
 
@@ -119,8 +125,12 @@ void svm_msr(struct vcpu *v, bool write);
 void svm_raise_exception(struct vcpu *v, unsigned vector, bool has_error, uint32_t error);
 void svm_collect_events(struct vcpu *v);
 void svm_inject_before_run(struct vcpu *v);
-/* vlapic.c: the local APIC of Xen vCPUs (x2APIC mode). */
+/* vlapic.c: the local APIC of Xen vCPUs (xAPIC page and x2APIC MSRs). */
 void vlapic_reset(struct vcpu *v);
+uint64_t vlapic_base_msr(struct vcpu *v);
+bool vlapic_write_base_msr(struct vcpu *v, uint64_t value);
+/* A nested page fault's data access at gpa: true if it was the xAPIC page, emulated. */
+bool vlapic_mmio(struct vcpu *v, uint64_t gpa);
 bool vlapic_is_msr(uint32_t msr);
 bool vlapic_read_msr(struct vcpu *v, uint32_t msr, uint64_t *value);
 bool vlapic_write_msr(struct vcpu *v, uint32_t msr, uint64_t value);

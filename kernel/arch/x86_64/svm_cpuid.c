@@ -1,8 +1,8 @@
 /*
  * CPUID as a Xen guest sees it: the Xen leaves at 0x40000000, and the
  * host's leaves cut down to what the guest can actually use here. The
- * kernel keeps only FXSAVE state across threads, emulates a local APIC in
- * x2APIC mode only (vlapic.c: no TSC-deadline timer), no MTRRs, machine
+ * kernel keeps only FXSAVE state across threads, emulates a local APIC
+ * (vlapic.c: no TSC-deadline timer), no MTRRs, machine
  * checks, performance counters or nested virtualisation, and answers few
  * MSRs, so every feature needing those is hidden.
  *
@@ -167,7 +167,8 @@ static void xen_view(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t r[4])
 	case 4:
 		if (sub)
 			break;
-		/* x2APIC virtualised (no xAPIC page to accelerate); vcpu id in EBX, domid in ECX */
+		/* x2APIC virtualised (the xAPIC page is emulated, not hardware-accelerated);
+		   vcpu id in EBX, domid in ECX */
 		r[EAX] = BIT(1) | BIT(3) | BIT(4);
 		r[EBX] = v->xen.id;
 		r[ECX] = xen_vcpu_domid(v);

@@ -6,7 +6,7 @@
  * what a guest probing with rdmsr_safe expects of an absent feature (the
  * guest's CPUID view hides MTRRs, MCA, performance counters and RDTSCP,
  * whose MSRs it would otherwise use). vCPUs of Xen domains also have a
- * local APIC in x2APIC mode (vlapic.c): IA32_APIC_BASE and 0x800-0x8ff.
+ * local APIC (vlapic.c): IA32_APIC_BASE and, in x2APIC mode, 0x800-0x8ff.
  */
 #include <kernel/string.h>
 #include <kernel/xen.h>
@@ -25,8 +25,6 @@
 /* Fast strings on; no branch trace store, no PEBS. */
 #define MISC_ENABLE_VALUE	((1u << 0) | (1u << 11) | (1u << 12))
 /* The xAPIC page's usual address; enabled, in x2APIC mode; BSP on vCPU 0. */
-#define APIC_BASE_VALUE		(0xfee00000u | BIT(11) | BIT(10))
-#define APIC_BASE_BSP		BIT(8)
 
 #define HYPERCALL_STUBS		55
 #define HYPERCALL_STUB_SIZE	32
@@ -111,11 +109,6 @@ static bool write_hypercall_page(struct vcpu *v, uint64_t value)
 	return true;
 }
 
-static uint64_t apic_base(struct vcpu *v)
-{
-	return APIC_BASE_VALUE | (v->xen.id == 0 ? APIC_BASE_BSP : 0);
-}
-
 static bool read_msr(struct vcpu *v, uint32_t msr, uint64_t *value)
 {
 	if (v->xen.domain && vlapic_is_msr(msr))
@@ -124,7 +117,7 @@ static bool read_msr(struct vcpu *v, uint32_t msr, uint64_t *value)
 	case MSR_APIC_BASE:
 		if (!v->xen.domain)
 			return false;
-		*value = apic_base(v);
+		*value = vlapic_base_msr(v);
 		return true;
 	case MSR_EFER:
 		*value = *svm_field64(v, VMCB_EFER) & ~(uint64_t)EFER_SVME;
@@ -148,8 +141,8 @@ static bool write_msr(struct vcpu *v, uint32_t msr, uint64_t value)
 	if (v->xen.domain && vlapic_is_msr(msr))
 		return vlapic_write_msr(v, msr, value);
 	switch (msr) {
-	case MSR_APIC_BASE:	/* x2APIC mode at the fixed base only: no change accepted */
-		return v->xen.domain && value == apic_base(v);
+	case MSR_APIC_BASE:
+		return v->xen.domain && vlapic_write_base_msr(v, value);
 	case MSR_EFER:
 		return write_efer(v, value);
 	case MSR_PAT:

@@ -1,9 +1,13 @@
 /*
- * The local APIC of Xen vCPUs, emulated in x2APIC mode only: the guest
- * finds IA32_APIC_BASE with EN and EXTD already set (as firmware that
- * enabled x2APIC hands over; Linux takes the "x2apic enabled by BIOS"
- * path) and reaches its registers as MSRs 0x800-0x8ff. There is no xAPIC
- * MMIO page, and leaving x2APIC mode is refused (#GP).
+ * The local APIC of Xen vCPUs. It powers on as on hardware and in Xen:
+ * enabled in xAPIC mode, its registers in the page at 0xfee00000, which
+ * has no memory behind it, so each access is a nested page fault that
+ * vlapic_mmio() decodes (lib/x86insn) and emulates. IA32_APIC_BASE moves
+ * it between the modes the SDM allows (xAPIC -> x2APIC, either ->
+ * disabled, disabled -> xAPIC; anything else is #GP). In x2APIC mode
+ * (Linux switches at once: CPUID says x2APIC is virtualised) the
+ * registers are MSRs 0x800-0x8ff and cost no decoding. An INIT keeps the
+ * mode; the base cannot move from 0xfee00000.
  *
  * Interrupts: a 256-bit request register (IRR) and in-service register
  * (ISR) with the usual priorities (vector class against the processor
@@ -27,10 +31,19 @@
  * one-shot or periodic (no TSC-deadline mode: CPUID hides it); its
  * deadline is one of the vCPU thread's timeouts (kernel/xen/shared.c).
  */
+#include <kernel/arch.h>
 #include <kernel/objects.h>
 #include <kernel/string.h>
+#include <kernel/xen.h>
+#include "../../../lib/x86insn/x86insn.h"
 #include "../../xen/internal.h"	/* xen_domain_vcpu, xen_vcpu_wake, xen_vcpu_rearm_timer */
+#include "guest_insn.h"
 #include "svm.h"
+
+#define APIC_BASE_ADDRESS	0xfee00000ull
+#define APIC_BASE_BSP		BIT(8)
+#define APIC_BASE_EXTD		BIT(10)
+#define APIC_BASE_EN		BIT(11)
 
 #define MSR_X2APIC_FIRST	0x800
 #define MSR_X2APIC_LAST		0x8ff
@@ -113,14 +126,20 @@ static unsigned processor_priority(struct vlapic *l)
 	return (l->tpr & 0xf0) >= in_service ? l->tpr : in_service;
 }
 
-/* Power-on / INIT state: everything clear, the LVTs masked, the APIC software-disabled. */
+/*
+ * Power-on / INIT state: everything clear, the LVTs masked, the APIC
+ * software-disabled. Power-on is xAPIC mode; an INIT keeps the mode.
+ */
 void vlapic_reset(struct vcpu *v)
 {
 	struct vlapic *l = &v->xen.lapic;
+	uint8_t mode = l->reset_done ? l->mode : VLAPIC_XAPIC;
 
 	memset(l, 0, sizeof(*l));
 	l->reset_done = true;
+	l->mode = mode;
 	l->svr = 0xff;
+	l->dfr = 0xffffffff;
 	for (unsigned i = 0; i < VLAPIC_NR_LVT; i++)
 		l->lvt[i] = LVT_MASKED;
 }
@@ -139,7 +158,8 @@ int vlapic_pending_vector(struct vcpu *v)
 	struct vlapic *l = lapic(v);
 	int vector = highest(l->irr);
 
-	if (vector < 0 || ((unsigned)vector & 0xf0) <= (processor_priority(l) & 0xf0))
+	if (vector < 0 || l->mode == VLAPIC_DISABLED ||
+	    ((unsigned)vector & 0xf0) <= (processor_priority(l) & 0xf0))
 		return -1;
 	return vector;
 }
@@ -254,6 +274,20 @@ static void deliver(struct vcpu *to, unsigned mode, unsigned vector)
 	}
 }
 
+/* An xAPIC destination (8 bits): physical, or logical in the target's flat or cluster model. */
+static bool xapic_addressed(struct vcpu *to, uint64_t icr)
+{
+	unsigned dest = icr >> 56, ldr = lapic(to)->ldr >> 24;
+
+	if (dest == 0xff)
+		return true;
+	if (!(icr & ICR_LOGICAL))
+		return dest == to->xen.id;
+	if ((lapic(to)->dfr >> 28) == 0xf)	/* flat: one bit per APIC */
+		return dest & ldr;
+	return (dest >> 4) == (ldr >> 4) && (dest & ldr & 0xf);
+}
+
 static bool addressed(struct vcpu *from, struct vcpu *to, uint64_t icr)
 {
 	uint32_t dest = icr >> 32, ldr = logical_id(to);
@@ -266,6 +300,8 @@ static bool addressed(struct vcpu *from, struct vcpu *to, uint64_t icr)
 	case TO_ALL_BUT_SELF:
 		return to != from;
 	}
+	if (lapic(from)->mode == VLAPIC_XAPIC)
+		return xapic_addressed(to, icr);
 	if (dest == BROADCAST)
 		return true;
 	if (icr & ICR_LOGICAL)
@@ -273,6 +309,7 @@ static bool addressed(struct vcpu *from, struct vcpu *to, uint64_t icr)
 	return dest == to->xen.id;
 }
 
+/* An IPI as the ICR says; false (#GP in x2APIC mode) for reserved bits or modes. */
 static bool write_icr(struct vcpu *v, uint64_t icr)
 {
 	unsigned mode = ICR_MODE(icr), vector = ICR_VECTOR(icr);
@@ -299,8 +336,8 @@ static bool write_icr(struct vcpu *v, uint64_t icr)
 
 /* ---- the registers ---- */
 
-/* The reachable x2APIC MSRs (reads; false: #GP). */
-bool vlapic_read_msr(struct vcpu *v, uint32_t msr, uint64_t *value)
+/* Register reg, named by its x2APIC MSR (reads; false: there is none). */
+static bool read_reg(struct vcpu *v, uint32_t msr, uint64_t *value)
 {
 	struct vlapic *l = lapic(v);
 
@@ -336,7 +373,8 @@ bool vlapic_read_msr(struct vcpu *v, uint32_t msr, uint64_t *value)
 	}
 }
 
-bool vlapic_write_msr(struct vcpu *v, uint32_t msr, uint64_t value)
+/* Writes register reg, named by its x2APIC MSR; false: none, read-only, or a reserved bit set. */
+static bool write_reg(struct vcpu *v, uint32_t msr, uint64_t value)
 {
 	struct vlapic *l = lapic(v);
 
@@ -393,7 +431,178 @@ bool vlapic_write_msr(struct vcpu *v, uint32_t msr, uint64_t value)
 	}
 }
 
+/* The x2APIC MSRs exist in x2APIC mode only (else #GP). */
+bool vlapic_read_msr(struct vcpu *v, uint32_t msr, uint64_t *value)
+{
+	return lapic(v)->mode == VLAPIC_X2APIC && read_reg(v, msr, value);
+}
+
+bool vlapic_write_msr(struct vcpu *v, uint32_t msr, uint64_t value)
+{
+	return lapic(v)->mode == VLAPIC_X2APIC && write_reg(v, msr, value);
+}
+
 bool vlapic_is_msr(uint32_t msr)
 {
 	return msr >= MSR_X2APIC_FIRST && msr <= MSR_X2APIC_LAST;
+}
+
+/* ---- IA32_APIC_BASE ---- */
+
+uint64_t vlapic_base_msr(struct vcpu *v)
+{
+	static const uint64_t mode_bits[] = {
+		[VLAPIC_XAPIC] = APIC_BASE_EN, [VLAPIC_X2APIC] = APIC_BASE_EN | APIC_BASE_EXTD,
+		[VLAPIC_DISABLED] = 0,
+	};
+
+	return APIC_BASE_ADDRESS | mode_bits[lapic(v)->mode] | (v->xen.id == 0 ? APIC_BASE_BSP : 0);
+}
+
+/*
+ * A write of IA32_APIC_BASE: the SDM's mode transitions (x2APIC straight
+ * to xAPIC, disabled straight to x2APIC and EXTD without EN are #GP); BSP
+ * is read-only; another base address is refused. Disabling resets the
+ * APIC's state, as the SDM describes.
+ */
+bool vlapic_write_base_msr(struct vcpu *v, uint64_t value)
+{
+	struct vlapic *l = lapic(v);
+	uint8_t to;
+
+	if ((value & ~(APIC_BASE_BSP | APIC_BASE_EN | APIC_BASE_EXTD)) != APIC_BASE_ADDRESS)
+		return false;
+	switch (value & (APIC_BASE_EN | APIC_BASE_EXTD)) {
+	case APIC_BASE_EN:			to = VLAPIC_XAPIC; break;
+	case APIC_BASE_EN | APIC_BASE_EXTD:	to = VLAPIC_X2APIC; break;
+	case 0:					to = VLAPIC_DISABLED; break;
+	default:				return false;
+	}
+	if ((l->mode == VLAPIC_X2APIC && to == VLAPIC_XAPIC) ||
+	    (l->mode == VLAPIC_DISABLED && to == VLAPIC_X2APIC))
+		return false;
+	if (to == VLAPIC_DISABLED && l->mode != VLAPIC_DISABLED) {
+		vlapic_reset(v);
+		xen_vcpu_rearm_timer(v);
+	}
+	l->mode = to;
+	return true;
+}
+
+/* ---- the xAPIC page ---- */
+
+#define XAPIC_ID		0x020
+#define XAPIC_EOI		0x0b0
+#define XAPIC_LDR		0x0d0
+#define XAPIC_DFR		0x0e0
+#define XAPIC_ESR		0x280
+#define XAPIC_ICR_LOW		0x300
+#define XAPIC_ICR_HIGH		0x310
+#define XAPIC_SELF_IPI		0x3f0	/* x2APIC only */
+#define ICR_DELIVERY_STATUS	BIT(12)
+
+/* The 32-bit register at offset off of the page (16-byte aligned); 0 where there is none. */
+static uint32_t xapic_read(struct vcpu *v, unsigned off)
+{
+	struct vlapic *l = lapic(v);
+	uint64_t value = 0;
+
+	switch (off) {
+	case XAPIC_ID:		return v->xen.id << 24;
+	case XAPIC_LDR:		return l->ldr;
+	case XAPIC_DFR:		return l->dfr;
+	case XAPIC_ICR_LOW:	return l->icr_low;	/* delivery is immediate: never busy */
+	case XAPIC_ICR_HIGH:	return l->icr_high;
+	case XAPIC_SELF_IPI:	return 0;
+	default:
+		read_reg(v, MSR_X2APIC_FIRST + off / 16, &value);
+		return (uint32_t)value;
+	}
+}
+
+/*
+ * An MMIO write cannot fault: reserved bits are dropped and writes to
+ * read-only or missing registers ignored, as the xAPIC does. Unlike their
+ * x2APIC MSRs, EOI and ESR take any value.
+ */
+static void xapic_write(struct vcpu *v, unsigned off, uint32_t value)
+{
+	struct vlapic *l = lapic(v);
+
+	switch (off) {
+	case XAPIC_LDR:
+		l->ldr = value & 0xff000000u;
+		return;
+	case XAPIC_DFR:
+		l->dfr = value | 0x0fffffffu;
+		return;
+	case XAPIC_ICR_HIGH:
+		l->icr_high = value & 0xff000000u;
+		return;
+	case XAPIC_ICR_LOW:
+		l->icr_low = value & ~(uint32_t)(ICR_RESERVED | ICR_DELIVERY_STATUS);
+		write_icr(v, (uint64_t)l->icr_high << 32 | l->icr_low);
+		return;
+	case XAPIC_EOI:
+	case XAPIC_ESR:
+		write_reg(v, MSR_X2APIC_FIRST + off / 16, 0);
+		return;
+	case XAPIC_ID:
+	case XAPIC_SELF_IPI:
+		return;
+	case (APIC_TPR - MSR_X2APIC_FIRST) << 4:
+		value &= 0xff;
+		break;
+	case (APIC_SVR - MSR_X2APIC_FIRST) << 4:
+		value &= SVR_WRITABLE;
+		break;
+	case (APIC_TIMER_DIVIDE - MSR_X2APIC_FIRST) << 4:
+		value &= DIVIDE_WRITABLE;
+		break;
+	}
+	write_reg(v, MSR_X2APIC_FIRST + off / 16, value);
+}
+
+/* Registers in x86 encoding order (x86insn.h) as enum ts_vcpu_reg. */
+static const uint8_t x86_gpr[16] = {
+	TS_VREG_RAX, TS_VREG_RCX, TS_VREG_RDX, TS_VREG_RBX, TS_VREG_RSP, TS_VREG_RBP, TS_VREG_RSI,
+	TS_VREG_RDI, TS_VREG_R8, TS_VREG_R9, TS_VREG_R10, TS_VREG_R11, TS_VREG_R12, TS_VREG_R13,
+	TS_VREG_R14, TS_VREG_R15,
+};
+
+/*
+ * A nested page fault at guest-physical gpa (a data access, not the page
+ * walk): if it is v's xAPIC page, the access is emulated and v moves past
+ * the instruction (true). The registers are 32 bits at 16-byte offsets;
+ * other sizes and offsets read 0 and write nothing. An instruction the
+ * decoder does not know goes to the VMM like any other fault (false).
+ */
+bool vlapic_mmio(struct vcpu *v, uint64_t gpa)
+{
+	uint8_t bytes[GUEST_INSN_MAX];
+	struct x86_mem_access a;
+	unsigned count, bits = arch_vcpu_bits(v), off = gpa & 0xfff;
+	uint64_t value = 0, rip;
+
+	if ((gpa & ~0xfffull) != APIC_BASE_ADDRESS || lapic(v)->mode != VLAPIC_XAPIC)
+		return false;
+	count = guest_insn_fetch(v, bytes);
+	if (!x86_decode_mem_access(bytes, count, bits, &a))
+		return false;
+	if (a.store)
+		value = a.from_imm ? a.imm : arch_vcpu_get_reg(v, x86_gpr[a.reg]) >> (a.high_byte ? 8 : 0);
+	if (a.size == 4 && !(off & 0xf)) {
+		if (a.store)
+			xapic_write(v, off, (uint32_t)value);
+		else
+			value = xapic_read(v, off);
+	}
+	if (!a.store)
+		arch_vcpu_set_reg(v, x86_gpr[a.reg],
+				  x86_load_result(&a, arch_vcpu_get_reg(v, x86_gpr[a.reg]), value));
+	rip = *svm_field64(v, VMCB_RIP);
+	svm_skip(v, a.length);
+	if (bits < 64)	/* IP wraps at 64 KiB, EIP at 4 GiB */
+		*svm_field64(v, VMCB_RIP) = (rip + a.length) & (bits == 16 ? 0xffffull : 0xffffffffull);
+	return true;
 }

@@ -16,8 +16,9 @@
  *    bytes fetched through them): run only once the kernel has
  *    TS_DOMAIN_XEN_SETUP;
  *  - a 64-bit guest of a two-vCPU Xen domain exercising the local APIC
- *    (x2APIC MSRs, a self IPI, the timer, INIT and start-up IPIs that
- *    bring its second vCPU up in real mode, a fixed IPI back);
+ *    (the xAPIC page it powers on with, the switch to x2APIC mode, x2APIC
+ *    MSRs, a self IPI, the timer, INIT and start-up IPIs that bring its
+ *    second vCPU up in real mode, a fixed IPI back);
  *  - a 64-bit guest of another two-vCPU Xen domain whose vCPU 0 starts
  *    vCPU 1 the Xen way (VCPUOP_initialise with a 32-bit context, then
  *    VCPUOP_up) and takes it down and up again, until the last vCPU going
@@ -299,18 +300,22 @@ __asm__(
 /*
  * The fourth guest, 64-bit code at guest-physical 0 of a Xen domain with
  * two vCPUs, reporting with OUT like the third (EBP = step). Its IDT (at
- * 0x4000, GDT at 0x4800) has the #GP handler and three interrupt handlers
- * that record their interrupt in R12/R13, R14 and R15 and send an EOI.
- * vCPU 1 starts at vg_apic_ap (guest-physical 0xc000, start-up vector
- * 0xc) in real mode, writes its CS and a marker to 0x3000 and sends
- * vector 0x42 to vCPU 0.
+ * 0x4000, GDT at 0x4800) has the #GP handler and four interrupt handlers
+ * that record their interrupt in R12/R13, R14 and R15 and send an EOI
+ * (0x43 through the xAPIC page, the others as x2APIC MSRs). It starts in
+ * xAPIC mode (steps 21-26, the page at linear XAPIC_PAGE), then switches
+ * to x2APIC mode. vCPU 1 starts at vg_apic_ap (guest-physical 0xc000,
+ * start-up vector 0xc) in real mode, switches to x2APIC mode, writes its
+ * CS and a marker to 0x3000 and sends vector 0x42 to vCPU 0.
  */
 #define APIC_GUEST_IDT		0x4000
 #define APIC_GUEST_GDT		0x4800
 #define APIC_AP_CODE		0xc000
 #define APIC_TIMER_COUNT	20000000
+#define XAPIC_PAGE		"0x40003000"	/* linear address of guest-physical 0xfee00000 */
 extern const uint8_t vg_apic[], vg_apic_end[], vg_apic_bad_rdmsr[], vg_apic_bad_wrmsr[], vg_apic_gp[],
-	vg_apic_self[], vg_apic_timer[], vg_apic_wake[], vg_apic_ap[], vg_apic_ap_end[];
+	vg_apic_self[], vg_apic_timer[], vg_apic_wake[], vg_apic_ap[], vg_apic_ap_end[], vg_apic_xapic[],
+	vg_apic_xapic_msr[], vg_apic_back_to_xapic[];
 #define APIC_HANDLER(record) \
 "	push %rax\n" \
 "	push %rcx\n" \
@@ -328,7 +333,53 @@ __asm__(
 "	.pushsection .rodata.vcpu_guest, \"a\"\n"
 "	.globl vg_apic, vg_apic_end, vg_apic_bad_rdmsr, vg_apic_bad_wrmsr, vg_apic_gp\n"
 "	.globl vg_apic_self, vg_apic_timer, vg_apic_wake, vg_apic_ap, vg_apic_ap_end\n"
+"	.globl vg_apic_xapic, vg_apic_xapic_msr, vg_apic_back_to_xapic\n"
 "vg_apic:\n"
+"	mov $21, %ebp\n"			/* 21: power-on: xAPIC mode; ID and version in the page */
+"	mov $0x1b, %ecx\n"
+"	rdmsr\n"
+"	mov %eax, %ebx\n"
+"	movl $0x12345678, %esi\n"
+"	mov " XAPIC_PAGE " + 0x20, %esi\n"
+"	mov " XAPIC_PAGE " + 0x30, %edi\n"
+"	out %al, $0x80\n"
+"	mov $22, %ebp\n"			/* 22: APIC on, a self IPI to 0x43 through the ICR */
+"	xor %r12d, %r12d\n"
+"	movl $0x1ff, " XAPIC_PAGE " + 0xf0\n"
+"	sti\n"
+"	movl $0, " XAPIC_PAGE " + 0x310\n"
+"	movl $0x40043, " XAPIC_PAGE " + 0x300\n"
+"	mov " XAPIC_PAGE " + 0x300, %edi\n"	/* ICR: never busy */
+"	mov %r12, %rbx\n"
+"	mov %r13, %rsi\n"
+"	out %al, $0x80\n"
+"	mov $23, %ebp\n"			/* 23: flat logical destination 0x02 = our LDR */
+"	xor %r12d, %r12d\n"
+"	movl $0x02000000, " XAPIC_PAGE " + 0xd0\n"
+"	movl $0x01000000, " XAPIC_PAGE " + 0x310\n"	/* 0x01: not us */
+"	movl $0x843, " XAPIC_PAGE " + 0x300\n"
+"	mov %r12, %rsi\n"
+"	movl $0x02000000, " XAPIC_PAGE " + 0x310\n"
+"	movl $0x843, " XAPIC_PAGE " + 0x300\n"
+"	mov %r12, %rbx\n"
+"	mov " XAPIC_PAGE " + 0xd0, %edi\n"
+"	out %al, $0x80\n"
+"	mov $24, %ebp\n"			/* 24: x2APIC MSRs do not exist in xAPIC mode: #GP */
+"	mov $0x802, %ecx\n"
+"vg_apic_xapic_msr:\n"
+"	rdmsr\n"
+"	mov $25, %ebp\n"			/* 25: to x2APIC mode */
+"	mov $0x1b, %ecx\n"
+"	rdmsr\n"
+"	or $0x400, %eax\n"
+"	wrmsr\n"
+"	rdmsr\n"
+"	mov %eax, %ebx\n"
+"	out %al, $0x80\n"
+"	mov $26, %ebp\n"			/* 26: and not straight back: #GP */
+"	and $~0x400, %eax\n"
+"vg_apic_back_to_xapic:\n"
+"	wrmsr\n"
 "	mov $1, %ebp\n"			/* 1: ID, version, logical ID */
 "	mov $0x802, %ecx\n"
 "	rdmsr\n"
@@ -458,9 +509,18 @@ __asm__(
 	APIC_HANDLER("	inc %r14\n")
 "vg_apic_wake:\n"
 	APIC_HANDLER("	mov $1, %r15d\n")
+"vg_apic_xapic:\n"				/* vector 0x43: count, ISR 64-95, EOI in the page */
+"	inc %r12\n"
+"	mov " XAPIC_PAGE " + 0x120, %r13d\n"
+"	movl $0, " XAPIC_PAGE " + 0xb0\n"
+"	iretq\n"
 "vg_apic_end:\n"
 "	.code16\n"
 "vg_apic_ap:\n"
+"	mov $0x1b, %ecx\n"		/* x2APIC mode, as Linux's APs switch */
+"	rdmsr\n"
+"	or $0x400, %eax\n"
+"	wrmsr\n"
 "	mov %cs, %ax\n"
 "	mov %ax, 0x3000\n"
 "	movw $0x1234, 0x3002\n"
@@ -794,12 +854,13 @@ static int claim_report_port(uint64_t dom)
 #define BIT32(n)	(1ull << (n))
 
 /* The Xen guests' page tables, and the registers that start them in long mode at 0. */
-static const struct { uint64_t gpa, entry[3]; } xen_tables[] = {
+static const struct { uint64_t gpa, entry[4]; } xen_tables[] = {
 	{ 0x5000, { 0x6003 } },			/* PML4 */
 	{ 0x6000, { 0x7003, 0x8003 } },		/* PDPT: 0 and 1 GiB */
 	{ 0x7000, { 0x83 } },			/* 2 MiB identity */
 	{ 0x8000, { 0x9003 } },
-	{ 0x9000, { 0xa003, 0xb003, 0x200003 } },	/* linear 1 GiB -> 0xa000, 0xb000, 0x200000 */
+	/* linear 1 GiB -> 0xa000, 0xb000, 0x200000, the xAPIC page (uncached) */
+	{ 0x9000, { 0xa003, 0xb003, 0x200003, 0xfee0001b } },
 };
 static const uint64_t xen_long_mode[][2] = {
 	{ TS_VREG_CR0, 0x80010031 }, { TS_VREG_CR4, 0x20 }, { TS_VREG_EFER, 0xd01 },
@@ -856,7 +917,7 @@ static void test_vcpu_xen(void)
 	      xen_reg(3) == 0, "vcpu xen: CPUID 0x40000002: one hypercall page, its MSR 0x40000000");
 	resume_guest();
 	check(out_report(4, &m) && (xen_reg(0) & 0x1b) == 0x1a && xen_reg(1) == 0 && xen_reg(2) == XEN_TEST_DOMID,
-	      "vcpu xen: CPUID 0x40000004: x2APIC virtualised (no xAPIC page), vcpu id and domid");
+	      "vcpu xen: CPUID 0x40000004: x2APIC virtualised (no APIC access acceleration), vcpu id and domid");
 	resume_guest();
 	check(out_report(5, &m) && (xen_reg(2) & BIT32(31)) && (xen_reg(2) & BIT32(21)) && (xen_reg(3) & BIT32(9)) &&
 	      !(xen_reg(2) & (BIT32(3) | BIT32(5) | BIT32(24) | BIT32(26) | BIT32(27) | BIT32(28))) &&
@@ -981,6 +1042,7 @@ static void test_vcpu_apic(void)
 	put_gate64(descriptors, 0x40, vg_apic_self - vg_apic);
 	put_gate64(descriptors, 0x41, vg_apic_timer - vg_apic);
 	put_gate64(descriptors, 0x42, vg_apic_wake - vg_apic);
+	put_gate64(descriptors, 0x43, vg_apic_xapic - vg_apic);
 	memcpy(descriptors + (APIC_GUEST_GDT - APIC_GUEST_IDT), xen_gdt, sizeof(xen_gdt));
 	if (!check(xen_pair_create(&p, APIC_TEST_DOMID, vg_apic, vg_apic_end, APIC_AP_CODE, vg_apic_ap,
 				   vg_apic_ap_end) &&
@@ -988,11 +1050,34 @@ static void test_vcpu_apic(void)
 		   guest_page(p.g.space, 0x1000, 0, 0, 0),
 		   "vcpu apic: a Xen domain with two vCPUs in one 64-bit guest space"))
 		return;
-	set_reg(TS_VREG_IDTR_LIMIT, 0x43 * 16 - 1);
+	set_reg(TS_VREG_IDTR_LIMIT, 0x44 * 16 - 1);
 	set_reg(TS_VREG_GDTR_BASE, APIC_GUEST_GDT);
 	ts_tcb_resume(p.tcb1);
 	ts_tcb_resume(p.g.tcb);
 
+	check(out_report(21, &m) && get_reg(TS_VREG_RBX) == 0xfee00900 && get_reg(TS_VREG_RSI) == 0 &&
+	      get_reg(TS_VREG_RDI) == 0x50014,
+	      "vcpu apic: power-on in xAPIC mode (IA32_APIC_BASE 0xfee00900); ID 0, version 0x50014 in its page");
+	resume_guest();
+	check(out_report(22, &m) && get_reg(TS_VREG_RBX) == 1 && get_reg(TS_VREG_RSI) == 0x8 &&
+	      get_reg(TS_VREG_RDI) == 0x40043,
+	      "vcpu apic: xAPIC page: a self IPI through ICR low reaches its handler, in service there, EOI in "
+	      "the page; ICR reads back not busy");
+	resume_guest();
+	check(out_report(23, &m) && get_reg(TS_VREG_RSI) == 0 && get_reg(TS_VREG_RBX) == 1 &&
+	      get_reg(TS_VREG_RDI) == 0x02000000,
+	      "vcpu apic: xAPIC flat logical destination: 0x01 misses, 0x02 (our LDR) arrives");
+	resume_guest();
+	check(out_report(24, &m) && get_reg(TS_VREG_RBX) == 13 &&
+	      get_reg(TS_VREG_RDI) == (uint64_t)(vg_apic_xapic_msr - vg_apic),
+	      "vcpu apic: an x2APIC MSR in xAPIC mode is #GP(0)");
+	resume_guest();
+	check(out_report(25, &m) && get_reg(TS_VREG_RBX) == 0xfee00d00, "vcpu apic: IA32_APIC_BASE to x2APIC mode");
+	resume_guest();
+	check(out_report(26, &m) && get_reg(TS_VREG_RBX) == 13 &&
+	      get_reg(TS_VREG_RDI) == (uint64_t)(vg_apic_back_to_xapic - vg_apic),
+	      "vcpu apic: x2APIC straight back to xAPIC mode is #GP(0)");
+	resume_guest();
 	check(out_report(1, &m) && get_reg(TS_VREG_RBX) == 0 && get_reg(TS_VREG_RSI) == 0x50014 &&
 	      get_reg(TS_VREG_RDI) == 1,
 	      "vcpu apic: x2APIC ID 0, version 0x14 with 6 LVT entries, logical ID cluster 0 bit 0");

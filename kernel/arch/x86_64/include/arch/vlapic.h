@@ -1,7 +1,7 @@
 /*
  * The emulated local APIC of a Xen vCPU (arch/x86_64/vlapic.c): its state,
  * kept in struct xen_vcpu, and what kernel/xen/ asks of it when a vCPU
- * blocks or its thread's timeout fires. x2APIC mode only.
+ * blocks or its thread's timeout fires.
  */
 #ifndef ARCH_VLAPIC_H
 #define ARCH_VLAPIC_H
@@ -11,11 +11,18 @@
 
 #define VLAPIC_NR_LVT	6	/* timer, thermal, performance counters, LINT0, LINT1, error */
 
+/* IA32_APIC_BASE's EN and EXTD: how the guest reaches the registers. */
+enum vlapic_mode { VLAPIC_XAPIC, VLAPIC_X2APIC, VLAPIC_DISABLED };
+
 struct vlapic {
 	bool reset_done;	/* false until first used (vlapic.c resets it then) */
 	bool sipi_pending;	/* a start-up IPI's real-mode start, loaded at the next entry */
 	uint8_t sipi_vector;
 	uint8_t tpr;
+	uint8_t mode;		/* enum vlapic_mode: xAPIC at power-on, kept across INIT */
+	uint32_t ldr;		/* xAPIC mode: logical APIC ID in 31:24 (x2APIC derives its own) */
+	uint32_t dfr;		/* xAPIC mode: destination format, flat (all ones) or cluster */
+	uint32_t icr_low, icr_high;	/* xAPIC mode: the ICR as written (destination in 63:56) */
 	uint32_t svr;
 	uint32_t esr;
 	uint32_t lvt[VLAPIC_NR_LVT];
