@@ -143,7 +143,7 @@ def tessera(iso, runs, icount):
                          r'Domain-0: xl shell on the serial console'), runs)
 
 
-def xen(ref, files, runs):
+def xen(ref, files, runs, icount):
     with tempfile.TemporaryDirectory() as tmp:
         iso = os.path.join(tmp, 'xen-linux.iso')
         subprocess.run([sys.executable, os.path.join(HERE, 'xenref_iso.py'), iso, ref, files],
@@ -151,6 +151,7 @@ def xen(ref, files, runs):
         cmd = ['qemu-system-x86_64', '-accel', 'tcg', '-cpu', 'EPYC,-monitor', '-smp', '2',
                '-m', str(QEMU_MEM), '-display', 'none', '-monitor', 'none', '-no-reboot',
                '-serial', 'stdio', '-cdrom', iso, '-boot', 'd']
+        cmd += ['-icount', 'shift=0'] if icount else []
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT)
         return run_side(Side('Xen 4.17', proc, 'dom0# ', r'DOM0_INIT_DONE'), runs)
@@ -171,7 +172,7 @@ def main():
     ap.add_argument('files', help="the appliance's files archive (linux-files.cpio)")
     ap.add_argument('--runs', type=int, default=3)
     ap.add_argument('--icount', action='store_true',
-                    help='QEMU -icount shift=0 for Tessera (the TSC counts instructions)')
+                    help='QEMU -icount shift=0 on both sides (the TSC counts instructions)')
     ap.add_argument('--xen-ref', default=os.environ.get('EXT') or os.path.expanduser('~/xen-ref'))
     ap.add_argument('--no-xen', action='store_true')
     args = ap.parse_args()
@@ -179,7 +180,7 @@ def main():
     if args.no_xen:
         pass
     elif os.path.isfile(os.path.join(args.xen_ref, 'iso', 'boot', 'grub', 'grub.cfg')):
-        results += xen(args.xen_ref, args.files, args.runs)
+        results += xen(args.xen_ref, args.files, args.runs, args.icount)
     else:
         print('real Xen: no reference ISO tree in %s; build it with `bash /work/shared/'
               'xen-reference/00-host-setup.sh && bash /work/shared/xen-reference/10-build.sh` '
