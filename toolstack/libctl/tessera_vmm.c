@@ -133,6 +133,16 @@ int guest_vmm_claim_ports(const struct guest *g)
     return err;
 }
 
+/* Whether the vCPU register accesses of an emulation went through (err);
+ * if not, says so: the guest cannot go on. */
+static bool registers_ok(const struct guest *g, int err)
+{
+    if (err != TS_OK)
+        printf("xl: guest %s (domid %u): its vCPU registers: %s\n", g->spec.name, g->domid,
+               ts_error_name(err));
+    return err == TS_OK;
+}
+
 /* Emulates the port access; false: the guest cannot go on (said why).
  * *ACTION: a poweroff or reboot it asked for. */
 static bool emulate_io(struct guest *g, uint64_t vcpu, const struct ioio *io, uint64_t next_rip,
@@ -152,10 +162,7 @@ static bool emulate_io(struct guest *g, uint64_t vcpu, const struct ioio *io, ui
         err = emulate_out(g, vcpu, io, action);
     if (err == TS_OK)
         err = set_reg(vcpu, TS_VREG_RIP, next_rip);
-    if (err != TS_OK)
-        printf("xl: guest %s (domid %u): its vCPU registers: %s\n", g->spec.name, g->domid,
-               ts_error_name(err));
-    return err == TS_OK;
+    return registers_ok(g, err);
 }
 
 /* The general registers in x86's encoding order (x86insn.h). */
@@ -206,11 +213,8 @@ static bool emulate_unbacked_mmio(struct guest *g, unsigned v, const struct ts_m
     }
     if (err == TS_OK)
         err = set_reg(vcpu, TS_VREG_RIP, vcpu_next_rip(rip, a.length, bits));
-    if (err != TS_OK) {
-        printf("xl: guest %s (domid %u): its vCPU registers: %s\n", g->spec.name, g->domid,
-               ts_error_name(err));
+    if (!registers_ok(g, err))
         return false;
-    }
     if (!g->mmio_reported)
         printf("xl: guest %s (domid %u): a %u-byte %s at %#llx (rip %#llx), where it has no RAM "
                "and no device: reads return all ones, writes are dropped (only the first such "
