@@ -165,12 +165,7 @@ static bool emulate_io(struct guest *g, uint64_t vcpu, const struct ioio *io, ui
     return registers_ok(g, err);
 }
 
-/* The general registers in x86's encoding order (x86insn.h). */
-static const unsigned x86_gpr[16] = {
-    TS_VREG_RAX, TS_VREG_RCX, TS_VREG_RDX, TS_VREG_RBX, TS_VREG_RSP, TS_VREG_RBP, TS_VREG_RSI,
-    TS_VREG_RDI, TS_VREG_R8, TS_VREG_R9, TS_VREG_R10, TS_VREG_R11, TS_VREG_R12, TS_VREG_R13,
-    TS_VREG_R14, TS_VREG_R15,
-};
+static const unsigned x86_gpr[16] = TS_VREG_BY_X86_NUMBER;
 
 /* Whether G has RAM at guest-physical address GPA. */
 static bool in_ram(const struct guest *g, uint64_t gpa)

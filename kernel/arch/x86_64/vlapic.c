@@ -563,12 +563,7 @@ static void xapic_write(struct vcpu *v, unsigned off, uint32_t value)
 	write_reg(v, MSR_X2APIC_FIRST + off / 16, value);
 }
 
-/* Registers in x86 encoding order (x86insn.h) as enum ts_vcpu_reg. */
-static const uint8_t x86_gpr[16] = {
-	TS_VREG_RAX, TS_VREG_RCX, TS_VREG_RDX, TS_VREG_RBX, TS_VREG_RSP, TS_VREG_RBP, TS_VREG_RSI,
-	TS_VREG_RDI, TS_VREG_R8, TS_VREG_R9, TS_VREG_R10, TS_VREG_R11, TS_VREG_R12, TS_VREG_R13,
-	TS_VREG_R14, TS_VREG_R15,
-};
+static const uint8_t x86_gpr[16] = TS_VREG_BY_X86_NUMBER;
 
 /*
  * A nested page fault at guest-physical gpa (a data access, not the page

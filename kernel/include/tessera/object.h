@@ -147,6 +147,15 @@ enum ts_vcpu_reg {
 	TS_VREG_COUNT
 };
 
+/* The general registers in x86's encoding order (RAX RCX RDX RBX RSP RBP
+   RSI RDI R8..R15, as ModRM and REX number them), as enum ts_vcpu_reg:
+   an initializer for the tables of those who emulate guest instructions. */
+#define TS_VREG_BY_X86_NUMBER { \
+	TS_VREG_RAX, TS_VREG_RCX, TS_VREG_RDX, TS_VREG_RBX, TS_VREG_RSP, TS_VREG_RBP, \
+	TS_VREG_RSI, TS_VREG_RDI, TS_VREG_R8, TS_VREG_R9, TS_VREG_R10, TS_VREG_R11, \
+	TS_VREG_R12, TS_VREG_R13, TS_VREG_R14, TS_VREG_R15, \
+}
+
 /* TS_FRAME_MAP attributes. */
 #define TS_MAP_EXECUTE		1u	/* leave the page executable (default: NX) */
 #define TS_MAP_UNCACHED		2u
