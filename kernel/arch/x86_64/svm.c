@@ -188,12 +188,15 @@ void arch_vcpu_set_reg(struct vcpu *v, unsigned reg, word_t value)
 }
 
 #define SEG_ATTR_L	(1u << 9)	/* in the VMCB's packed segment attributes */
+#define SEG_ATTR_DB	(1u << 10)
 
 unsigned arch_vcpu_bits(struct vcpu *v)
 {
 	uint16_t cs_attr = *(uint16_t *)(svm_vmcb(v) + VMCB_ES + 16 + 2);
 
-	return (*svm_field64(v, VMCB_EFER) & EFER_LMA) && (cs_attr & SEG_ATTR_L) ? 64 : 32;
+	if ((*svm_field64(v, VMCB_EFER) & EFER_LMA) && (cs_attr & SEG_ATTR_L))
+		return 64;
+	return cs_attr & SEG_ATTR_DB ? 32 : 16;
 }
 
 unsigned arch_vcpu_cpl(struct vcpu *v)
@@ -248,7 +251,6 @@ static void start_real_mode(struct vcpu *v, uint8_t vector)
 	*svm_field64(v, VMCB_EFER) = EFER_SVME;
 }
 
-#define SEG_ATTR_DB	(1u << 10)
 #define CR0_NW		(1ull << 29)
 #define CR0_CD		(1ull << 30)
 #define RFLAGS_KNOWN	0x3f7fd5ull	/* every defined flag; bit 1 is always set */
@@ -386,7 +388,7 @@ static bool absent_port(struct vcpu *v)
 static bool handle_exit(struct vcpu *v, uint64_t code)
 {
 	bool xen = v->xen.domain != NULL;
-	uint64_t info1 = *svm_field64(v, VMCB_EXIT_INFO1);
+	const uint64_t data_access = NPF_FINAL_ADDRESS | NPF_TABLE_ADDRESS | NPF_FETCH;
 
 	switch (code) {
 	case EXIT_MSR:
@@ -401,7 +403,8 @@ static bool handle_exit(struct vcpu *v, uint64_t code)
 	case EXIT_IOIO:
 		return xen && absent_port(v);
 	case EXIT_NPF:
-		return xen && (info1 & (NPF_FINAL_ADDRESS | NPF_TABLE_ADDRESS | NPF_FETCH)) == NPF_FINAL_ADDRESS &&
+		/* A data access at its own address: maybe the xAPIC page. */
+		return xen && (*svm_field64(v, VMCB_EXIT_INFO1) & data_access) == NPF_FINAL_ADDRESS &&
 		       vlapic_mmio(v, *svm_field64(v, VMCB_EXIT_INFO2));
 	case EXIT_HLT:
 		if (!xen)

@@ -24,7 +24,6 @@
 
 /* Fast strings on; no branch trace store, no PEBS. */
 #define MISC_ENABLE_VALUE	((1u << 0) | (1u << 11) | (1u << 12))
-/* The xAPIC page's usual address; enabled, in x2APIC mode; BSP on vCPU 0. */
 
 #define HYPERCALL_STUBS		55
 #define HYPERCALL_STUB_SIZE	32

@@ -577,7 +577,7 @@ bool vlapic_mmio(struct vcpu *v, uint64_t gpa)
 	uint8_t bytes[GUEST_INSN_MAX];
 	struct x86_mem_access a;
 	unsigned count, bits = arch_vcpu_bits(v), off = gpa & 0xfff;
-	uint64_t value = 0, rip;
+	uint64_t value = 0;
 
 	if ((gpa & ~0xfffull) != APIC_BASE_ADDRESS || lapic(v)->mode != VLAPIC_XAPIC)
 		return false;
@@ -595,9 +595,8 @@ bool vlapic_mmio(struct vcpu *v, uint64_t gpa)
 	if (!a.store)
 		arch_vcpu_set_reg(v, x86_gpr[a.reg],
 				  x86_load_result(&a, arch_vcpu_get_reg(v, x86_gpr[a.reg]), value));
-	rip = *svm_field64(v, VMCB_RIP);
 	svm_skip(v, a.length);
 	if (bits < 64)	/* IP wraps at 64 KiB, EIP at 4 GiB */
-		*svm_field64(v, VMCB_RIP) = (rip + a.length) & (bits == 16 ? 0xffffull : 0xffffffffull);
+		*svm_field64(v, VMCB_RIP) &= (1ull << bits) - 1;
 	return true;
 }

@@ -31,7 +31,7 @@ int arch_guest_read(struct vcpu *v, uint64_t gla, void *dst, size_t n);
 int arch_guest_write(struct vcpu *v, uint64_t gla, const void *src, size_t n);
 /* Read as much of n bytes as there is, up to the first page not there: how many. */
 size_t arch_guest_read_prefix(struct vcpu *v, uint64_t gla, void *dst, size_t n);
-/* 64 if the vCPU runs 64-bit code (EFER.LMA and CS.L), else 32. */
+/* The size of the code the vCPU runs: 64 (EFER.LMA and CS.L), else 32 or 16 by CS.D. */
 unsigned arch_vcpu_bits(struct vcpu *v);
 /* The vCPU's current privilege level (0..3). */
 unsigned arch_vcpu_cpl(struct vcpu *v);
