@@ -234,6 +234,7 @@ static struct result bench_domain(void)
 #define GUEST_LOOPS	1000
 #define REPORT_PORT	0x80
 #define NO_DEVICE_PORT	0x61	/* the PC speaker/PIT gate port Linux's calibration reads */
+#define SVM_EXIT_IOIO	0x7b
 static const uint8_t loop_head[] = {
 	0x31, 0xdb,				/* xor %ebx,%ebx: XENVER_version */
 	0xb9, GUEST_LOOPS & 0xff, GUEST_LOOPS >> 8, 0, 0,	/* mov $GUEST_LOOPS,%ecx */
@@ -260,6 +261,43 @@ static uint64_t vcpu_reg(uint64_t vcpu, unsigned reg)
 	return v;
 }
 
+struct bench_guest {
+	uint64_t tcb, vcpu, domain;
+};
+
+/* A Xen guest with three pages (code, arguments, shared_info) running code
+   at guest-physical 0, not started; its exits come to ep, its OUTs to
+   REPORT_PORT too. */
+static void make_xen_guest(struct bench_guest *g, uint64_t ep, uint64_t domid,
+			   const uint8_t *code, size_t len)
+{
+	uint64_t space = object(TS_OBJ_GUEST_SPACE, 0), domain = object(TS_OBJ_DOMAIN, 0);
+	enum ts_object_type tables[3] = { TS_OBJ_PDPT, TS_OBJ_PAGE_DIRECTORY, TS_OBJ_PAGE_TABLE };
+
+	g->domain = domain;
+	g->tcb = object(TS_OBJ_TCB, 0);
+	must(ts_object_alloc(TS_OBJ_VCPU, 0, &g->vcpu), "vcpu (needs SVM)");
+	for (unsigned i = 0; i < 3; i++)
+		must(ts_paging_map(object(tables[i], 0), space, 0), "guest tables");
+	for (uint64_t page = 0; page < 3; page++) {
+		uint64_t frame = object(TS_OBJ_FRAME_4K, 0);
+		if (page == 0)
+			must(ts_frame_fill(frame, code, len), "guest code");
+		must(ts_frame_map(frame, space, page << 12, TS_RIGHT_READ | TS_RIGHT_WRITE, TS_MAP_EXECUTE),
+		     "guest memory");
+	}
+	must(ts_invoke(g->vcpu, TS_VCPU_SET_SPACE, 1, (const uint64_t[]){ space }, 0, 0), "vcpu space");
+	must(ts_domain_set_id(domain, domid), "domid");
+	must(ts_invoke(domain, TS_DOMAIN_XEN_SETUP, 3, (const uint64_t[]){ space, 3, 0 }, 0, 0), "xen setup");
+	must(ts_invoke(domain, TS_DOMAIN_XEN_ADD_VCPU, 2, (const uint64_t[]){ g->vcpu, 0 }, 0, 0), "xen vcpu");
+	must(ts_invoke(domain, TS_DOMAIN_XEN_CLAIM_PORTS, 2, (const uint64_t[]){ REPORT_PORT, REPORT_PORT },
+		       0, 0), "claim the report port");
+	must(ts_tcb_configure(g->tcb, ep, TS_ROOT_CNODE, TS_ROOT_VSPACE, 0, 0), "configure");
+	must(ts_tcb_set_domain(g->tcb, domain), "domain");
+	must(ts_tcb_set_priority(g->tcb, PRIO), "priority");
+	must(ts_invoke(g->tcb, TS_TCB_BIND_VCPU, 1, (const uint64_t[]){ g->vcpu }, 0, 0), "bind");
+}
+
 /*
  * Answers the guest's INs at the claimed port as Domain-0's VMM does (read
  * RAX, write it back with all ones, move RIP on, reply) until its report;
@@ -267,7 +305,7 @@ static uint64_t vcpu_reg(uint64_t vcpu, unsigned reg)
  */
 static void serve_port_in(uint64_t ep, uint64_t vcpu, struct ts_msg *m)
 {
-	while (ts_msginfo_label(m->info) == TS_FAULT_VMEXIT && m->mr[0] == 0x7b &&
+	while (ts_msginfo_label(m->info) == TS_FAULT_VMEXIT && m->mr[0] == SVM_EXIT_IOIO &&
 	       (m->mr[1] >> 16) == NO_DEVICE_PORT) {
 		uint64_t rax = vcpu_reg(vcpu, TS_VREG_RAX) | 0xff;
 		ts_invoke(vcpu, TS_VCPU_WRITE_REGS, 3, (const uint64_t[]){ TS_VREG_RAX, 1, rax }, 0, 0);
@@ -280,13 +318,11 @@ static void serve_port_in(uint64_t ep, uint64_t vcpu, struct ts_msg *m)
 /* Instructions per operation OP in Xen domain DOMID; with claim, its port is the VMM's (ours). */
 static struct result bench_guest_loop(uint32_t domid, const uint8_t *op, size_t op_len, bool claim)
 {
-	uint64_t space = object(TS_OBJ_GUEST_SPACE, 0), code = object(TS_OBJ_FRAME_4K, 0);
-	uint64_t domain = object(TS_OBJ_DOMAIN, 0), tcb = object(TS_OBJ_TCB, 0), vcpu;
-	uint64_t ep = object(TS_OBJ_ENDPOINT, 0), ep_badged = ts_slot_alloc();
-	enum ts_object_type tables[3] = { TS_OBJ_PDPT, TS_OBJ_PAGE_DIRECTORY, TS_OBJ_PAGE_TABLE };
+	uint64_t ep = object(TS_OBJ_ENDPOINT, 0);
+	struct bench_guest g;
 	uint8_t guest[64];
 	size_t len = 0;
-	struct ts_msg m;
+	struct ts_msg m = { 0 };
 
 	memcpy(guest, loop_head, sizeof(loop_head));
 	len += sizeof(loop_head);
@@ -296,34 +332,18 @@ static struct result bench_guest_loop(uint32_t domid, const uint8_t *op, size_t 
 	guest[len++] = (uint8_t)-(int)(op_len + 2);
 	memcpy(guest + len, loop_tail, sizeof(loop_tail));
 	len += sizeof(loop_tail);
-	must(ts_object_alloc(TS_OBJ_VCPU, 0, &vcpu), "vcpu (needs SVM)");
-	for (unsigned i = 0; i < 3; i++)
-		must(ts_paging_map(object(tables[i], 0), space, 0), "guest tables");
-	must(ts_frame_fill(code, guest, len), "guest code");
-	must(ts_frame_map(code, space, 0, TS_RIGHT_READ | TS_RIGHT_WRITE, TS_MAP_EXECUTE), "map code");
-	must(ts_cnode_mint(TS_ROOT_CNODE, ep_badged, TS_ROOT_CNODE, ep, TS_RIGHTS_ALL, 1), "badge");
-	must(ts_invoke(vcpu, TS_VCPU_SET_SPACE, 1, (const uint64_t[]){ space }, 0, 0), "vcpu space");
-	must(ts_domain_set_id(domain, domid), "domid");
-	must(ts_invoke(domain, TS_DOMAIN_XEN_SETUP, 3, (const uint64_t[]){ space, 1, 0 }, 0, 0), "xen setup");
-	must(ts_invoke(domain, TS_DOMAIN_XEN_ADD_VCPU, 2, (const uint64_t[]){ vcpu, 0 }, 0, 0), "xen vcpu");
-	must(ts_invoke(domain, TS_DOMAIN_XEN_CLAIM_PORTS, 2, (const uint64_t[]){ REPORT_PORT, REPORT_PORT },
-		       0, 0), "claim the report port");
+	make_xen_guest(&g, ep, domid, guest, len);
 	if (claim)
-		must(ts_invoke(domain, TS_DOMAIN_XEN_CLAIM_PORTS, 2,
+		must(ts_invoke(g.domain, TS_DOMAIN_XEN_CLAIM_PORTS, 2,
 			       (const uint64_t[]){ NO_DEVICE_PORT, NO_DEVICE_PORT }, 0, 0), "claim a port");
-	must(ts_tcb_configure(tcb, ep_badged, TS_ROOT_CNODE, TS_ROOT_VSPACE, 0, 0), "configure");
-	must(ts_tcb_set_domain(tcb, domain), "domain");
-	must(ts_tcb_set_priority(tcb, PRIO), "priority");
-	must(ts_invoke(tcb, TS_TCB_BIND_VCPU, 1, (const uint64_t[]){ vcpu }, 0, 0), "bind");
-	must(ts_tcb_resume(tcb), "resume");
-	memset(&m, 0, sizeof(m));
+	must(ts_tcb_resume(g.tcb), "resume");
 	ts_recv(ep, &m);
-	serve_port_in(ep, vcpu, &m);
+	serve_port_in(ep, g.vcpu, &m);
 	if (ts_msginfo_label(m.info) != TS_FAULT_VMEXIT || (m.mr[1] >> 16) != REPORT_PORT)
 		return (struct result){ 0 };
-	uint64_t t0 = vcpu_reg(vcpu, TS_VREG_RSI) | vcpu_reg(vcpu, TS_VREG_RDI) << 32;
-	uint64_t t1 = (vcpu_reg(vcpu, TS_VREG_RAX) & 0xffffffffu) | vcpu_reg(vcpu, TS_VREG_RDX) << 32;
-	ts_tcb_suspend(tcb);
+	uint64_t t0 = vcpu_reg(g.vcpu, TS_VREG_RSI) | vcpu_reg(g.vcpu, TS_VREG_RDI) << 32;
+	uint64_t t1 = (vcpu_reg(g.vcpu, TS_VREG_RAX) & 0xffffffffu) | vcpu_reg(g.vcpu, TS_VREG_RDX) << 32;
+	ts_tcb_suspend(g.tcb);
 	samples[0] = (t1 - t0) / GUEST_LOOPS;
 	return summarise(1);
 }
@@ -413,41 +433,6 @@ GUEST_SEND
 "	.code64\n"
 "	.popsection\n");
 _Static_assert(PINGPONGS == 1000, "the ping guest's loop count");
-
-struct bench_guest {
-	uint64_t tcb, vcpu;
-};
-
-/* A Xen guest with three pages (code, arguments, shared_info) running code
-   at guest-physical 0; its exits come to ep. */
-static void make_xen_guest(struct bench_guest *g, uint64_t ep, uint64_t domid,
-			   const uint8_t *code, size_t len)
-{
-	uint64_t space = object(TS_OBJ_GUEST_SPACE, 0), domain = object(TS_OBJ_DOMAIN, 0);
-	enum ts_object_type tables[3] = { TS_OBJ_PDPT, TS_OBJ_PAGE_DIRECTORY, TS_OBJ_PAGE_TABLE };
-
-	g->tcb = object(TS_OBJ_TCB, 0);
-	must(ts_object_alloc(TS_OBJ_VCPU, 0, &g->vcpu), "vcpu (needs SVM)");
-	for (unsigned i = 0; i < 3; i++)
-		must(ts_paging_map(object(tables[i], 0), space, 0), "guest tables");
-	for (uint64_t page = 0; page < 3; page++) {
-		uint64_t frame = object(TS_OBJ_FRAME_4K, 0);
-		if (page == 0)
-			must(ts_frame_fill(frame, code, len), "guest code");
-		must(ts_frame_map(frame, space, page << 12, TS_RIGHT_READ | TS_RIGHT_WRITE, TS_MAP_EXECUTE),
-		     "guest memory");
-	}
-	must(ts_invoke(g->vcpu, TS_VCPU_SET_SPACE, 1, (const uint64_t[]){ space }, 0, 0), "vcpu space");
-	must(ts_domain_set_id(domain, domid), "domid");
-	must(ts_invoke(domain, TS_DOMAIN_XEN_SETUP, 3, (const uint64_t[]){ space, 3, 0 }, 0, 0), "xen setup");
-	must(ts_invoke(domain, TS_DOMAIN_XEN_ADD_VCPU, 2, (const uint64_t[]){ g->vcpu, 0 }, 0, 0), "xen vcpu");
-	must(ts_invoke(domain, TS_DOMAIN_XEN_CLAIM_PORTS, 2, (const uint64_t[]){ 0x80, 0x80 }, 0, 0),
-	     "claim the report port");
-	must(ts_tcb_configure(g->tcb, ep, TS_ROOT_CNODE, TS_ROOT_VSPACE, 0, 0), "configure");
-	must(ts_tcb_set_domain(g->tcb, domain), "domain");
-	must(ts_tcb_set_priority(g->tcb, PRIO), "priority");
-	must(ts_invoke(g->tcb, TS_TCB_BIND_VCPU, 1, (const uint64_t[]){ g->vcpu }, 0, 0), "bind");
-}
 
 static struct result bench_pingpong(void)
 {
